@@ -1,0 +1,44 @@
+import { Migrator, sql } from "kysely";
+import type { Kysely } from "kysely";
+import { getDialect } from "./dialect";
+import { migrations } from "./migrations";
+import type { Database } from "./schema";
+
+async function createMigrator(db: Kysely<Database>): Promise<Migrator> {
+  // Kysely looks its bookkeeping table up across every schema it can see, so in a Postgres
+  // database holding several schemas (one per test run, per tenant) it would find another
+  // schema's table and skip creating its own. Pinning it to the current schema avoids that.
+  const migrationTableSchema = getDialect(db) === "postgres" ? await currentSchema(db) : undefined;
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableSchema,
+  });
+}
+
+async function currentSchema(db: Kysely<Database>): Promise<string> {
+  const result = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const schema = result.rows[0]?.schema;
+  if (!schema) throw new Error("PostgreSQL has no current schema: check the search_path of DATABASE_URL");
+  return schema;
+}
+
+/**
+ * Applies every pending migration. Safe to run from several instances at once: Kysely holds
+ * an advisory lock on Postgres, and SQLite has a single writer.
+ */
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const migrator = await createMigrator(db);
+  const { error, results } = await migrator.migrateToLatest();
+  if (error === undefined) return;
+  const failed = results?.find((result) => result.status === "Error")?.migrationName;
+  const reason = error instanceof Error ? error.message : String(error);
+  const where = failed ? `Migration "${failed}" failed` : "Migrating the database failed";
+  throw new Error(`${where}: ${reason}`, { cause: error });
+}
+
+export async function hasPendingMigrations(db: Kysely<Database>): Promise<boolean> {
+  const migrator = await createMigrator(db);
+  const all = await migrator.getMigrations();
+  return all.some((migration) => migration.executedAt === undefined);
+}

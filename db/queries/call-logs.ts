@@ -1,0 +1,266 @@
+import { z } from "zod";
+import type { AttemptRecord, CallLogRecord } from "../../lib/gateway/types";
+import { containsText, fromDbBoolean, toDbBoolean, toStoredText, withTransaction } from "../dialect";
+import type { CallLogRow, Executor, NewCallLog, NewCallLogBody } from "../schema";
+import { addUsage, aggregateUsage } from "./usage-rollup";
+
+export interface CallLogEntry {
+  id: number;
+  requestId: string;
+  createdAt: number;
+  apiKeyId: number | null;
+  apiKeyName: string | null;
+  groupName: string | null;
+  providerId: number | null;
+  providerName: string | null;
+  status: number;
+  isStream: boolean;
+  latencyMs: number;
+  ttftMs: number | null;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  cost: number;
+  isUsageEstimated: boolean;
+  isIncomplete: boolean;
+  error: string | null;
+  attempts: AttemptRecord[];
+}
+
+export interface CallLogDetail extends CallLogEntry {
+  requestBody: string | null;
+  responseBody: string | null;
+}
+
+/** Position after the last row of a page: rows strictly older than it come next. */
+export interface CallLogCursor {
+  createdAt: number;
+  id: number;
+}
+
+export interface ListCallLogsOptions {
+  /** Rows per page (1–500). */
+  limit: number;
+  before?: CallLogCursor;
+  groupName?: string;
+  providerId?: number;
+  apiKeyId?: number;
+  status?: number;
+  /** `success` is a status below 400. */
+  outcome?: "success" | "failure";
+  /** Epoch ms, inclusive. */
+  from?: number;
+  /** Epoch ms, exclusive. */
+  to?: number;
+  /** Case-insensitive substring of the request id or the error. */
+  search?: string;
+}
+
+export interface CallLogPage {
+  rows: CallLogEntry[];
+  /** Pass as `before` for the next page; null on the last page. */
+  next: CallLogCursor | null;
+}
+
+const ROWS_PER_STATEMENT = 500;
+
+function toRow(record: CallLogRecord): NewCallLog {
+  return {
+    request_id: toStoredText(record.requestId),
+    created_at: record.createdAt,
+    api_key_id: record.apiKeyId,
+    api_key_name: toStoredText(record.apiKeyName),
+    group_name: toStoredText(record.groupName),
+    provider_id: record.providerId,
+    provider_name: toStoredText(record.providerName),
+    status: record.status,
+    is_stream: toDbBoolean(record.isStream),
+    latency_ms: Math.round(record.latencyMs),
+    ttft_ms: record.ttftMs === null ? null : Math.round(record.ttftMs),
+    prompt_tokens: record.promptTokens,
+    completion_tokens: record.completionTokens,
+    cached_tokens: record.cachedTokens,
+    cost: record.cost,
+    is_usage_estimated: toDbBoolean(record.isUsageEstimated),
+    is_incomplete: toDbBoolean(record.isIncomplete),
+    error: toStoredText(record.error),
+    attempts: JSON.stringify(record.attempts),
+  };
+}
+
+/**
+ * Writes a batch of log rows, their bodies and the hourly rollups in one transaction, so the
+ * charts never disagree with the rows. A request id already stored is skipped, rollups
+ * included: a batch retried after an ambiguous failure cannot count twice.
+ */
+export async function insertCallLogs(db: Executor, records: readonly CallLogRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  await withTransaction(db, async (trx) => {
+    const inserted = new Set<string>();
+    for (let start = 0; start < records.length; start += ROWS_PER_STATEMENT) {
+      const rows = await trx
+        .insertInto("call_logs")
+        .values(records.slice(start, start + ROWS_PER_STATEMENT).map(toRow))
+        .onConflict((oc) => oc.column("request_id").doNothing())
+        .returning("request_id")
+        .execute();
+      for (const row of rows) inserted.add(row.request_id);
+    }
+    const fresh = records.filter((record) => inserted.delete(toStoredText(record.requestId)));
+    const bodies: NewCallLogBody[] = fresh
+      .filter((record) => record.requestBody !== null || record.responseBody !== null)
+      .map((record) => ({
+        request_id: toStoredText(record.requestId),
+        created_at: record.createdAt,
+        request_body: toStoredText(record.requestBody),
+        response_body: toStoredText(record.responseBody),
+      }));
+    for (let start = 0; start < bodies.length; start += ROWS_PER_STATEMENT) {
+      await trx
+        .insertInto("call_log_bodies")
+        .values(bodies.slice(start, start + ROWS_PER_STATEMENT))
+        .onConflict((oc) => oc.column("request_id").doNothing())
+        .execute();
+    }
+    await addUsage(trx, aggregateUsage(fresh));
+  });
+}
+
+const attemptsSchema = z.array(
+  z.object({
+    providerId: z.number(),
+    providerName: z.string(),
+    status: z.number().nullable(),
+    latencyMs: z.number(),
+    outcome: z.enum(["ok", "failed", "skipped", "client_error"]),
+    reason: z.string().nullable(),
+  }),
+);
+
+function parseAttempts(json: string): AttemptRecord[] {
+  try {
+    const parsed = attemptsSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
+}
+
+function toEntry(row: CallLogRow): CallLogEntry {
+  return {
+    id: row.id,
+    requestId: row.request_id,
+    createdAt: row.created_at,
+    apiKeyId: row.api_key_id,
+    apiKeyName: row.api_key_name,
+    groupName: row.group_name,
+    providerId: row.provider_id,
+    providerName: row.provider_name,
+    status: row.status,
+    isStream: fromDbBoolean(row.is_stream),
+    latencyMs: row.latency_ms,
+    ttftMs: row.ttft_ms,
+    promptTokens: row.prompt_tokens,
+    completionTokens: row.completion_tokens,
+    cachedTokens: row.cached_tokens,
+    cost: row.cost,
+    isUsageEstimated: fromDbBoolean(row.is_usage_estimated),
+    isIncomplete: fromDbBoolean(row.is_incomplete),
+    error: row.error,
+    attempts: parseAttempts(row.attempts),
+  };
+}
+
+export async function countCallLogs(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom("call_logs")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function getCallLog(db: Executor, requestId: string): Promise<CallLogDetail | undefined> {
+  const row = await db
+    .selectFrom("call_logs as l")
+    .leftJoin("call_log_bodies as b", "b.request_id", "l.request_id")
+    .selectAll("l")
+    .select(["b.request_body", "b.response_body"])
+    .where("l.request_id", "=", requestId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return { ...toEntry(row), requestBody: row.request_body, responseBody: row.response_body };
+}
+
+/** Newest first, by keyset on (created_at, id): page 1,000 costs what page 1 does. */
+export async function listCallLogs(db: Executor, options: ListCallLogsOptions): Promise<CallLogPage> {
+  const limit = Math.min(Math.max(Math.trunc(options.limit), 1), 500);
+  let query = db.selectFrom("call_logs").selectAll();
+  const { before } = options;
+  if (before) {
+    query = query.where((eb) =>
+      eb.or([
+        eb("created_at", "<", before.createdAt),
+        eb.and([eb("created_at", "=", before.createdAt), eb("id", "<", before.id)]),
+      ]),
+    );
+  }
+  if (options.groupName !== undefined) query = query.where("group_name", "=", options.groupName);
+  if (options.providerId !== undefined) query = query.where("provider_id", "=", options.providerId);
+  if (options.apiKeyId !== undefined) query = query.where("api_key_id", "=", options.apiKeyId);
+  if (options.status !== undefined) query = query.where("status", "=", options.status);
+  if (options.outcome === "success") query = query.where("status", "<", 400);
+  if (options.outcome === "failure") query = query.where("status", ">=", 400);
+  if (options.from !== undefined) query = query.where("created_at", ">=", options.from);
+  if (options.to !== undefined) query = query.where("created_at", "<", options.to);
+  const search = options.search?.trim();
+  if (search) {
+    query = query.where((eb) =>
+      eb.or([containsText(db, eb.ref("request_id"), search), containsText(db, eb.ref("error"), search)]),
+    );
+  }
+  const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit + 1).execute();
+  const page = rows.slice(0, limit).map(toEntry);
+  const last = page[page.length - 1];
+  return { rows: page, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+}
+
+function checkBatchSize(batchSize: number): void {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error("batchSize must be a positive integer");
+}
+
+/**
+ * Retention: deletes rows older than the cutoff in batches of `batchSize`, each its own
+ * short statement, so log writes (SQLite's single writer) slip in between. Returns the count.
+ */
+export async function deleteCallLogsBefore(db: Executor, cutoffMs: number, batchSize: number): Promise<number> {
+  checkBatchSize(batchSize);
+  let total = 0;
+  for (;;) {
+    const result = await db
+      .deleteFrom("call_logs")
+      .where("id", "in", (eb) =>
+        eb.selectFrom("call_logs").select("id").where("created_at", "<", cutoffMs).limit(batchSize),
+      )
+      .executeTakeFirst();
+    const deleted = Number(result.numDeletedRows);
+    total += deleted;
+    if (deleted < batchSize) return total;
+  }
+}
+
+/** Bodies have their own, usually shorter, retention. */
+export async function deleteBodiesBefore(db: Executor, cutoffMs: number, batchSize: number): Promise<number> {
+  checkBatchSize(batchSize);
+  let total = 0;
+  for (;;) {
+    const result = await db
+      .deleteFrom("call_log_bodies")
+      .where("request_id", "in", (eb) =>
+        eb.selectFrom("call_log_bodies").select("request_id").where("created_at", "<", cutoffMs).limit(batchSize),
+      )
+      .executeTakeFirst();
+    const deleted = Number(result.numDeletedRows);
+    total += deleted;
+    if (deleted < batchSize) return total;
+  }
+}

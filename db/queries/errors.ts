@@ -1,0 +1,41 @@
+import { isForeignKeyViolation, isUniqueViolation } from "../dialect";
+
+/**
+ * The data layer's one error type. Callers branch on `code`, never on the message:
+ * - `not_found`: the id names no row;
+ * - `conflict`: a unique name is taken;
+ * - `in_use`: other rows still reference it (a credential used by providers);
+ * - `invalid`: a value the schema refuses (an unknown setting value, an empty keyword).
+ */
+export type DataErrorCode = "not_found" | "conflict" | "in_use" | "invalid";
+
+export class DataError extends Error {
+  readonly code: DataErrorCode;
+
+  constructor(code: DataErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "DataError";
+    this.code = code;
+  }
+}
+
+export function isDataError(error: unknown, code?: DataErrorCode): error is DataError {
+  return error instanceof DataError && (code === undefined || error.code === code);
+}
+
+/** Turns a constraint violation from either dialect into a DataError; anything else passes through. */
+export function toDataError(error: unknown, messages: { conflict?: string; inUse?: string }): unknown {
+  if (messages.conflict !== undefined && isUniqueViolation(error)) {
+    return new DataError("conflict", messages.conflict, { cause: error });
+  }
+  if (messages.inUse !== undefined && isForeignKeyViolation(error)) {
+    return new DataError("in_use", messages.inUse, { cause: error });
+  }
+  return error;
+}
+
+export function requireText(value: string, field: string): string {
+  const trimmed = value.trim();
+  if (trimmed === "") throw new DataError("invalid", `${field} must not be empty`);
+  return trimmed;
+}

@@ -1,0 +1,64 @@
+import { z } from "zod";
+import { parseDatabaseUrl } from "../db/database-url";
+
+/**
+ * Every environment variable the server reads, validated once. README's configuration
+ * table mirrors this schema; keep the two together.
+ */
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .default("sqlite:///./api_server.db")
+    .refine((value) => isValidDatabaseUrl(value), {
+      message: "expected sqlite:///./relative.db, sqlite:////absolute/path.db, a file path, or postgres://user@host:5432/db",
+    }),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PORT: z.coerce.number().int().min(1, "expected a port number 1-65535").max(65_535, "expected a port number 1-65535").default(8001),
+  ADMIN_USERNAME: z.string().min(1).max(64).default("admin"),
+  ADMIN_PASSWORD: z.string().min(1).max(256).default("password"),
+  AUTH_SECRET: z.string().min(32, "expected at least 32 characters").optional(),
+  ENCRYPTION_KEY: z
+    .string()
+    .refine((value) => decodeKey(value) !== null, { message: "expected 32 bytes as 64 hex characters or base64" })
+    .optional(),
+  SECRETS_FILE: z.string().min(1).default(".gateway-secrets.json"),
+  MAX_REQUEST_BYTES: z.coerce.number().int().min(1_024).max(268_435_456).default(20 * 1024 * 1024),
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+function isValidDatabaseUrl(value: string): boolean {
+  try {
+    parseDatabaseUrl(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Accepts 64 hex characters or base64 of exactly 32 bytes. */
+export function decodeKey(value: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, "hex");
+  const decoded = Buffer.from(value, "base64");
+  return decoded.length === 32 ? decoded : null;
+}
+
+/** One line naming the variable and the expected form, for a start that must stop. */
+export function describeEnvError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const name = issue?.path.join(".") ?? "environment";
+  return `Invalid ${name}: ${issue?.message ?? "invalid value"}`;
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ""));
+  return envSchema.parse(present);
+}
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,173 @@
+import type { Settings } from "../settings-schema";
+
+/**
+ * The gateway core's view of the world. Everything here is plain data handed in by the
+ * caller (the route handler builds it from the in-memory config cache), so every rule can
+ * be unit-tested without a database or a framework.
+ */
+
+export interface ProviderConfig {
+  id: number;
+  name: string;
+  /** Base URL of the OpenAI-compatible endpoint, e.g. `https://host/v1` (no trailing slash). */
+  baseUrl: string;
+  /** Decrypted upstream API key. Never logged, never returned to a client. */
+  apiKey: string;
+  upstreamModel: string;
+  /** Prices in currency units per 1M tokens. */
+  priceInput: number;
+  priceOutput: number;
+  priceCached: number;
+  isEnabled: boolean;
+  /** Per-provider overrides; null means the settings' default. */
+  connectTimeoutMs: number | null;
+  firstTokenTimeoutMs: number | null;
+  totalTimeoutMs: number | null;
+  extraHeaders: Readonly<Record<string, string>>;
+}
+
+export interface GroupMember {
+  providerId: number;
+  /** 1 is tried first. */
+  priority: number;
+  /** Load share among members of equal priority. */
+  weight: number;
+}
+
+export interface GroupConfig {
+  id: number;
+  name: string;
+  members: readonly GroupMember[];
+}
+
+export interface ApiKeyConfig {
+  id: number;
+  name: string;
+  isEnabled: boolean;
+  /** When true the key may call every group, including ones created later. */
+  allGroups: boolean;
+  groupIds: ReadonlySet<number>;
+  /** Epoch milliseconds, or null for no expiry. */
+  expiresAt: number | null;
+}
+
+export interface KeywordConfig {
+  id: number;
+  keyword: string;
+}
+
+/** An immutable picture of the configuration, swapped whole when it changes. */
+export interface ConfigSnapshot {
+  version: number;
+  providers: ReadonlyMap<number, ProviderConfig>;
+  groupsByName: ReadonlyMap<string, GroupConfig>;
+  /** Keyed by the SHA-256 hex of the full key. */
+  keysByHash: ReadonlyMap<string, ApiKeyConfig>;
+  /** Enabled keywords only. */
+  keywords: readonly KeywordConfig[];
+  settings: Settings;
+}
+
+export type AttemptOutcome = "ok" | "failed" | "skipped" | "client_error";
+
+export interface AttemptRecord {
+  providerId: number;
+  providerName: string;
+  /** Upstream HTTP status, or null when none arrived (connect error, timeout). */
+  status: number | null;
+  latencyMs: number;
+  outcome: AttemptOutcome;
+  /** Why it failed or was skipped, in plain words; never a key or a secret URL. */
+  reason: string | null;
+}
+
+/** One row per client request, written off the request path. */
+export interface CallLogRecord {
+  requestId: string;
+  createdAt: number;
+  apiKeyId: number | null;
+  apiKeyName: string | null;
+  groupName: string | null;
+  providerId: number | null;
+  providerName: string | null;
+  /** Status sent to the client (499 when the client went away). */
+  status: number;
+  isStream: boolean;
+  latencyMs: number;
+  ttftMs: number | null;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  cost: number;
+  isUsageEstimated: boolean;
+  /** A committed stream that ended with an error instead of `[DONE]`. */
+  isIncomplete: boolean;
+  error: string | null;
+  attempts: AttemptRecord[];
+  /** Present only when the storeBodies setting is on; already truncated. */
+  requestBody: string | null;
+  responseBody: string | null;
+}
+
+export interface LogSink {
+  push(record: CallLogRecord): void;
+}
+
+export interface KeywordHitSink {
+  recordHit(keywordId: number, at: number): void;
+}
+
+export interface KeyUsageSink {
+  touch(apiKeyId: number, at: number): void;
+}
+
+export interface UpstreamRequest {
+  url: string;
+  method: "GET" | "POST";
+  headers: Record<string, string>;
+  body?: string;
+  connectTimeoutMs: number;
+  /** Aborting it destroys the connection at once. */
+  signal: AbortSignal;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  body: AsyncIterable<Uint8Array>;
+  /** Releases the connection; safe to call more than once. */
+  close(): void;
+}
+
+/** Sends one request upstream; rejects on connection errors and aborts. */
+export type UpstreamSend = (request: UpstreamRequest) => Promise<UpstreamResponse>;
+
+export type BreakerStateName = "closed" | "open" | "half_open";
+
+export interface BreakerView {
+  state: BreakerStateName;
+  /** Epoch ms when an open breaker lets a probe through; null when closed. */
+  openUntil: number | null;
+  /** Failures counted inside the current window. */
+  recentFailures: number;
+}
+
+/**
+ * Everything a request handler needs, owned by the server process (lib/runtime.ts) and
+ * by tests. `getSnapshot` is synchronous: the request path never reads configuration
+ * from the database.
+ */
+export interface GatewayRuntime {
+  getSnapshot(): ConfigSnapshot;
+  send: UpstreamSend;
+  now(): number;
+  random(): number;
+  breakers: import("./breaker").BreakerBoard;
+  logSink: LogSink;
+  keywordHits: KeywordHitSink;
+  keyUsage: KeyUsageSink;
+  /** Request bodies larger than this are refused with 413 while they stream in. */
+  maxBodyBytes: number;
+  /** When it returns true, new chat requests get 503 `server_shutting_down` (graceful drain). */
+  isShuttingDown?(): boolean;
+}

@@ -1,0 +1,79 @@
+import "server-only";
+import NextAuth, { CredentialsSignin } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { z } from "zod";
+import { getAdminById, getAdminByUsername } from "../../db/queries/admin-users";
+import { verifyPassword } from "../crypto";
+import { isLoginThrottled, recordLoginFailure, recordLoginSuccess } from "./login-throttle";
+import { getServerState } from "./state";
+
+class ThrottledSignin extends CredentialsSignin {
+  code = "throttled";
+}
+
+const credentialsSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+
+function clientAddress(request: Request | undefined): string {
+  const forwarded = request?.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || request?.headers.get("x-real-ip") || "local";
+}
+
+declare module "next-auth" {
+  interface Session {
+    adminId: number;
+    mustChangePassword: boolean;
+  }
+}
+
+/**
+ * Admin sign-in with a JWT session cookie. The token carries the admin's session
+ * version; logout and password changes bump it, so every older cookie stops working
+ * at its next use (checked against the database on each session read).
+ */
+export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
+  const state = await getServerState();
+  return {
+    secret: state.secrets.authSecret,
+    trustHost: true,
+    session: { strategy: "jwt", maxAge: 7 * 24 * 60 * 60 },
+    pages: { signIn: "/en/login" },
+    logger: { error: () => undefined, warn: () => undefined, debug: () => undefined },
+    providers: [
+      Credentials({
+        credentials: { username: {}, password: {} },
+        async authorize(raw, request) {
+          const parsed = credentialsSchema.safeParse(raw);
+          if (!parsed.success) return null;
+          const { username, password } = parsed.data;
+          const address = clientAddress(request);
+          if (isLoginThrottled(username, address)) throw new ThrottledSignin();
+          const admin = await getAdminByUsername(state.db, username);
+          const isValid = admin ? await verifyPassword(password, admin.passwordHash) : false;
+          if (!admin || !isValid) {
+            recordLoginFailure(username, address);
+            return null;
+          }
+          recordLoginSuccess(username);
+          return { id: String(admin.id), name: admin.username, sessionVersion: admin.sessionVersion };
+        },
+      }),
+    ],
+    callbacks: {
+      async jwt({ token, user }) {
+        if (user) {
+          token.adminId = Number(user.id);
+          token.sessionVersion = (user as { sessionVersion?: number }).sessionVersion;
+        }
+        const admin = typeof token.adminId === "number" ? await getAdminById(state.db, token.adminId) : undefined;
+        if (!admin || admin.sessionVersion !== token.sessionVersion) return null;
+        token.mustChangePassword = admin.mustChangePassword;
+        return token;
+      },
+      session({ session, token }) {
+        session.adminId = Number(token.adminId);
+        session.mustChangePassword = Boolean(token.mustChangePassword);
+        return session;
+      },
+    },
+  };
+});

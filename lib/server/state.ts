@@ -1,0 +1,106 @@
+import "server-only";
+import type { Kysely } from "kysely";
+import { createDb } from "../../db/client";
+import { migrateToLatest } from "../../db/migrate";
+import { ensureAdminUser } from "../../db/queries/admin-users";
+import { loadConfigSnapshot } from "../../db/queries/config-snapshot";
+import { getConfigVersion } from "../../db/queries/config-state";
+import { ensureDefaultSettings } from "../../db/queries/settings";
+import type { Database } from "../../db/schema";
+import { createSecretCipher, hashPassword, type SecretCipher } from "../crypto";
+import { getEnv, type Env } from "../env";
+import { BreakerBoard } from "../gateway/breaker";
+import type { ConfigSnapshot, GatewayRuntime } from "../gateway/types";
+import { createOutboundClient } from "../http/outbound";
+import { createBufferedCounters, createLogWriter } from "../log-writer";
+import { loadSecrets, type Secrets } from "./secrets";
+
+/**
+ * The one per-process state of the server: database, secrets, the in-memory
+ * configuration snapshot and the gateway runtime. Kept on globalThis because Next.js
+ * bundles route handlers, pages and instrumentation separately.
+ */
+export interface ServerState {
+  env: Env;
+  secrets: Secrets;
+  db: Kysely<Database>;
+  cipher: SecretCipher;
+  runtime: GatewayRuntime;
+  logWriter: ReturnType<typeof createLogWriter>;
+  counters: ReturnType<typeof createBufferedCounters>;
+  outbound: ReturnType<typeof createOutboundClient>;
+  /** Reloads the snapshot now; dashboard writes await it so they take effect at once. */
+  reloadConfig(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+const STATE_KEY = Symbol.for("ai-provider-api-server.state");
+const CONFIG_POLL_MS = 1_000;
+
+type StateHolder = { [STATE_KEY]?: Promise<ServerState> };
+
+export function getServerState(): Promise<ServerState> {
+  const holder = globalThis as StateHolder;
+  holder[STATE_KEY] ??= bootServerState();
+  return holder[STATE_KEY];
+}
+
+async function bootServerState(): Promise<ServerState> {
+  const env = getEnv();
+  const secrets = loadSecrets(env);
+  const db = createDb(env.DATABASE_URL);
+  await migrateToLatest(db);
+  await ensureDefaultSettings(db);
+  await ensureAdminUser(db, {
+    username: env.ADMIN_USERNAME,
+    passwordHash: await hashPassword(env.ADMIN_PASSWORD),
+    mustChangePassword: env.ADMIN_PASSWORD === "password",
+  });
+  const cipher = createSecretCipher(secrets.encryptionKey);
+  let snapshot: ConfigSnapshot = await loadConfigSnapshot(db, cipher);
+
+  // Every reload reads afresh (a write awaiting it must see its own change); the newest
+  // version wins if two loads overlap.
+  const reloadConfig = async (): Promise<void> => {
+    const fresh = await loadConfigSnapshot(db, cipher);
+    if (fresh.version >= snapshot.version) snapshot = fresh;
+  };
+
+  // One cheap read a second lets other processes' writes reach this one's cache.
+  let isPolling = false;
+  const poll = setInterval(() => {
+    if (isPolling) return;
+    isPolling = true;
+    getConfigVersion(db)
+      .then((version) => (version !== snapshot.version ? reloadConfig() : undefined))
+      .catch(() => undefined)
+      .finally(() => {
+        isPolling = false;
+      });
+  }, CONFIG_POLL_MS);
+  poll.unref();
+
+  const logWriter = createLogWriter({ db });
+  const counters = createBufferedCounters({ db });
+  const outbound = createOutboundClient();
+  const runtime: GatewayRuntime = {
+    getSnapshot: () => snapshot,
+    send: outbound.send,
+    now: Date.now,
+    random: Math.random,
+    breakers: new BreakerBoard(),
+    logSink: logWriter,
+    keywordHits: counters,
+    keyUsage: counters,
+    maxBodyBytes: env.MAX_REQUEST_BYTES,
+  };
+
+  const shutdown = async (): Promise<void> => {
+    clearInterval(poll);
+    await logWriter.close();
+    await counters.close();
+    await db.destroy();
+  };
+
+  return { env, secrets, db, cipher, runtime, logWriter, counters, outbound, reloadConfig, shutdown };
+}

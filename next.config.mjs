@@ -1,0 +1,15 @@
+import createNextIntlPlugin from "next-intl/plugin";
+
+const withNextIntl = createNextIntlPlugin("./lib/i18n/request.ts");
+
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Event streams must not be gzip-buffered; a reverse proxy may compress the dashboard.
+  compress: false,
+  poweredByHeader: false,
+  reactStrictMode: true,
+  serverExternalPackages: ["better-sqlite3", "pg", "kysely"],
+  typescript: { ignoreBuildErrors: false },
+};
+
+export default withNextIntl(nextConfig);

@@ -1,0 +1,44 @@
+import { chromium, type Browser, type Page } from "playwright-core";
+
+/** Debian's Chromium, headless, kept off the closed network (playwright gives each launch a fresh profile). */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** Collects console errors and dialogs so a test can assert the page stayed quiet. */
+export function watchPage(page: Page): { errors: string[] } {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    // Failed loads are reported by the response listener with their URL.
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("response", (response) => {
+    if (response.status() >= 400) errors.push(`${response.status()} ${new URL(response.url()).pathname}`);
+  });
+  page.on("dialog", (dialog) => {
+    errors.push(`unexpected dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return { errors };
+}
+
+/** Signs in through the form and waits until the browser lands on `expectPath`. */
+export async function signIn(page: Page, baseUrl: string, username: string, password: string, expectPath = "/en", locale = "en"): Promise<void> {
+  await page.goto(`${baseUrl}/${locale}/login`);
+  await page.fill("#username", username);
+  await page.fill("#password", password);
+  await Promise.all([page.waitForURL((url) => url.pathname === expectPath), page.click("button[type=submit]")]);
+}

@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createSecretCipher, type SecretCipher } from "../../lib/crypto";
+
+/** The key every test server encrypts provider keys with, so tests can seed the store. */
+export const TEST_ENCRYPTION_KEY = "a".repeat(64);
+
+export function createTestCipher(): SecretCipher {
+  return createSecretCipher(Buffer.from(TEST_ENCRYPTION_KEY, "hex"));
+}
+
+export async function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestServer {
+  baseUrl: string;
+  port: number;
+  databaseUrl: string;
+  dataDir: string;
+  process: ChildProcess;
+  output(): string;
+  /** Sends the signal and waits for the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface TestServerOptions {
+  /** Defaults to a fresh SQLite file in a temp folder. */
+  databaseUrl?: string;
+  env?: Record<string, string>;
+  dataDir?: string;
+}
+
+const root = new URL("../..", import.meta.url).pathname;
+
+/** Starts the production build (scripts/server.mjs) on 127.0.0.1 and waits until it answers. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "aps-test-"));
+  const databaseUrl = options.databaseUrl ?? join(dataDir, "test.db");
+  const port = await findFreePort();
+  let output = "";
+  const child = spawn(process.execPath, [join(root, "scripts", "server.mjs")], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      SECRETS_FILE: join(dataDir, "secrets.json"),
+      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...options.env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Server exited during start:\n${output}`);
+    try {
+      const response = await fetch(`${baseUrl}/api/health`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`Server did not start within 30 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  return {
+    baseUrl,
+    port,
+    databaseUrl,
+    dataDir,
+    process: child,
+    output: () => output,
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode === null) child.kill(signal);
+      const code = await exited;
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
