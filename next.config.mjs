@@ -4,6 +4,8 @@ const withNextIntl = createNextIntlPlugin("./lib/i18n/request.ts");
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // A separate build folder per checkout user lets parallel work build and test side by side.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // Event streams must not be gzip-buffered; a reverse proxy may compress the dashboard.
   compress: false,
   poweredByHeader: false,

@@ -6,7 +6,12 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 
 const INPUT_DIRS = ["app", "lib", "db", "messages", "public"];
-const INPUT_FILES = ["next.config.mjs", "postcss.config.mjs", "tsconfig.json", "package-lock.json", "proxy.ts", "instrumentation.ts"];
+// tsconfig.json is left out: Next rewrites its include list during builds.
+const INPUT_FILES = ["next.config.mjs", "postcss.config.mjs", "package-lock.json", "proxy.ts", "instrumentation.ts"];
+
+export function distDir() {
+  return process.env.NEXT_DIST_DIR || ".next";
+}
 
 function listFiles(dir, out) {
   if (!existsSync(dir)) return out;
@@ -29,8 +34,8 @@ export function computeSourceHash(root) {
 }
 
 function isBuildCurrent(root, hash) {
-  const stampFile = join(root, ".next", "source-hash");
-  return existsSync(join(root, ".next", "BUILD_ID")) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === hash;
+  const stampFile = join(root, distDir(), "source-hash");
+  return existsSync(join(root, distDir(), "BUILD_ID")) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === hash;
 }
 
 export function ensureBuild({ root, force = false }) {
@@ -41,7 +46,7 @@ export function ensureBuild({ root, force = false }) {
   const nextBin = join(root, "node_modules", "next", "dist", "bin", "next");
   const hasFlock = spawnSync("flock", ["--version"]).status === 0;
   const [command, args] = hasFlock
-    ? ["flock", [join(root, ".next-build.lock"), process.execPath, nextBin, "build"]]
+    ? ["flock", [join(root, `${distDir()}.build-lock`), process.execPath, nextBin, "build"]]
     : [process.execPath, [nextBin, "build"]];
   const result = spawnSync(command, args, {
     cwd: root,
@@ -52,6 +57,6 @@ export function ensureBuild({ root, force = false }) {
     console.error("The build failed; see the output above.");
     process.exit(result.status ?? 1);
   }
-  writeFileSync(join(root, ".next", "source-hash"), current);
+  writeFileSync(join(root, distDir(), "source-hash"), current);
   return true;
 }

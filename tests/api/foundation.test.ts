@@ -107,7 +107,7 @@ describe("npm start", () => {
 
   it("does not rebuild when nothing changed since the last build", async () => {
     const { computeSourceHash } = (await import(join(root, "scripts", "build-state.mjs"))) as { computeSourceHash(root: string): string };
-    const stamp = readFileSync(join(root, ".next", "source-hash"), "utf8");
+    const stamp = readFileSync(join(root, process.env.NEXT_DIST_DIR || ".next", "source-hash"), "utf8");
     assert.equal(stamp, computeSourceHash(root));
   });
 });

@@ -62,6 +62,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
+      ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

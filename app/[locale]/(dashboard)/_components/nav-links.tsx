@@ -5,6 +5,12 @@ import { Link, usePathname } from "@/lib/i18n/navigation";
 
 export const navItems = [
   { href: "/", key: "overview" },
+  { href: "/providers", key: "providers" },
+  { href: "/credentials", key: "credentials" },
+  { href: "/groups", key: "groups" },
+  { href: "/keys", key: "apiKeys" },
+  { href: "/keywords", key: "keywords" },
+  { href: "/settings", key: "settings" },
   { href: "/account", key: "account" },
 ] as const;
 

@@ -1,0 +1,42 @@
+import { hashApiKey } from "../crypto";
+import { GatewayError, modelNotFound } from "./errors";
+import type { ApiKeyConfig, ConfigSnapshot, GatewayRuntime, GroupConfig } from "./types";
+
+// Real keys are 51 characters; anything far longer is refused before it is hashed.
+const MAX_KEY_LENGTH = 256;
+
+/** One error for every key failure, so a caller learns nothing about which check failed. */
+function invalidApiKey(): GatewayError {
+  return new GatewayError("invalid_api_key");
+}
+
+/** The token of an `Authorization: Bearer <token>` header, or null when absent or malformed. */
+export function readBearerToken(header: string | null): string | null {
+  if (header === null || header.length < 8) return null;
+  if (header.slice(0, 7).toLowerCase() !== "bearer ") return null;
+  const token = header.slice(7).trim();
+  if (token.length === 0 || token.length > MAX_KEY_LENGTH || token.includes(" ")) return null;
+  return token;
+}
+
+/** Finds the calling key by hash and refuses disabled or expired ones; records the use. */
+export function authenticateRequest(request: Request, runtime: GatewayRuntime, snapshot: ConfigSnapshot): ApiKeyConfig {
+  const token = readBearerToken(request.headers.get("authorization"));
+  if (token === null) throw invalidApiKey();
+  const key = snapshot.keysByHash.get(hashApiKey(token));
+  const now = runtime.now();
+  if (!key || !key.isEnabled || (key.expiresAt !== null && key.expiresAt <= now)) throw invalidApiKey();
+  runtime.keyUsage.touch(key.id, now);
+  return key;
+}
+
+export function canUseGroup(key: ApiKeyConfig, group: GroupConfig): boolean {
+  return key.allGroups || key.groupIds.has(group.id);
+}
+
+/** The group named by `model`, if this key may call it; otherwise the same 404 as an unknown name. */
+export function resolveGroup(snapshot: ConfigSnapshot, key: ApiKeyConfig, model: string): GroupConfig {
+  const group = snapshot.groupsByName.get(model);
+  if (!group || !canUseGroup(key, group)) throw modelNotFound(model);
+  return group;
+}

@@ -1,0 +1,111 @@
+import type { Settings } from "../settings-schema";
+import { truncateUtf8 } from "./bytes";
+import type { ApiKeyConfig, AttemptRecord, CallLogRecord, GatewayRuntime, ProviderConfig } from "./types";
+import type { SettledUsage } from "./usage";
+
+export interface CallLogEnding {
+  status: number;
+  error?: string | null;
+  usage?: SettledUsage | null;
+  ttftMs?: number | null;
+  isIncomplete?: boolean;
+}
+
+/**
+ * The one log row of a client request, filled in as the request goes and pushed exactly
+ * once when it is over (for a stream: at its end, error or disconnect), rejected requests
+ * included. Pushing is a synchronous hand-off; the sink writes in batches elsewhere.
+ */
+export class CallLog {
+  readonly record: CallLogRecord;
+  private isPushed = false;
+
+  constructor(
+    private readonly runtime: GatewayRuntime,
+    private readonly settings: Settings,
+    requestId: string,
+    createdAt: number,
+  ) {
+    this.record = {
+      requestId,
+      createdAt,
+      apiKeyId: null,
+      apiKeyName: null,
+      groupName: null,
+      providerId: null,
+      providerName: null,
+      status: 0,
+      isStream: false,
+      latencyMs: 0,
+      ttftMs: null,
+      promptTokens: 0,
+      completionTokens: 0,
+      cachedTokens: 0,
+      cost: 0,
+      isUsageEstimated: false,
+      isIncomplete: false,
+      error: null,
+      attempts: [],
+      requestBody: null,
+      responseBody: null,
+    };
+  }
+
+  get storesBodies(): boolean {
+    return this.settings.storeBodies;
+  }
+
+  get bodyLimit(): number {
+    return this.settings.bodyMaxBytes;
+  }
+
+  setKey(key: ApiKeyConfig): void {
+    this.record.apiKeyId = key.id;
+    this.record.apiKeyName = key.name;
+  }
+
+  setProvider(provider: ProviderConfig): void {
+    this.record.providerId = provider.id;
+    this.record.providerName = provider.name;
+  }
+
+  addAttempt(attempt: AttemptRecord): void {
+    this.record.attempts.push(attempt);
+  }
+
+  setRequestBody(bytes: Uint8Array): void {
+    if (this.settings.storeBodies) this.record.requestBody = truncateUtf8(bytes, this.settings.bodyMaxBytes);
+  }
+
+  setResponseBody(bytes: Uint8Array): void {
+    if (this.settings.storeBodies) this.record.responseBody = truncateUtf8(bytes, this.settings.bodyMaxBytes);
+  }
+
+  setResponseText(text: string): void {
+    if (this.settings.storeBodies) this.record.responseBody = text;
+  }
+
+  finish(ending: CallLogEnding): void {
+    if (this.isPushed) return;
+    this.isPushed = true;
+    const record = this.record;
+    record.status = ending.status;
+    record.latencyMs = Math.max(0, this.runtime.now() - record.createdAt);
+    record.error = ending.error ?? null;
+    record.ttftMs = ending.ttftMs ?? null;
+    record.isIncomplete = ending.isIncomplete ?? false;
+    if (ending.usage) {
+      record.promptTokens = ending.usage.promptTokens;
+      record.completionTokens = ending.usage.completionTokens;
+      record.cachedTokens = ending.usage.cachedTokens;
+      record.cost = ending.usage.cost;
+      record.isUsageEstimated = ending.usage.isEstimated;
+    }
+    // A failing sink must not turn a served request into an error.
+    try {
+      this.runtime.logSink.push(record);
+    } catch {
+      return;
+    }
+  }
+}

@@ -1,0 +1,109 @@
+import type { Settings } from "../settings-schema";
+import type { JsonAnswer } from "./attempt-json";
+import type { CommittedStream } from "./attempt-stream";
+import { ByteCollector, encodeUtf8, toResponseBytes } from "./bytes";
+import type { CallLog } from "./call-log";
+import { GatewayError, serializeError } from "./errors";
+import type { FailoverOutcome } from "./failover";
+import { createRelayStream, type StreamEnd } from "./stream-relay";
+import type { GatewayRuntime, ProviderConfig } from "./types";
+import { settleUsage } from "./usage";
+import type { ChatRequest } from "./validate-chat";
+
+export interface ResponseContext {
+  runtime: GatewayRuntime;
+  settings: Settings;
+  chat: ChatRequest;
+  log: CallLog;
+  requestId: string;
+  receivedAt: number;
+}
+
+const CLIENT_CLOSED_REQUEST = 499;
+
+function jsonHeaders(requestId: string): Record<string, string> {
+  return { "content-type": "application/json", "x-request-id": requestId };
+}
+
+/**
+ * The outcomes that are not a success: the client's own error relayed as is, the client
+ * gone (logged as 499), or every provider failed (thrown, so the edge answers and logs it).
+ */
+export function respondOtherwise(outcome: Exclude<FailoverOutcome<unknown>, { kind: "success" }>, context: ResponseContext): Response {
+  const { log, requestId } = context;
+  if (outcome.kind === "failed") throw outcome.error;
+  if (outcome.kind === "aborted") {
+    log.finish({ status: CLIENT_CLOSED_REQUEST, error: "client closed the request" });
+    return new Response(null, { status: CLIENT_CLOSED_REQUEST, headers: { "x-request-id": requestId } });
+  }
+  log.setProvider(outcome.provider);
+  log.setResponseBody(outcome.body);
+  log.finish({ status: outcome.status, error: `provider answered HTTP ${outcome.status} (relayed to the client)` });
+  return new Response(toResponseBytes(outcome.body), { status: outcome.status, headers: jsonHeaders(requestId) });
+}
+
+/**
+ * A checked non-streaming answer: the upstream bytes unchanged, with our own headers.
+ * Documented choice: `model` therefore shows the provider's upstream id, not the group name;
+ * rewriting it would mean re-serializing every answer and every stream chunk.
+ */
+export function respondJson(provider: ProviderConfig, answer: JsonAnswer, context: ResponseContext): Response {
+  const { runtime, chat, log, requestId, receivedAt } = context;
+  const usage = settleUsage(answer.usage, { messages: chat.body.messages, completionCharacters: answer.completionCharacters }, provider);
+  log.setProvider(provider);
+  log.setResponseBody(answer.bytes);
+  log.finish({ status: 200, usage, ttftMs: Math.max(0, runtime.now() - receivedAt) });
+  return new Response(toResponseBytes(answer.bytes), { status: 200, headers: jsonHeaders(requestId) });
+}
+
+function describeStreamFailure(provider: ProviderConfig, end: Extract<StreamEnd, { kind: "incomplete" }>): GatewayError {
+  const message = `The provider "${provider.name}" failed mid-stream: ${end.reason}.`;
+  return new GatewayError(end.isTimeout ? "upstream_timeout" : "upstream_error", message);
+}
+
+/** A committed stream: headers now, raw events as the client reads, one log row at the end. */
+export function respondStream(provider: ProviderConfig, committed: CommittedStream, context: ResponseContext): Response {
+  const { runtime, settings, chat, log, requestId, receivedAt } = context;
+  const attempt = log.record.attempts[log.record.attempts.length - 1];
+  const attemptStartedAt = attempt ? runtime.now() - attempt.latencyMs : receivedAt;
+  const collector = log.storesBodies ? new ByteCollector(log.bodyLimit) : null;
+  log.setProvider(provider);
+
+  const onFinish = (end: StreamEnd): void => {
+    const now = runtime.now();
+    const { inspector } = committed.stream;
+    const usage = settleUsage(inspector.usage, { messages: chat.body.messages, completionCharacters: inspector.completionCharacters }, provider);
+    if (attempt) attempt.latencyMs = Math.max(0, now - attemptStartedAt);
+    if (end.kind === "incomplete") {
+      runtime.breakers.recordFailure(provider.id, now, settings, null);
+      if (attempt) {
+        attempt.outcome = "failed";
+        attempt.reason = `mid-stream: ${end.reason}`;
+      }
+    }
+    if (collector) log.setResponseText(collector.toText());
+    log.finish({
+      status: end.kind === "client_gone" ? CLIENT_CLOSED_REQUEST : 200,
+      usage,
+      ttftMs: Math.max(0, committed.firstTokenAt - receivedAt),
+      isIncomplete: end.kind === "incomplete",
+      error: end.kind === "incomplete" ? `mid-stream: ${end.reason}` : end.kind === "client_gone" ? "client closed the stream" : null,
+    });
+  };
+
+  const body = createRelayStream(committed, {
+    onFinish,
+    renderErrorEvent: (end) => encodeUtf8(`data: ${serializeError(describeStreamFailure(provider, end))}\n\n`),
+    collect: collector ? (bytes) => collector.add(bytes) : null,
+  });
+  return new Response(body, {
+    status: 200,
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      // no-transform keeps Next.js from gzip-buffering the stream.
+      "cache-control": "no-cache, no-transform",
+      "x-accel-buffering": "no",
+      "x-request-id": requestId,
+    },
+  });
+}

@@ -1,0 +1,78 @@
+import { decodeUtf8 } from "./bytes";
+import { fail, type AttemptFailure } from "./attempt-result";
+import { matchKeywords, recordKeywordHits, type CompiledKeywords } from "./keywords";
+import type { KeywordHitSink } from "./types";
+import { isRecord } from "./json-shape";
+import { countToolCallCharacters, readUsage, type TokenUsage } from "./usage";
+
+export interface CompletionVerdict {
+  kind: "ok";
+  usage: TokenUsage | null;
+  completionCharacters: number;
+}
+
+interface KeywordCheck {
+  keywords: CompiledKeywords;
+  hitSink: KeywordHitSink;
+  now: () => number;
+}
+
+/** Text of a message `content`: a string, or the text parts of an array. */
+function readContentText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  let text = "";
+  for (const part of content) {
+    if (isRecord(part) && typeof part.text === "string") text += part.text;
+  }
+  return text;
+}
+
+function hasKeyword(check: KeywordCheck, text: string): boolean {
+  const hits = matchKeywords(check.keywords, text);
+  if (!hits) return false;
+  recordKeywordHits(check.hitSink, hits, check.now());
+  return true;
+}
+
+/**
+ * Checks a 200 answer before it is relayed: valid JSON object, no `error`, at least one
+ * choice, a non-empty answer (content, refusal or tool calls), and no failure keyword in the
+ * assistant's text or reasoning. Ids, model names and other metadata are never searched.
+ */
+export function inspectCompletion(bytes: Uint8Array, check: KeywordCheck): CompletionVerdict | AttemptFailure {
+  if (bytes.byteLength === 0) return fail("empty response body");
+  let payload: unknown;
+  try {
+    payload = JSON.parse(decodeUtf8(bytes));
+  } catch {
+    return fail(bytes[0] === 0x3c ? "HTML instead of JSON" : "invalid or truncated JSON");
+  }
+  if (!isRecord(payload)) return fail("response is not a JSON object");
+  if (payload.error !== undefined && payload.error !== null) {
+    const message = isRecord(payload.error) ? payload.error.message : payload.error;
+    if (typeof message === "string") hasKeyword(check, message);
+    return fail("error object in a 200 response");
+  }
+  const choices = payload.choices;
+  if (!Array.isArray(choices) || choices.length === 0) return fail("response has no choices");
+  let hasAnswer = false;
+  let completionCharacters = 0;
+  for (const choice of choices) {
+    const message = isRecord(choice) ? choice.message : null;
+    if (!isRecord(message)) continue;
+    const content = readContentText(message.content);
+    const reasoning = message.reasoning_content ?? message.reasoning;
+    const reasoningText = typeof reasoning === "string" ? reasoning : "";
+    const refusal = typeof message.refusal === "string" ? message.refusal : "";
+    const toolCalls = Array.isArray(message.tool_calls) ? message.tool_calls : [];
+    if (hasKeyword(check, content) || hasKeyword(check, reasoningText) || hasKeyword(check, refusal)) {
+      return fail("failure keyword in the answer");
+    }
+    const toolCharacters = countToolCallCharacters(toolCalls);
+    completionCharacters += content.length + reasoningText.length + refusal.length + toolCharacters;
+    if (content.length > 0 || refusal.length > 0 || toolCalls.length > 0 || isRecord(message.function_call)) hasAnswer = true;
+  }
+  if (!hasAnswer) return fail("empty answer");
+  return { kind: "ok", usage: readUsage(payload.usage), completionCharacters };
+}

@@ -1,0 +1,93 @@
+/**
+ * The gateway's one error type. Each code maps to its HTTP status and OpenAI error `type`
+ * here and nowhere else; handlers throw codes, the edge turns them into responses.
+ */
+export type GatewayErrorCode =
+  | "invalid_json"
+  | "invalid_request"
+  | "invalid_api_key"
+  | "model_not_found"
+  | "request_too_large"
+  | "rate_limited"
+  | "upstream_error"
+  | "no_provider_available"
+  | "upstream_timeout"
+  | "server_shutting_down"
+  | "internal_error";
+
+interface CodeSpec {
+  status: number;
+  type: string;
+  message: string;
+}
+
+const CODE_SPECS: Readonly<Record<GatewayErrorCode, CodeSpec>> = {
+  invalid_json: { status: 400, type: "invalid_request_error", message: "The request body is not valid JSON." },
+  invalid_request: { status: 400, type: "invalid_request_error", message: "The request body is invalid." },
+  // One body for missing, malformed, unknown, disabled and expired keys; the key is never echoed.
+  invalid_api_key: { status: 401, type: "invalid_request_error", message: "Incorrect API key provided." },
+  model_not_found: { status: 404, type: "invalid_request_error", message: "The model does not exist." },
+  request_too_large: { status: 413, type: "invalid_request_error", message: "The request body is too large." },
+  rate_limited: { status: 429, type: "rate_limit_error", message: "All providers are rate limited." },
+  upstream_error: { status: 502, type: "upstream_error", message: "All providers failed." },
+  no_provider_available: { status: 503, type: "server_error", message: "No provider is available." },
+  upstream_timeout: { status: 504, type: "timeout_error", message: "The providers did not answer in time." },
+  server_shutting_down: { status: 503, type: "server_error", message: "The server is shutting down." },
+  internal_error: { status: 500, type: "server_error", message: "The server had an error processing the request." },
+};
+
+export interface GatewayErrorOptions {
+  param?: string | null;
+  /** Sent as `Retry-After` (seconds) with 429. */
+  retryAfterSeconds?: number | null;
+}
+
+export class GatewayError extends Error {
+  readonly code: GatewayErrorCode;
+  readonly status: number;
+  readonly type: string;
+  readonly param: string | null;
+  readonly retryAfterSeconds: number | null;
+
+  constructor(code: GatewayErrorCode, message?: string, options: GatewayErrorOptions = {}) {
+    const spec = CODE_SPECS[code];
+    super(message ?? spec.message);
+    this.name = "GatewayError";
+    this.code = code;
+    this.status = spec.status;
+    this.type = spec.type;
+    this.param = options.param ?? null;
+    this.retryAfterSeconds = options.retryAfterSeconds ?? null;
+  }
+}
+
+/**
+ * Unknown groups and groups the key may not call get the same 404, so a key cannot probe
+ * which groups exist. 404 (not 403) because that is what OpenAI clients show as "model not
+ * found" and it does not reveal that the name is real.
+ */
+export function modelNotFound(model: string): GatewayError {
+  return new GatewayError(
+    "model_not_found",
+    `The model \`${model}\` does not exist or you do not have access to it.`,
+    { param: "model" },
+  );
+}
+
+/** Anything that is not a GatewayError is a bug: it reaches the client as a plain 500. */
+export function toGatewayError(error: unknown): GatewayError {
+  return error instanceof GatewayError ? error : new GatewayError("internal_error");
+}
+
+/** The OpenAI error body `{"error":{message,type,param,code}}`, also used for stream error events. */
+export function serializeError(error: GatewayError): string {
+  return JSON.stringify({
+    error: { message: error.message, type: error.type, param: error.param, code: error.code },
+  });
+}
+
+export function toErrorResponse(error: GatewayError, requestId: string): Response {
+  const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": requestId };
+  if (error.retryAfterSeconds !== null) headers["retry-after"] = String(error.retryAfterSeconds);
+  return new Response(serializeError(error), { status: error.status, headers });
+}

@@ -1,0 +1,115 @@
+import { createParser, type EventSourceParser } from "eventsource-parser";
+import { decodeUtf8 } from "./bytes";
+import { StreamKeywordScanner, TEXT_CHANNEL, matchKeywords, recordKeywordHits, type CompiledKeywords, type TextChannel } from "./keywords";
+import type { KeywordHitSink } from "./types";
+import { isRecord } from "./json-shape";
+import { countToolCallCharacters, readUsage, type TokenUsage } from "./usage";
+
+/**
+ * What one SSE event means to the relay:
+ * - meaningful: a delta with content, reasoning, refusal or tool calls (commits a stream);
+ * - usage_only: `choices: []` plus usage (dropped unless the client asked for it);
+ * - done: `data: [DONE]`; error: an in-band `{"error":…}`; keyword: a failure keyword hit;
+ * - other: role-only deltas, comments, anything else (forwarded as is).
+ */
+export type SseEventKind = "other" | "meaningful" | "usage_only" | "done" | "error" | "keyword";
+
+const CR = 13;
+
+/**
+ * Reads each raw event once (decode, eventsource-parser for the data field, JSON.parse) and
+ * keeps the running state a stream needs: usage, answer size for estimates, finish seen.
+ */
+export class SseInspector {
+  usage: TokenUsage | null = null;
+  completionCharacters = 0;
+  hasMeaningful = false;
+  hasFinishReason = false;
+  private data: string | null = null;
+  private readonly parser: EventSourceParser;
+  private readonly scanner: StreamKeywordScanner;
+
+  constructor(
+    private readonly keywords: CompiledKeywords,
+    private readonly hitSink: KeywordHitSink,
+    private readonly now: () => number,
+  ) {
+    this.scanner = new StreamKeywordScanner(keywords);
+    this.parser = createParser({
+      onEvent: (event) => {
+        this.data = event.data;
+      },
+    });
+  }
+
+  /** `isUnterminated`: the stream ended inside this event, so close it for the parser. */
+  inspect(raw: Uint8Array, isUnterminated = false): SseEventKind {
+    this.data = null;
+    const text = decodeUtf8(raw);
+    // The parser holds back a trailing CR (it might start a CRLF); an LF completes it.
+    this.parser.feed(isUnterminated ? `${text}\n\n` : raw[raw.length - 1] === CR ? `${text}\n` : text);
+    const data = this.data as string | null;
+    if (data === null) return "other";
+    // 91 is "[": only then is the slower trimmed comparison worth making.
+    if (data === "[DONE]" || (data.charCodeAt(0) === 91 && data.trim() === "[DONE]")) return "done";
+    let payload: unknown;
+    try {
+      payload = JSON.parse(data);
+    } catch {
+      return "other";
+    }
+    if (!isRecord(payload)) return "other";
+    if (payload.error !== undefined && payload.error !== null) {
+      this.checkErrorText(payload.error);
+      return "error";
+    }
+    const usage = readUsage(payload.usage);
+    if (usage) this.usage = usage;
+    const choices = payload.choices;
+    if (!Array.isArray(choices)) return "other";
+    if (choices.length === 0) return usage ? "usage_only" : "other";
+    let isMeaningful = false;
+    for (const choice of choices) {
+      if (!isRecord(choice)) continue;
+      if (typeof choice.finish_reason === "string") this.hasFinishReason = true;
+      if (!isRecord(choice.delta)) continue;
+      const verdict = this.readDelta(choice.delta);
+      if (verdict === "keyword") return "keyword";
+      if (verdict === "meaningful") isMeaningful = true;
+    }
+    if (!isMeaningful) return "other";
+    this.hasMeaningful = true;
+    return "meaningful";
+  }
+
+  private readDelta(delta: Record<string, unknown>): "meaningful" | "keyword" | "empty" {
+    const content = this.readText(TEXT_CHANNEL.content, delta.content);
+    const reasoning = this.readText(TEXT_CHANNEL.reasoning, delta.reasoning_content ?? delta.reasoning);
+    const refusal = this.readText(TEXT_CHANNEL.refusal, delta.refusal);
+    if (content === "keyword" || reasoning === "keyword" || refusal === "keyword") return "keyword";
+    let isMeaningful = content === "text" || reasoning === "text" || refusal === "text";
+    if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) {
+      isMeaningful = true;
+      this.completionCharacters += countToolCallCharacters(delta.tool_calls);
+    }
+    if (isRecord(delta.function_call)) isMeaningful = true;
+    return isMeaningful ? "meaningful" : "empty";
+  }
+
+  private readText(channel: TextChannel, value: unknown): "text" | "keyword" | "none" {
+    if (typeof value !== "string" || value.length === 0) return "none";
+    this.completionCharacters += value.length;
+    const hits = this.scanner.scan(channel, value);
+    if (!hits) return "text";
+    recordKeywordHits(this.hitSink, hits, this.now());
+    return "keyword";
+  }
+
+  /** An error already fails the attempt; a keyword in its message is still counted. */
+  private checkErrorText(error: unknown): void {
+    const message = isRecord(error) ? error.message : error;
+    if (typeof message !== "string") return;
+    const hits = matchKeywords(this.keywords, message);
+    if (hits) recordKeywordHits(this.hitSink, hits, this.now());
+  }
+}

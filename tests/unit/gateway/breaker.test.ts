@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { BreakerBoard } from "../../../lib/gateway/breaker";
+
+const settings = { failoverThreshold: 3, failoverWindowSeconds: 60, cooldownSeconds: 30 };
+const T0 = 1_000_000;
+
+describe("BreakerBoard", () => {
+  it("stays closed below the threshold", () => {
+    const board = new BreakerBoard();
+    board.recordFailure(1, T0, settings);
+    board.recordFailure(1, T0 + 1_000, settings);
+    assert.equal(board.canTry(1, T0 + 2_000), true);
+    assert.deepEqual(board.view(1, T0 + 2_000), { state: "closed", openUntil: null, recentFailures: 2 });
+  });
+
+  it("opens for the cooldown after N failures within the window", () => {
+    const board = new BreakerBoard();
+    for (const at of [T0, T0 + 10, T0 + 20]) board.recordFailure(1, at, settings);
+    assert.equal(board.canTry(1, T0 + 21), false);
+    assert.equal(board.openUntil(1), T0 + 20 + 30_000);
+    assert.equal(board.view(1, T0 + 21).state, "open");
+  });
+
+  it("does not open when the N failures are spread over more than the window", () => {
+    const board = new BreakerBoard();
+    for (const at of [T0, T0 + 40_000, T0 + 80_000]) board.recordFailure(1, at, settings);
+    assert.equal(board.canTry(1, T0 + 80_001), true);
+    assert.equal(board.view(1, T0 + 80_001).recentFailures, 2);
+  });
+
+  it("rests a provider for Retry-After even below the threshold", () => {
+    const board = new BreakerBoard();
+    board.recordFailure(1, T0, settings, 5_000);
+    assert.equal(board.canTry(1, T0 + 4_999), false);
+    assert.equal(board.canTry(1, T0 + 5_000), true);
+  });
+
+  it("keeps the longer of cooldown and Retry-After", () => {
+    const board = new BreakerBoard();
+    for (const at of [T0, T0 + 1, T0 + 2]) board.recordFailure(1, at, settings, at === T0 + 2 ? 120_000 : null);
+    assert.equal(board.openUntil(1), T0 + 2 + 120_000);
+    const short = new BreakerBoard();
+    for (const at of [T0, T0 + 1, T0 + 2]) short.recordFailure(1, at, settings, 1_000);
+    assert.equal(short.openUntil(1), T0 + 2 + 30_000);
+  });
+
+  it("lets exactly one probe through when half-open", () => {
+    const board = new BreakerBoard();
+    for (const at of [T0, T0, T0]) board.recordFailure(1, at, settings);
+    const later = T0 + 30_001;
+    assert.equal(board.view(1, later).state, "half_open");
+    assert.equal(board.canTry(1, later), true);
+    board.beginAttempt(1, later);
+    assert.equal(board.canTry(1, later), false, "a second request must skip while the probe is in flight");
+  });
+
+  it("closes and forgets failures when the probe succeeds", () => {
+    const board = new BreakerBoard();
+    for (const at of [T0, T0, T0]) board.recordFailure(1, at, settings);
+    board.beginAttempt(1, T0 + 30_001);
+    board.recordSuccess(1, T0 + 30_002);
+    assert.deepEqual(board.view(1, T0 + 30_003), { state: "closed", openUntil: null, recentFailures: 0 });
+    board.recordFailure(1, T0 + 30_004, settings);
+    assert.equal(board.canTry(1, T0 + 30_005), true, "one new failure must not reopen it");
+  });
+
+  it("reopens for a full cooldown when the probe fails", () => {
+    const board = new BreakerBoard();
+    for (const at of [T0, T0, T0]) board.recordFailure(1, at, settings);
+    board.beginAttempt(1, T0 + 30_001);
+    board.recordFailure(1, T0 + 30_002, settings);
+    assert.equal(board.canTry(1, T0 + 30_003), false);
+    assert.equal(board.openUntil(1), T0 + 30_002 + 30_000);
+  });
+
+  it("frees the probe slot when the probe ends without a verdict", () => {
+    const board = new BreakerBoard();
+    for (const at of [T0, T0, T0]) board.recordFailure(1, at, settings);
+    board.beginAttempt(1, T0 + 30_001);
+    board.releaseProbe(1);
+    assert.equal(board.canTry(1, T0 + 30_002), true);
+  });
+
+  it("keeps providers independent", () => {
+    const board = new BreakerBoard();
+    for (const at of [T0, T0, T0]) board.recordFailure(1, at, settings);
+    assert.equal(board.canTry(2, T0), true);
+    assert.deepEqual(board.view(2, T0), { state: "closed", openUntil: null, recentFailures: 0 });
+  });
+
+  it("a success while closed leaves the failure count to age out of the window", () => {
+    const board = new BreakerBoard();
+    board.recordFailure(1, T0, settings);
+    board.recordFailure(1, T0 + 1, settings);
+    board.recordSuccess(1, T0 + 2);
+    board.recordFailure(1, T0 + 3, settings);
+    assert.equal(board.canTry(1, T0 + 4), false);
+  });
+});
