@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createDb } from "../../db/client";
@@ -11,13 +12,16 @@ const root = new URL("../..", import.meta.url).pathname;
 
 describe("foundation over HTTP", () => {
   let server: TestServer;
+  // Our own folder, so the restart below finds the same database and secrets.
+  const dataDir = mkdtempSync(join(tmpdir(), "aps-foundation-"));
 
   before(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ dataDir });
   });
 
   after(async () => {
     await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("creates the SQLite file on first start, in WAL mode", () => {
@@ -75,7 +79,6 @@ describe("foundation over HTTP", () => {
   });
 
   it("keeps saved settings across a restart", async () => {
-    const dataDir = server.dataDir;
     const databaseUrl = server.databaseUrl;
     const db = createDb(databaseUrl);
     await saveSettings(db, { maxAttempts: 7, logRetentionDays: 90 });
