@@ -36,6 +36,32 @@ export function createBodyTemplate(chat: ChatRequest): (upstreamModel: string) =
   return (upstreamModel) => head + JSON.stringify(upstreamModel) + tail;
 }
 
+// Headers an operator may not set per provider: they would break framing, the byte-exact
+// relay (a compressed answer) or the connection pool.
+const RESERVED_HEADERS = new Set([
+  "host",
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "content-length",
+  "accept-encoding",
+  "te",
+  "trailer",
+  "upgrade",
+  "proxy-connection",
+]);
+
+const allowedHeadersCache = new WeakMap<Readonly<Record<string, string>>, Record<string, string>>();
+
+function allowedExtraHeaders(extra: Readonly<Record<string, string>>): Record<string, string> {
+  let allowed = allowedHeadersCache.get(extra);
+  if (!allowed) {
+    allowed = Object.fromEntries(Object.entries(extra).filter(([name]) => !RESERVED_HEADERS.has(name.toLowerCase())));
+    allowedHeadersCache.set(extra, allowed);
+  }
+  return allowed;
+}
+
 /**
  * The upstream call is built only from the provider's configuration: nothing from the
  * client's headers, query or body can choose where it goes or what credentials it carries.
@@ -54,7 +80,7 @@ export function buildUpstreamRequest(
       authorization: `Bearer ${provider.apiKey}`,
       "content-type": "application/json",
       accept: isStream ? "text/event-stream" : "application/json",
-      ...provider.extraHeaders,
+      ...allowedExtraHeaders(provider.extraHeaders),
     },
     body,
     connectTimeoutMs,
