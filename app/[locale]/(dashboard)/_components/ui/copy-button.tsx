@@ -11,7 +11,7 @@ export function CopyButton({
   label,
   copiedLabel,
   onError,
-  className = "btn-secondary px-3 py-1.5 text-xs",
+  className = "btn-secondary",
   testId,
 }: {
   text: string;

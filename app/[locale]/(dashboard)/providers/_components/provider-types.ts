@@ -1,0 +1,31 @@
+import type { BreakerStateName } from "@/lib/gateway/types";
+
+/** What the browser knows about a provider: its settings and state, never its endpoint's key. */
+export interface ProviderItem {
+  id: number;
+  name: string;
+  credentialId: number;
+  credentialName: string;
+  upstreamModel: string;
+  priceInput: number;
+  priceOutput: number;
+  priceCached: number;
+  isEnabled: boolean;
+  connectTimeoutMs: number | null;
+  firstTokenTimeoutMs: number | null;
+  totalTimeoutMs: number | null;
+  extraHeaders: Record<string, string>;
+  breaker: { state: BreakerStateName; secondsLeft: number | null; recentFailures: number };
+  calls24h: number;
+  successes24h: number;
+}
+
+export interface EndpointOption {
+  id: number;
+  name: string;
+}
+
+export type TimeoutField = "connectTimeoutMs" | "firstTokenTimeoutMs" | "totalTimeoutMs";
+
+/** Per timeout: the settings' value (what a blank field means) and the allowed range. */
+export type TimeoutDefaults = Record<TimeoutField, { fallback: number; min: number; max: number }>;
