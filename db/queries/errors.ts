@@ -9,7 +9,12 @@ import { isForeignKeyViolation, isUniqueViolation } from "../dialect";
  */
 export type DataErrorCode = "not_found" | "conflict" | "in_use" | "invalid";
 
+// Marked with a registry symbol: Next bundles this module into several chunks, where
+// `instanceof` would compare against a different copy of the class.
+const DATA_ERROR = Symbol.for("ai-provider-api-server.DataError");
+
 export class DataError extends Error {
+  readonly [DATA_ERROR] = true;
   readonly code: DataErrorCode;
 
   constructor(code: DataErrorCode, message: string, options?: { cause?: unknown }) {
@@ -20,7 +25,8 @@ export class DataError extends Error {
 }
 
 export function isDataError(error: unknown, code?: DataErrorCode): error is DataError {
-  return error instanceof DataError && (code === undefined || error.code === code);
+  const isData = typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[DATA_ERROR] === true;
+  return isData && (code === undefined || (error as DataError).code === code);
 }
 
 /** Turns a constraint violation from either dialect into a DataError; anything else passes through. */

@@ -1,6 +1,6 @@
 import { hashApiKey } from "../crypto";
 import { GatewayError, modelNotFound } from "./errors";
-import type { ApiKeyConfig, ConfigSnapshot, GatewayRuntime, GroupConfig } from "./types";
+import type { ApiKeyConfig, ConfigSnapshot, GatewayRuntime, GroupAccess, GroupConfig } from "./types";
 
 // Real keys are 51 characters; anything far longer is refused before it is hashed.
 const MAX_KEY_LENGTH = 256;
@@ -30,13 +30,13 @@ export function authenticateRequest(request: Request, runtime: GatewayRuntime, s
   return key;
 }
 
-export function canUseGroup(key: ApiKeyConfig, group: GroupConfig): boolean {
-  return key.allGroups || key.groupIds.has(group.id);
+export function canUseGroup(access: GroupAccess, group: GroupConfig): boolean {
+  return access.allGroups || access.groupIds.has(group.id);
 }
 
-/** The group named by `model`, if this key may call it; otherwise the same 404 as an unknown name. */
-export function resolveGroup(snapshot: ConfigSnapshot, key: ApiKeyConfig, model: string): GroupConfig {
+/** The group named by `model`, if this caller may call it; otherwise the same 404 as an unknown name. */
+export function resolveGroup(snapshot: ConfigSnapshot, access: GroupAccess, model: string): GroupConfig {
   const group = snapshot.groupsByName.get(model);
-  if (!group || !canUseGroup(key, group)) throw modelNotFound(model);
+  if (!group || !canUseGroup(access, group)) throw modelNotFound(model);
   return group;
 }

@@ -18,6 +18,29 @@ export function joinChunks(chunks: readonly Uint8Array[], total: number): Uint8A
 }
 
 /**
+ * Joins neighbouring views that sit back to back in the same memory (the events the SSE
+ * splitter cut out of one upstream chunk) into one view, without copying. Every chunk handed
+ * to a Next.js response body costs a stream write, a promise round and a socket write, so
+ * the events of one upstream read go out as one chunk; a dropped event in between (the
+ * usage chunk) keeps its neighbours apart.
+ */
+export function coalesceViews(views: readonly Uint8Array[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let current: Uint8Array | null = null;
+  for (const view of views) {
+    if (view.byteLength === 0) continue;
+    if (current !== null && current.buffer === view.buffer && current.byteOffset + current.byteLength === view.byteOffset) {
+      current = new Uint8Array(current.buffer, current.byteOffset, current.byteLength + view.byteLength);
+      out[out.length - 1] = current;
+    } else {
+      current = view;
+      out.push(view);
+    }
+  }
+  return out;
+}
+
+/**
  * Keeps at most `limit` bytes of what passes through, for the optional body log; a no-op
  * (no copies at all) when bodies are not stored.
  */

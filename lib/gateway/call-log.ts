@@ -25,6 +25,8 @@ export class CallLog {
     private readonly settings: Settings,
     requestId: string,
     createdAt: number,
+    /** Sees the finished row after the sink (a trusted caller reading its own outcome). */
+    private readonly onPushed?: (record: Readonly<CallLogRecord>) => void,
   ) {
     this.record = {
       requestId,
@@ -64,6 +66,12 @@ export class CallLog {
     this.record.apiKeyName = key.name;
   }
 
+  /** A trusted in-process caller: logged by name, with no key id (no key was used). */
+  setTrustedCaller(name: string): void {
+    this.record.apiKeyId = null;
+    this.record.apiKeyName = name;
+  }
+
   setProvider(provider: ProviderConfig): void {
     this.record.providerId = provider.id;
     this.record.providerName = provider.name;
@@ -101,11 +109,16 @@ export class CallLog {
       record.cost = ending.usage.cost;
       record.isUsageEstimated = ending.usage.isEstimated;
     }
-    // A failing sink must not turn a served request into an error.
+    // A failing sink or observer must not turn a served request into an error.
     try {
       this.runtime.logSink.push(record);
     } catch {
-      return;
+      // The observer still learns how the request ended.
+    }
+    try {
+      this.onPushed?.(record);
+    } catch {
+      // Same for an observer's bug: the row is already with the sink.
     }
   }
 }

@@ -10,29 +10,54 @@ import { compileKeywords } from "./keywords";
 import { readJsonBody } from "./read-body";
 import { createRequestId } from "./request-id";
 import { planCandidates } from "./route-plan";
-import type { ConfigSnapshot, GatewayRuntime, GroupConfig, ProviderConfig } from "./types";
+import type { ConfigSnapshot, GatewayRuntime, GroupAccess, GroupConfig, ProviderConfig, TrustedCaller } from "./types";
 import { createBodyTemplate } from "./upstream-request";
 import type { ChatRequest } from "./validate-chat";
 import { validateChatRequest } from "./validate-chat";
+
+const EVERY_GROUP: GroupAccess = { allGroups: true, groupIds: new Set() };
 
 /**
  * POST /v1/chat/completions. Every response carries `x-request-id`, and every request,
  * rejected ones included, leaves exactly one log row.
  */
-export async function handleChatCompletions(request: Request, runtime: GatewayRuntime): Promise<Response> {
+export function handleChatCompletions(request: Request, runtime: GatewayRuntime): Promise<Response> {
+  return serveChat(request, runtime, null);
+}
+
+/**
+ * The same path (validation, routing, breakers, failover, keywords, one log row) for a
+ * trusted in-process caller, without a key and with every group. Only the dashboard
+ * playground calls it, after checking the admin session; `/v1` always goes through
+ * `handleChatCompletions`, which requires a key.
+ */
+export function handleChatCompletionsAs(request: Request, runtime: GatewayRuntime, caller: TrustedCaller): Promise<Response> {
+  return serveChat(request, runtime, caller);
+}
+
+function admitCaller(request: Request, runtime: GatewayRuntime, snapshot: ConfigSnapshot, caller: TrustedCaller | null, log: CallLog): GroupAccess {
+  if (caller) {
+    log.setTrustedCaller(caller.name);
+    return EVERY_GROUP;
+  }
+  const key = authenticateRequest(request, runtime, snapshot);
+  log.setKey(key);
+  return key;
+}
+
+async function serveChat(request: Request, runtime: GatewayRuntime, caller: TrustedCaller | null): Promise<Response> {
   const receivedAt = runtime.now();
   const requestId = createRequestId();
   const snapshot = runtime.getSnapshot();
-  const log = new CallLog(runtime, snapshot.settings, requestId, receivedAt);
+  const log = new CallLog(runtime, snapshot.settings, requestId, receivedAt, caller?.onLogged?.bind(caller));
   try {
     if (runtime.isShuttingDown?.()) throw new GatewayError("server_shutting_down");
-    const key = authenticateRequest(request, runtime, snapshot);
-    log.setKey(key);
+    const access = admitCaller(request, runtime, snapshot, caller, log);
     const body = await readJsonBody(request, runtime.maxBodyBytes);
     log.setRequestBody(body.bytes);
     const chat = validateChatRequest(body.value);
     log.record.isStream = chat.isStream;
-    const group = resolveGroup(snapshot, key, chat.model);
+    const group = resolveGroup(snapshot, access, chat.model);
     log.record.groupName = group.name;
     return await relayChat(request, runtime, snapshot, chat, group, { runtime, settings: snapshot.settings, chat, log, requestId, receivedAt });
   } catch (error) {

@@ -42,7 +42,15 @@ export interface GatewayErrorOptions {
   retryAfterSeconds?: number | null;
 }
 
+// Marked with a registry symbol: `instanceof` fails across Next's separate server chunks.
+const GATEWAY_ERROR = Symbol.for("ai-provider-api-server.GatewayError");
+
+export function isGatewayError(error: unknown): error is GatewayError {
+  return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[GATEWAY_ERROR] === true;
+}
+
 export class GatewayError extends Error {
+  readonly [GATEWAY_ERROR] = true;
   readonly code: GatewayErrorCode;
   readonly status: number;
   readonly type: string;
@@ -76,7 +84,7 @@ export function modelNotFound(model: string): GatewayError {
 
 /** Anything that is not a GatewayError is a bug: it reaches the client as a plain 500. */
 export function toGatewayError(error: unknown): GatewayError {
-  return error instanceof GatewayError ? error : new GatewayError("internal_error");
+  return isGatewayError(error) ? error : new GatewayError("internal_error");
 }
 
 /** The OpenAI error body `{"error":{message,type,param,code}}`, also used for stream error events. */

@@ -1,4 +1,5 @@
 import type { CommittedStream } from "./attempt-stream";
+import { coalesceViews } from "./bytes";
 import type { StreamRead } from "./upstream-stream";
 
 /** How a committed stream ended, for the log and the breaker. */
@@ -50,10 +51,11 @@ export function createRelayStream(committed: CommittedStream, hooks: RelayHooks)
     if (clientController) closeClient(clientController);
   };
 
+  // One chunk per run of back-to-back events (see coalesceViews): same bytes, fewer writes.
   const send = (controller: ReadableStreamDefaultController<Uint8Array>, events: readonly Uint8Array[]): void => {
-    for (const event of events) {
-      controller.enqueue(event);
-      hooks.collect?.(event);
+    for (const chunk of events.length > 1 ? coalesceViews(events) : events) {
+      controller.enqueue(chunk);
+      hooks.collect?.(chunk);
     }
   };
 

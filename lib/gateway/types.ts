@@ -51,6 +51,22 @@ export interface ApiKeyConfig {
   expiresAt: number | null;
 }
 
+/** What decides which groups a caller may use: an API key's list, or every group. */
+export type GroupAccess = Pick<ApiKeyConfig, "allGroups" | "groupIds">;
+
+/**
+ * A caller inside this process that the gateway serves without an API key: the dashboard
+ * playground, after it checked the admin session itself. It may call every group and is
+ * logged under its name with no key id. Only server code builds one; nothing a client
+ * sends can turn a request into a trusted one.
+ */
+export interface TrustedCaller {
+  /** Shown as the key name in the call log, e.g. "dashboard playground". */
+  name: string;
+  /** Receives the request's log row once it is final, right after the log sink took it. */
+  onLogged?(record: Readonly<CallLogRecord>): void;
+}
+
 export interface KeywordConfig {
   id: number;
   keyword: string;

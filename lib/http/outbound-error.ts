@@ -41,7 +41,12 @@ const MESSAGES: Record<OutboundErrorCode, string> = {
   http_error: "The server answered with an error status",
 };
 
+// Next bundles this module into several server chunks, so `instanceof` fails across them;
+// a registry symbol marks the errors instead.
+const OUTBOUND_ERROR = Symbol.for("ai-provider-api-server.OutboundError");
+
 export class OutboundError extends Error {
+  readonly [OUTBOUND_ERROR] = true;
   readonly code: OutboundErrorCode;
   /** The HTTP status, for `http_error`. */
   readonly status: number | null;
@@ -55,7 +60,7 @@ export class OutboundError extends Error {
 }
 
 export function isOutboundError(error: unknown): error is OutboundError {
-  return error instanceof OutboundError;
+  return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[OUTBOUND_ERROR] === true;
 }
 
 const ERRNO_CODES: Readonly<Record<string, OutboundErrorCode>> = {
@@ -74,7 +79,7 @@ const ERRNO_CODES: Readonly<Record<string, OutboundErrorCode>> = {
 
 /** Maps a Node socket/stream error to the closed set; the original stays as `cause`. */
 export function toOutboundError(error: unknown): OutboundError {
-  if (error instanceof OutboundError) return error;
+  if (isOutboundError(error)) return error;
   const code = readErrorCode(error);
   if (code && ERRNO_CODES[code]) return new OutboundError(ERRNO_CODES[code], { cause: error });
   if (code && (code.startsWith("ERR_TLS") || code.startsWith("ERR_SSL") || code.includes("CERT"))) {
