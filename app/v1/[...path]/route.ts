@@ -1,3 +1,5 @@
+import { createRequestId } from "@/lib/gateway/request-id";
+
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
@@ -12,7 +14,7 @@ function unknownUrl(request: Request): Response {
       code: "unknown_url",
     },
   };
-  return Response.json(body, { status: 404 });
+  return Response.json(body, { status: 404, headers: { "x-request-id": createRequestId() } });
 }
 
 export const GET = unknownUrl;
