@@ -176,6 +176,19 @@ export type UsageHourlyTable = {
   api_key_id: number;
 } & { [C in UsageCounterColumn]: ColumnType<number, number | undefined, number> };
 
+/** usage_hourly summed over every group, provider and key: one row per hour (migration 0002). */
+export type UsageHoursTable = {
+  hour_start: number;
+} & { [C in UsageCounterColumn]: ColumnType<number, number | undefined, number> };
+
+/** usage_hourly summed per UTC day (`day_start` is UTC midnight), same dimensions (migration 0002). */
+export type UsageDailyTable = {
+  day_start: number;
+  group_name: string;
+  provider_name: string;
+  api_key_id: number;
+} & { [C in UsageCounterColumn]: ColumnType<number, number | undefined, number> };
+
 export interface AdminUsersTable {
   id: Generated<number>;
   username: string;
@@ -193,6 +206,14 @@ export interface JobLocksTable {
   expires_at: number;
 }
 
+/** The model ids an endpoint listed at its last import (migration 0003). */
+export interface ModelListSnapshotsTable {
+  credential_id: number;
+  /** JSON array of model ids, validated with zod when read. */
+  model_ids: string;
+  updated_at: number;
+}
+
 export interface Database {
   endpoint_credentials: EndpointCredentialsTable;
   providers: ProvidersTable;
@@ -206,8 +227,11 @@ export interface Database {
   call_logs: CallLogsTable;
   call_log_bodies: CallLogBodiesTable;
   usage_hourly: UsageHourlyTable;
+  usage_hours: UsageHoursTable;
+  usage_daily: UsageDailyTable;
   admin_users: AdminUsersTable;
   job_locks: JobLocksTable;
+  model_list_snapshots: ModelListSnapshotsTable;
 }
 
 /** Every query function takes one of these first, so callers can compose them in a transaction. */

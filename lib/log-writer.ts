@@ -106,26 +106,34 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
 
   /**
    * A batch that keeps failing is retried row by row. If some rows go in, the database is
-   * healthy and the rest can never be written (a malformed row), so those are dropped rather
-   * than blocking every later row. If the first rows all fail the database is taken to be
-   * down: it stops there (each try may wait out a busy timeout) and everything stays queued.
+   * healthy, so each row that failed gets one more try now (an outage may have ended in the
+   * middle of this pass); a row failing again can never be written (a malformed row) and is
+   * dropped rather than blocking every later row. If the first rows all fail the database
+   * is taken to be down: it stops there and everything stays queued.
    */
   async function isolatePoisonRows(batch: CallLogRecord[]): Promise<boolean> {
     let succeeded = 0;
-    let failed = 0;
+    const failedRows: CallLogRecord[] = [];
     for (const record of batch) {
       try {
         await insertCallLogs(options.db, [record]);
         succeeded += 1;
       } catch {
-        failed += 1;
-        if (succeeded === 0 && failed === ISOLATE_AFTER_FAILURES) break;
+        failedRows.push(record);
+        if (succeeded === 0 && failedRows.length === ISOLATE_AFTER_FAILURES) break;
       }
     }
     if (succeeded === 0) return false;
+    for (const record of failedRows) {
+      try {
+        await insertCallLogs(options.db, [record]);
+        succeeded += 1;
+      } catch {
+        dropped += 1;
+      }
+    }
     queue = queue.slice(batch.length);
     written += succeeded;
-    dropped += failed;
     consecutiveFailures = 0;
     return true;
   }

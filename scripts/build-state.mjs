@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 
 const INPUT_DIRS = ["app", "lib", "db", "messages", "public"];
 // tsconfig.json is left out: Next rewrites its include list during builds.
-const INPUT_FILES = ["next.config.mjs", "postcss.config.mjs", "package-lock.json", "proxy.ts", "instrumentation.ts"];
+const INPUT_FILES = ["tsconfig.build.json", "next.config.mjs", "postcss.config.mjs", "package-lock.json", "proxy.ts", "instrumentation.ts"];
 
 export function distDir() {
   return process.env.NEXT_DIST_DIR || ".next";

@@ -146,7 +146,7 @@ function parseAttempts(json: string): AttemptRecord[] {
   }
 }
 
-function toEntry(row: CallLogRow): CallLogEntry {
+export function toEntry(row: CallLogRow): CallLogEntry {
   return {
     id: row.id,
     requestId: row.request_id,

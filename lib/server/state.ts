@@ -13,6 +13,8 @@ import { BreakerBoard } from "../gateway/breaker";
 import type { ConfigSnapshot, GatewayRuntime } from "../gateway/types";
 import { createOutboundClient } from "../http/outbound";
 import { createBufferedCounters, createLogWriter } from "../log-writer";
+import { createMetricsLogSink } from "../metrics/log-sink";
+import { LOG_QUEUE_LIMIT } from "./readiness";
 import { loadSecrets, type Secrets } from "./secrets";
 
 /**
@@ -80,7 +82,8 @@ async function bootServerState(): Promise<ServerState> {
   }, CONFIG_POLL_MS);
   poll.unref();
 
-  const logWriter = createLogWriter({ db });
+  const logWriter = createLogWriter({ db, maxQueue: LOG_QUEUE_LIMIT });
+  void import("./retention-job").then(({ startRetentionJob }) => startRetentionJob(db, () => snapshot.settings));
   const counters = createBufferedCounters({ db });
   const outbound = createOutboundClient();
   const runtime: GatewayRuntime = {
@@ -89,7 +92,8 @@ async function bootServerState(): Promise<ServerState> {
     now: Date.now,
     random: Math.random,
     breakers: new BreakerBoard(),
-    logSink: logWriter,
+    // Counts each finished request for /metrics, then hands the row to the writer.
+    logSink: createMetricsLogSink(logWriter),
     keywordHits: counters,
     keyUsage: counters,
     maxBodyBytes: env.MAX_REQUEST_BYTES,

@@ -19,9 +19,12 @@ const EXPECTED_TABLES = [
   "group_members",
   "job_locks",
   "model_groups",
+  "model_list_snapshots",
   "providers",
   "settings",
+  "usage_daily",
   "usage_hourly",
+  "usage_hours",
 ];
 
 for (const target of testDatabaseTargets()) {

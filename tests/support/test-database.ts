@@ -114,6 +114,8 @@ const APP_TABLES: readonly (keyof Database)[] = [
   "call_logs",
   "call_log_bodies",
   "usage_hourly",
+  "usage_hours",
+  "usage_daily",
   "admin_users",
   "job_locks",
 ];

@@ -5,12 +5,15 @@ import { Link, usePathname } from "@/lib/i18n/navigation";
 
 export const navItems = [
   { href: "/", key: "overview" },
+  { href: "/logs", key: "logs" },
   { href: "/providers", key: "providers" },
   { href: "/credentials", key: "credentials" },
   { href: "/groups", key: "groups" },
   { href: "/keys", key: "apiKeys" },
   { href: "/keywords", key: "keywords" },
+  { href: "/playground", key: "playground" },
   { href: "/settings", key: "settings" },
+  { href: "/config", key: "config" },
   { href: "/account", key: "account" },
 ] as const;
 

@@ -38,7 +38,7 @@ export function CopyButton({
   return (
     <button type="button" className={className} onClick={() => void copy()} data-testid={testId} aria-live="polite">
       {isCopied ? (
-        <span className="text-emerald-700" data-testid={testId ? `${testId}-done` : undefined}>
+        <span data-testid={testId ? `${testId}-done` : undefined}>
           ✓ {copiedLabel}
         </span>
       ) : (

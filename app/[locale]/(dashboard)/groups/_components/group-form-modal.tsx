@@ -1,0 +1,74 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useState, type FormEvent } from "react";
+import { Field } from "../../_components/ui/field";
+import { Modal } from "../../_components/ui/modal";
+import { useToast } from "../../_components/ui/toast";
+import { useAction } from "../../_components/ui/use-action";
+import { createGroupAction, updateGroupAction } from "../actions";
+
+export interface GroupFormValues {
+  id: number;
+  name: string;
+  description: string;
+}
+
+/** Creates a group, or renames one (and edits its description) when `group` is given. */
+export function GroupFormModal({ group, onClose }: { group?: GroupFormValues; onClose: () => void }) {
+  const t = useTranslations("Groups");
+  const common = useTranslations("Common");
+  const toast = useToast();
+  const { run, isPending } = useAction();
+  const [name, setName] = useState(group?.name ?? "");
+  const [description, setDescription] = useState(group?.description ?? "");
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const input = { name, description };
+    run(() => (group ? updateGroupAction(group.id, input) : createGroupAction(input)), {
+      onFieldErrors: setFieldErrors,
+      onSuccess: () => {
+        toast.success(group ? t("updated", { name }) : t("created", { name }));
+        onClose();
+      },
+    });
+  };
+
+  return (
+    <Modal title={group ? t("editTitle") : t("createTitle")} onClose={onClose}>
+      <form onSubmit={submit} className="space-y-4" data-testid="group-form" noValidate>
+        <Field
+          label={t("name")}
+          name="name"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          error={fieldErrors.name}
+          hint={t("nameHint")}
+          maxLength={100}
+          autoComplete="off"
+          spellCheck={false}
+          autoFocus
+          required
+        />
+        <Field
+          label={t("description")}
+          name="description"
+          value={description}
+          onChange={(event) => setDescription(event.target.value)}
+          error={fieldErrors.description}
+          maxLength={500}
+        />
+        <div className="flex justify-end gap-3 pt-2">
+          <button type="button" className="btn-secondary" onClick={onClose}>
+            {common("cancel")}
+          </button>
+          <button type="submit" className="btn-primary" disabled={isPending} data-testid="group-submit">
+            {isPending ? common("loading") : group ? common("save") : t("create")}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

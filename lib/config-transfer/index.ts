@@ -1,0 +1,10 @@
+export { CONFIG_DOCUMENT_VERSION, describeIssues, parseConfigDocument, parseConfigDocumentText } from "./document";
+export type { ConfigDocument, SecretsEnvelope } from "./document";
+export { ConfigTransferError, isConfigTransferError } from "./errors";
+export type { ConfigTransferErrorCode } from "./errors";
+export { exportConfig, serializeConfigDocument } from "./export";
+export type { ExportOptions } from "./export";
+export { importConfig } from "./import";
+export type { ImportOptions, ImportResult } from "./import";
+export type { ChangeAction, ConfigObjectKind, ImportPlan, PlannedChange } from "./plan";
+export { MIN_PASSPHRASE_LENGTH } from "./secrets";
