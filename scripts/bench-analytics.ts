@@ -1,9 +1,11 @@
-// `npm run bench:analytics [-- --runs 15] [--no-write]`: times, against the store DATABASE_URL
-// names (fill it first with `npm run seed:logs -- 2000000`), the server-side work of the
-// dashboard pages that must stay fast with millions of log rows: every query of the
-// overview as the page runs them (for each preset range), the first call log page and
-// filtered ones, each the median of several runs after a warm-up. The figures replace
-// the analytics section of docs/benchmarks.md.
+// `npm run bench:analytics [-- --runs 15] [--no-write] [--http http://127.0.0.1:8001]`: times,
+// against the store DATABASE_URL names (fill it first with `npm run seed:logs -- 2000000`),
+// the server-side work of the dashboard pages that must stay fast with millions of log rows:
+// every query of the overview as the page runs them (for each preset range), the first call
+// log page and filtered ones, each the median of several runs after a warm-up. With --http
+// (a server running on the same store; BENCH_ADMIN_PASSWORD, and BENCH_ADMIN_USER if not
+// "admin") it also times the whole pages over HTTP: session check, queries, React rendering
+// and the HTML download. The figures replace the analytics section of docs/benchmarks.md.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
@@ -64,6 +66,54 @@ async function pickFilters(db: Kysely<Database>): Promise<{ groupName: string; p
   const group = await db.selectFrom("usage_hourly").select("group_name").where("group_name", "<>", "").groupBy("group_name").orderBy("group_name").executeTakeFirst();
   const provider = await db.selectFrom("call_logs").select("provider_id").where("provider_id", "is not", null).orderBy("created_at", "desc").limit(1).executeTakeFirst();
   return { groupName: group?.group_name ?? "seed-gpt-4o", providerId: provider?.provider_id ?? undefined };
+}
+
+/** Signs in through Auth.js's credentials endpoint and returns the cookie header. */
+async function signIn(baseUrl: string): Promise<string> {
+  const password = process.env.BENCH_ADMIN_PASSWORD;
+  if (!password) throw new Error("--http needs BENCH_ADMIN_PASSWORD (and BENCH_ADMIN_USER unless it is admin)");
+  const jar = new Map<string, string>();
+  const keep = (response: Response) => {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const [name, ...value] = (pair ?? "").split("=");
+      if (name) jar.set(name.trim(), value.join("="));
+    }
+  };
+  const cookie = () => [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
+  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
+  keep(csrf);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const body = new URLSearchParams({ csrfToken, username: process.env.BENCH_ADMIN_USER ?? "admin", password });
+  const login = await fetch(`${baseUrl}/api/auth/callback/credentials`, { method: "POST", body, headers: { cookie: cookie() }, redirect: "manual" });
+  keep(login);
+  if (![...jar.keys()].some((name) => name.includes("session-token"))) throw new Error("sign-in failed: check BENCH_ADMIN_PASSWORD");
+  return cookie();
+}
+
+async function measurePages(baseUrl: string, runs: number, filter: string): Promise<Measurement[]> {
+  const cookie = await signIn(baseUrl);
+  const pages: [string, string, number | null][] = [
+    ["Page /en/account (baseline: layout, session, messages)", "/en/account", null],
+    ["Page: overview, 24h", "/en", 300],
+    ["Page: overview, 7d", "/en?range=7d", 300],
+    ["Page: overview, 30d", "/en?range=30d", 300],
+    ["Page: logs, first page", "/en/logs", 200],
+    ["Page: logs, filtered", `/en/logs?${filter}`, 300],
+  ];
+  const results: Measurement[] = [];
+  for (const [name, path, target] of pages) {
+    let bytes = 0;
+    const { median, p90 } = await time(runs, async () => {
+      const response = await fetch(`${baseUrl}${path}`, { headers: { cookie } });
+      const text = await response.text();
+      if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
+      bytes = text.length;
+    });
+    results.push({ name, target, medianMs: median, p90Ms: p90, note: `GET ${path}, whole HTML (${Math.round(bytes / 1024)} KB)` });
+    console.log(`${name}: median ${median.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms`);
+  }
+  return results;
 }
 
 function section(measurements: Measurement[], facts: string[]): string {
@@ -142,11 +192,21 @@ async function main(): Promise<void> {
     for (let page = 0; page < 200 && deep.next; page += 1) deep = await searchCallLogs(db, { limit: PAGE_ROWS, before: deep.next });
     await measure("Logs, page 201 (10,000 rows deep)", 200, "keyset: as cheap as page 1", () => logsPage(db, {}, deep.next));
 
+    const httpIndex = argv.indexOf("--http");
+    const httpBase = httpIndex >= 0 ? argv[httpIndex + 1] : undefined;
+    if (httpBase) {
+      const filter = new URLSearchParams({ group: groupName, status: "5xx", q: "timeout" }).toString();
+      measurements.push(...(await measurePages(httpBase.replace(/\/$/, ""), runs, filter)));
+    }
+
     const loadAfter = loadavg()[0] ?? 0;
     const facts = [
       `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${getDialect(db) === "sqlite" ? "SQLite (better-sqlite3, WAL)" : "PostgreSQL"} holding **${rowCount.toLocaleString("en-US")} call log rows** over 30 days (\`npm run seed:logs -- 2000000\`), with ${rollups}.`,
       `Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? "CPU"}, Node ${process.version}; 1-minute load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after (other engineers build and test on the same machine, so figures are noisy).`,
-      `Each figure is the median (and 90th percentile) of ${runs} runs after two warm-up runs, timed in-process around the same functions the pages call (database + formatting model, no HTTP or React rendering), with the database file in the OS cache.`,
+      `Each figure is the median (and 90th percentile) of ${runs} runs after two warm-up runs. The first rows are timed in-process around the same functions the pages call (database + formatting model), with the database file in the OS cache.`,
+      ...(httpBase
+        ? [`The "Page:" rows are whole requests to the production server (\`npm start\` build, same store, signed in) timed from the client: session check, queries, React server rendering and the HTML download; the account page shows what every dashboard page costs before its own work.`]
+        : []),
     ];
     if (!argv.includes("--no-write")) console.log(`Wrote ${writeSection(section(measurements, facts))}`);
   } finally {

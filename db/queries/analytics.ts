@@ -147,18 +147,15 @@ async function sumByDimension(db: Executor, range: AnalyticsRange, dimension: Di
     sumOf("total_latency_ms").as("total_latency_ms"),
     sumOf("latency_count").as("latency_count"),
   ] as const;
+  // One statement per part: each is a range on its table's primary key (an OR of two
+  // ranges would make SQLite scan all of usage_hourly).
   const parts = await Promise.all([
     days
       ? db.selectFrom("usage_daily").select(columns).where("day_start", ">=", days.from).where("day_start", "<", days.to).groupBy(dimension).execute()
       : Promise.resolve([]),
-    hours.length > 0
-      ? db
-          .selectFrom("usage_hourly")
-          .select(columns)
-          .where((eb) => eb.or(hours.map((part) => eb.and([eb("hour_start", ">=", part.from), eb("hour_start", "<", part.to)]))))
-          .groupBy(dimension)
-          .execute()
-      : Promise.resolve([]),
+    ...hours.map((part) =>
+      db.selectFrom("usage_hourly").select(columns).where("hour_start", ">=", part.from).where("hour_start", "<", part.to).groupBy(dimension).execute(),
+    ),
   ]);
   const merged = new Map<string | number, DimensionSums>();
   for (const row of parts.flat()) {

@@ -1,7 +1,7 @@
 import { getOverviewAnalytics, type HourlyUsage, type OverviewAnalytics, type UsageTotals } from "../../db/queries/analytics";
 import type { Executor } from "../../db/schema";
 import { estimatePercentile } from "../../db/queries/usage-buckets";
-import { addDays, startOfZonedDay, zonedDayKey } from "../time-zone";
+import { addDays, startOfZonedDay } from "../time-zone";
 import { dayKeyOf, resolveOverviewRange, type OverviewRange, type OverviewSearch } from "./overview-range";
 
 /*
@@ -115,14 +115,29 @@ function bucketStarts(range: OverviewRange, timeZone: string): { starts: number[
     return { starts, indexOf: (hourStart) => Math.floor((hourStart - range.from) / HOUR_MS) };
   }
   const starts: number[] = [];
-  const indexByDay = new Map<string, number>();
   const lastKey = dayKeyOf(range.lastDay);
   for (let day = range.firstDay, guard = 0; guard < 1_000; day = addDays(day, 1), guard += 1) {
-    indexByDay.set(dayKeyOf(day), starts.length);
     starts.push(startOfZonedDay(day, timeZone));
     if (dayKeyOf(day) === lastKey) break;
   }
-  return { starts, indexOf: (hourStart) => indexByDay.get(zonedDayKey(hourStart, timeZone)) ?? (hourStart < (starts[0] ?? 0) ? 0 : -1) };
+  const end = startOfZonedDay(addDays(range.lastDay, 1), timeZone);
+  // Local days are consecutive intervals [start_i, start_i+1), so an hour's day is found by
+  // binary search: no time-zone arithmetic per row. An hour starting just before the first
+  // midnight (half-hour zones) counts towards the first day.
+  return {
+    starts,
+    indexOf: (hourStart) => {
+      if (hourStart >= end) return -1;
+      let low = 0;
+      let high = starts.length - 1;
+      while (low < high) {
+        const middle = (low + high + 1) >> 1;
+        if ((starts[middle] ?? 0) <= hourStart) low = middle;
+        else high = middle - 1;
+      }
+      return low;
+    },
+  };
 }
 
 function breakdown<T extends UsageTotals>(rows: T[], id: (row: T) => string, name: (row: T) => string | null): BreakdownRow[] {

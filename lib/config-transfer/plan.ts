@@ -77,7 +77,9 @@ function planEndpoints(input: PlanInput, plan: PlanBuilder): void {
     const names = missingKeys.map((name) => `"${name}"`).join(", ");
     throw new ConfigTransferError(
       "missing_endpoint_key",
-      `Endpoint ${names} does not exist here and the document carries no key for it: export with provider keys (a passphrase), or create the endpoint first`,
+      missingKeys.length === 1
+        ? `Endpoint ${names} does not exist here and the document carries no key for it: export with provider keys (a passphrase), or create the endpoint first`
+        : `Endpoints ${names} do not exist here and the document carries no keys for them: export with provider keys (a passphrase), or create the endpoints first`,
       { detail: missingKeys.join(", ") },
     );
   }

@@ -76,8 +76,10 @@ export function createOutboundClient(options: OutboundClientOptions = {}): Outbo
         req.destroy(error);
       };
       const release = (): void => signal.removeEventListener("abort", onAbort);
-      const connectTimer = setTimeout(() => req.destroy(new OutboundError("connect_timeout")), request.connectTimeoutMs);
-      connectTimer.unref();
+      // Timed from the moment a new socket starts connecting: a request waiting in the pool's
+      // queue for a free socket waits on our own limit, not on the provider, and must not fail
+      // as its connect timeout (the attempt's first-token timeout still bounds that wait).
+      let connectTimer: NodeJS.Timeout | undefined;
 
       signal.addEventListener("abort", onAbort, { once: true });
       req.once("socket", (socket) => {
@@ -89,9 +91,10 @@ export function createOutboundClient(options: OutboundClientOptions = {}): Outbo
         };
         if (!socket.connecting) {
           onTcpConnected();
-          clearTimeout(connectTimer);
           return;
         }
+        connectTimer = setTimeout(() => req.destroy(new OutboundError("connect_timeout")), request.connectTimeoutMs);
+        connectTimer.unref();
         socket.once("connect", onTcpConnected);
         if (isHttps) socket.once("secureConnect", () => clearTimeout(connectTimer));
       });

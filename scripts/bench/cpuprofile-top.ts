@@ -56,6 +56,17 @@ function original(url: string, line: number, column: number): string | null {
   return `${source}:${(entry.originalLine ?? 0) + 1}`;
 }
 
+/** Coarse layers, to tell the gateway's own work from what Next.js and Node cost anyway. */
+function layerOf(bucket: string): string {
+  if (/lib\/gateway|lib\/http|lib\/metrics|lib\/log-writer|lib\/server|lib\/crypto|^zod$|eventsource-parser|prom-client/.test(bucket)) return "gateway code (lib/*, zod, eventsource-parser, prom-client)";
+  if (/kysely|better-sqlite3|db\/|\.\.\/db/.test(bucket)) return "call-log writes (kysely, better-sqlite3, db/queries)";
+  if (/^next\/|turbopack|app bundle|@opentelemetry|%40opentelemetry/.test(bucket)) return "Next.js (router, route module, web Request/Response glue)";
+  if (bucket === "(garbage collector)") return "garbage collector";
+  if (bucket === "(native)") return "native (socket writes, JSON, crypto…)";
+  if (bucket === "(program)") return "(program: V8/libuv outside JS)";
+  return "Node core (http, net, streams, events, timers)";
+}
+
 export function summarize(profile: CpuProfile, top = 30): string {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<number, number>();
@@ -82,10 +93,14 @@ export function summarize(profile: CpuProfile, top = 30): string {
     byBucket.set(bucket, (byBucket.get(bucket) ?? 0) + us);
   }
   const busyUs = totalUs - idleUs;
+  const byLayer = new Map<string, number>();
+  for (const [bucket, us] of byBucket) byLayer.set(layerOf(bucket), (byLayer.get(layerOf(bucket)) ?? 0) + us);
   const pct = (us: number): string => `${((us / busyUs) * 100).toFixed(1).padStart(5)}%`;
   const ms = (us: number): string => `${(us / 1000).toFixed(0).padStart(7)} ms`;
   const lines = [`profile ${(totalUs / 1e6).toFixed(1)} s, busy ${(busyUs / 1e6).toFixed(2)} s (idle ${((idleUs / totalUs) * 100).toFixed(0)}%)`, "", "top self time by function:"];
   for (const [key, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`${ms(us)} ${pct(us)}  ${key}`);
+  lines.push("", "self time by layer:");
+  for (const [key, us] of [...byLayer].sort((a, b) => b[1] - a[1])) lines.push(`${ms(us)} ${pct(us)}  ${key}`);
   lines.push("", "self time by package / folder:");
   for (const [key, us] of [...byBucket].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`${ms(us)} ${pct(us)}  ${key}`);
   return lines.join("\n");

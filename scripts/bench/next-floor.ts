@@ -17,12 +17,14 @@ import { root, type Child } from "./targets";
 const ROUTE = `import http from "node:http";
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 64, scheduling: "lifo" });
-const upstream = new URL(process.env.FLOOR_UPSTREAM);
+// Read at request time: the build evaluates this module without the variable.
+let upstream = null;
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export async function POST(request) {
+  upstream ??= new URL(process.env.FLOOR_UPSTREAM);
   const body = Buffer.from(await request.arrayBuffer());
   return new Promise((resolve) => {
     const req = http.request(

@@ -262,7 +262,7 @@ export function renderResults(report: BenchReport): string {
     `- **Machine**: ${machine.cpuModel}, ${machine.cores} cores, ${fmt(machine.memoryGb, 1)} GB RAM, Linux ${machine.kernel}`,
     `- **Versions**: Node ${versions.node}, Next.js ${versions.next}, Portkey gateway ${versions.portkey} (@hono/node-server ${versions.honoNodeServer}), autocannon ${versions.autocannon}`,
     `- **Load during the run**: load average ${report.loadBefore} before, ${report.loadAfter} after; processes outside the benchmark used ${fmt(report.foreignCpuShare * 100, 0)}% of the machine's CPU meanwhile`,
-    `- **Shape**: ${config.rounds} interleaved round(s); closed-loop runs ${config.closedS} s, fixed-rate runs ${config.rateS} s (+1 s ramp); TTFT sampled at ${config.ttftSamplesPerS} streams/s during streaming runs; medians over rounds`,
+    `- **Shape**: ${config.rounds} interleaved round(s); closed-loop runs ${config.closedS} s, fixed-rate runs ${config.rateS} s (50 autocannon instances started 20 ms apart, one request per connection per second); TTFT sampled at ${config.ttftSamplesPerS} streams/s during streaming runs; medians over rounds`,
     "",
   );
   const goals = evaluateGoals(report);

@@ -9,8 +9,10 @@
  *   BENCH_RATE_S=s         seconds per fixed-rate run (default 2, plus a 1 s ramp)
  *   BENCH_SUSTAIN_S=s      the 300 req/s hold (default 60)
  *   BENCH_SUSTAIN_TARGETS  comma list of targets for the hold (default "ours")
- *   BENCH_TARGETS          comma list of direct,raw,floor,portkey,ours,base (default
- *                          direct,raw,floor,portkey,ours; floor = a bare Next.js route handler)
+ *   BENCH_TARGETS          comma list of direct,raw,floor,portkey,ours,base
+ *                          (default direct,raw,portkey,ours)
+ *   BENCH_FLOOR=1          add "floor": a bare Next.js route handler forwarding with node:http
+ *                          (scripts/bench/next-floor.ts; built once into tmp/bench/next-floor)
  *   BENCH_ONLY=matrix|slow|abort|sustain   comma list of phases (default all)
  *   BENCH_SCENARIOS        comma list of matrix scenarios, e.g. json-c10,sse-r100 (default all)
  *   BENCH_CPU_PROF=dir     start our server with --cpu-prof into dir
@@ -51,7 +53,7 @@ const config = {
 };
 const TARGET_NAMES = ["direct", "raw", "floor", "portkey", "ours", "base"] as const;
 type TargetName = (typeof TARGET_NAMES)[number];
-const selectedTargets = (env.BENCH_TARGETS ?? "direct,raw,portkey,ours").split(",").filter((name): name is TargetName => (TARGET_NAMES as readonly string[]).includes(name));
+const selectedTargets = (env.BENCH_TARGETS ?? `direct,raw,${env.BENCH_FLOOR === "1" ? "floor," : ""}portkey,ours`).split(",").filter((name): name is TargetName => (TARGET_NAMES as readonly string[]).includes(name));
 const phases = new Set((env.BENCH_ONLY ?? "matrix,slow,abort,sustain").split(","));
 const sustainTargets = (env.BENCH_SUSTAIN_TARGETS ?? "ours").split(",").filter((name): name is TargetName => selectedTargets.includes(name as TargetName));
 
@@ -178,6 +180,10 @@ interface LoadJob {
 
 interface LoadResult {
   requests: number;
+  /** ms between the first and the last response. */
+  spanMs: number;
+  /** Fixed rates: ms between the steps requests are sent in; 0 for a closed loop. */
+  stepMs: number;
   ok: number;
   non2xx: number;
   errors: number;
@@ -200,13 +206,19 @@ function runLoad(job: LoadJob): Promise<LoadResult> {
   });
 }
 
+/** Responses per second, timed from the first response to the last. */
+function achievedRate(result: LoadResult, durationS: number): number {
+  if (result.spanMs < 500 || result.requests < 2) return result.requests / durationS;
+  return result.stepMs > 0 ? (result.requests * 1000) / (result.spanMs + result.stepMs) : ((result.requests - 1) * 1000) / result.spanMs;
+}
+
 async function measure(target: Target, scenario: (typeof SCENARIOS)[number], durationS: number, round: number): Promise<RunRecord> {
   const body = chatBody(MODELS.fast, scenario.stream);
   const cpuBefore = cpuMs(target.pid);
   const startedAt = performance.now();
   const load = runLoad({ url: target.url, headers: target.headers, body, durationS, connections: scenario.connections, rate: scenario.rate });
-  // Fixed-rate runs ramp up over their first second (see load-worker.mjs).
-  const spanMs = (durationS + (scenario.rate ? 1 : 0)) * 1000;
+  // A fixed-rate run sends its last requests about durationS seconds in (see load-worker.mjs).
+  const spanMs = durationS * 1000;
   const samples = scenario.stream
     ? sampleStreams({ url: target.url, headers: target.headers, body, agent: target.agent, timeoutMs: 30_000 }, 1000 / config.ttftSamplesPerS, startedAt + spanMs - 100)
     : Promise.resolve([] as StreamOutcome[]);
@@ -219,7 +231,7 @@ async function measure(target: Target, scenario: (typeof SCENARIOS)[number], dur
     target: target.name,
     scenario: scenario.id,
     requests: result.requests,
-    rps: result.requests / durationS,
+    rps: achievedRate(result, durationS),
     p50: percentile(result.latencies, 50),
     p99: percentile(result.latencies, 99),
     errors: result.non2xx + result.errors + sampleErrors,
@@ -345,7 +357,7 @@ async function runSustain(targets: Map<TargetName, Target>, report: BenchReport)
       rate: config.sustainRate,
       seconds: config.sustainS,
       requests: result.requests,
-      rps: result.requests / config.sustainS,
+      rps: achievedRate(result, config.sustainS),
       errors: result.non2xx + result.errors,
       p50: percentile(result.latencies, 50),
       p99: percentile(result.latencies, 99),

@@ -122,6 +122,18 @@ describe("outbound send", () => {
     assert.ok(Date.now() - started < 250);
   });
 
+  it("does not count the wait for a free pooled socket as connect time", async () => {
+    routes.set("/hold", (_req, res) => setTimeout(() => res.end("held"), 300));
+    routes.set("/small", (_req, res) => res.end("ok"));
+    const client = createOutboundClient({ maxSocketsPerOrigin: 1 });
+    const first = get(client, `${base}/hold`);
+    // Queued behind /hold for ~300 ms, far past its 50 ms connect timeout.
+    const queued = client.send({ url: `${base}/small`, method: "GET", headers: {}, connectTimeoutMs: 50, signal: new AbortController().signal });
+    assert.equal(await readAll((await first).body), "held");
+    assert.equal(await readAll((await queued).body), "ok");
+    client.destroy();
+  });
+
   const blocked = [
     "http://169.254.169.254/latest/meta-data/",
     "http://0xa9fea9fe/",

@@ -7,6 +7,7 @@ export const navItems = [
   { href: "/", key: "overview" },
   { href: "/logs", key: "logs" },
   { href: "/providers", key: "providers" },
+  { href: "/import", key: "import" },
   { href: "/credentials", key: "credentials" },
   { href: "/groups", key: "groups" },
   { href: "/keys", key: "apiKeys" },

@@ -23,7 +23,8 @@ function useValueFormatter(kind: ValueKind): (value: number) => string {
     case "usd":
       return (value) => format.number(value, { style: "currency", currency: "USD", maximumFractionDigits: value !== 0 && Math.abs(value) < 1 ? 4 : 2 });
     default:
-      return (value) => format.number(value, { maximumFractionDigits: 0 });
+      // Large counts in short form ("1.2M"), so axis labels fit their column.
+      return (value) => format.number(value, Math.abs(value) >= 100_000 ? { notation: "compact", maximumFractionDigits: 1 } : { maximumFractionDigits: 0 });
   }
 }
 
@@ -49,7 +50,7 @@ export function SeriesChart({ kind, data, categories, colors, valueKind, noDataT
     colors,
     valueFormatter,
     noDataText,
-    yAxisWidth: valueKind === "count" ? 48 : valueKind === "ms" ? 84 : 64,
+    yAxisWidth: valueKind === "count" ? 60 : valueKind === "ms" ? 84 : 64,
     showAnimation: false,
     className: "mt-4 h-64",
     minValue,

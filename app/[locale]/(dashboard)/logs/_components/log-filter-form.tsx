@@ -22,16 +22,16 @@ export async function LogFilterForm({ search, options, timeZone }: { search: Log
   const keys = search.key && !options.keys.some((k) => k.id === search.key) ? [...options.keys, { id: search.key, name: `#${search.key}` }] : options.keys;
   return (
     <form method="get" className="card mb-4 p-4" data-testid="log-filters">
-      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4 xl:grid-cols-8">
-        <label className="field-label col-span-2 sm:col-span-1 xl:col-span-2">
+      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4 xl:grid-cols-12">
+        <label className="field-label col-span-2 sm:col-span-1 xl:col-span-3">
           {t("from")}
           <input type="datetime-local" name="from" defaultValue={search.from ?? ""} className="field-input py-1.5" data-testid="filter-from" />
         </label>
-        <label className="field-label col-span-2 sm:col-span-1 xl:col-span-2">
+        <label className="field-label col-span-2 sm:col-span-1 xl:col-span-3">
           {t("to")}
           <input type="datetime-local" name="to" defaultValue={search.to ?? ""} className="field-input py-1.5" data-testid="filter-to" />
         </label>
-        <label className="field-label col-span-2 sm:col-span-1 xl:col-span-2">
+        <label className="field-label col-span-2 sm:col-span-1 xl:col-span-3">
           {t("group")}
           <input name="group" list="log-filter-groups" maxLength={200} defaultValue={search.group ?? ""} placeholder={t("any")} className="field-input py-1.5" data-testid="filter-group" />
           <datalist id="log-filter-groups">
@@ -40,7 +40,7 @@ export async function LogFilterForm({ search, options, timeZone }: { search: Log
             ))}
           </datalist>
         </label>
-        <label className="field-label xl:col-span-2">
+        <label className="field-label xl:col-span-3">
           {t("provider")}
           <select name="provider" defaultValue={search.provider ? String(search.provider) : ""} className={selectClass} data-testid="filter-provider">
             <option value="">{t("any")}</option>
@@ -62,7 +62,7 @@ export async function LogFilterForm({ search, options, timeZone }: { search: Log
             ))}
           </select>
         </label>
-        <label className="field-label">
+        <label className="field-label xl:col-span-3">
           {t("status")}
           <select name="status" defaultValue={search.status ?? ""} className={selectClass} data-testid="filter-status">
             <option value="">{t("any")}</option>
@@ -73,7 +73,7 @@ export async function LogFilterForm({ search, options, timeZone }: { search: Log
             ))}
           </select>
         </label>
-        <label className="field-label">
+        <label className="field-label xl:col-span-2">
           {t("stream")}
           <select name="stream" defaultValue={search.stream ?? ""} className={selectClass} data-testid="filter-stream">
             <option value="">{t("any")}</option>
@@ -81,7 +81,7 @@ export async function LogFilterForm({ search, options, timeZone }: { search: Log
             <option value="no">{t("no")}</option>
           </select>
         </label>
-        <label className="field-label col-span-2">
+        <label className="field-label col-span-2 xl:col-span-3">
           {t("error")}
           <input
             type="search"
