@@ -15,10 +15,10 @@ import { createProvider } from "../../db/queries/providers";
 import { saveSettings } from "../../db/queries/settings";
 import type { Database } from "../../db/schema";
 import type { AttemptRecord, CallLogRecord } from "../../lib/gateway/types";
-import { launchBrowser, signIn, watchPage } from "../support/browser";
+import { launchBrowser, signIn, watchPage, screenshotDir } from "../support/browser";
 import { createTestCipher, startTestServer, type TestServer } from "../support/server";
 
-const screenshots = new URL("../../docs/screenshots/", import.meta.url).pathname;
+const screenshots = screenshotDir;
 const PASSWORD = "test-password-1";
 const TIME_ZONE = "Asia/Tokyo";
 const HOUR = 3_600_000;

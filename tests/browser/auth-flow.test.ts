@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
-import { launchBrowser, signIn, watchPage } from "../support/browser";
+import { launchBrowser, signIn, watchPage, screenshotDir } from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
 
-const screenshots = new URL("../../docs/screenshots/", import.meta.url).pathname;
+const screenshots = screenshotDir;
 
 describe("admin sign-in journey in the browser", () => {
   let server: TestServer;

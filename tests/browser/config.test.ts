@@ -14,10 +14,10 @@ import { createProvider, listProviders } from "../../db/queries/providers";
 import { saveSettings } from "../../db/queries/settings";
 import { migrateToLatest } from "../../db/migrate";
 import type { Database } from "../../db/schema";
-import { launchBrowser, signIn, watchPage } from "../support/browser";
+import { launchBrowser, signIn, watchPage, screenshotDir } from "../support/browser";
 import { createTestCipher, startTestServer, type TestServer } from "../support/server";
 
-const screenshots = new URL("../../docs/screenshots/", import.meta.url).pathname;
+const screenshots = screenshotDir;
 const locales = ["en", "zh", "ja", "ko"] as const;
 const PASSWORD = "test-password-1";
 const PROVIDER_KEY = "sk-canary-config-page-0123456789";

@@ -12,11 +12,11 @@ import { createCredential } from "../../db/queries/credentials";
 import { createGroup, listGroups, setGroupMember } from "../../db/queries/groups";
 import { createProvider, setProviderEnabled } from "../../db/queries/providers";
 import type { Database } from "../../db/schema";
-import { launchBrowser, signIn, watchPage } from "../support/browser";
+import { launchBrowser, signIn, watchPage, screenshotDir } from "../support/browser";
 import { startMockProvider, type MockProvider } from "../support/mock-provider";
 import { createTestCipher, startTestServer, type TestServer } from "../support/server";
 
-const screenshots = new URL("../../docs/screenshots/", import.meta.url).pathname;
+const screenshots = screenshotDir;
 const locales = ["en", "zh", "ja", "ko"] as const;
 const PASSWORD = "test-password-1";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -9,13 +9,13 @@ import { createGroup, listGroups } from "../../db/queries/groups";
 import { getSeenModelIds } from "../../db/queries/import-models";
 import { createProvider, findProviderByName, listProviders } from "../../db/queries/providers";
 import type { Database } from "../../db/schema";
-import { launchBrowser, signIn, watchPage } from "../support/browser";
+import { launchBrowser, signIn, watchPage, screenshotDir } from "../support/browser";
 import { MODELS_LIST, startMockProvider, type MockProvider } from "../support/mock-provider";
 import { createTestCipher, startTestServer, type TestServer } from "../support/server";
 
 const PASSWORD = "test-password-1";
 const CANARY = "sk-importer-CANARY-7d41e0";
-const screenshots = new URL("../../docs/screenshots/", import.meta.url).pathname;
+const screenshots = screenshotDir;
 const HOSTILE_ID = `evil<img src=x onerror="alert(1)">`;
 const FIRST_MODELS = [
   "gpt-4o",

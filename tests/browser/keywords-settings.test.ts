@@ -9,10 +9,10 @@ import { getSettings } from "../../db/queries/settings";
 import type { Database } from "../../db/schema";
 import { defaultSettings, settingKeys } from "../../lib/settings-schema";
 import { locales } from "../../lib/i18n/routing";
-import { launchBrowser, signIn, watchPage } from "../support/browser";
+import { launchBrowser, signIn, watchPage, screenshotDir } from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
 
-const screenshots = new URL("../../docs/screenshots/", import.meta.url).pathname;
+const screenshots = screenshotDir;
 const ADMIN_PASSWORD = "test-password-1";
 const namespaces = Object.keys(JSON.parse(readFileSync(new URL("../../messages/en.json", import.meta.url), "utf8")) as object);
 

@@ -4,10 +4,10 @@ import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { deleteGroup } from "../../db/queries/groups";
 import { PLAYGROUND_CALLER_NAME } from "../../lib/playground/stream-chat";
-import { launchBrowser, signIn, watchPage } from "../support/browser";
+import { launchBrowser, signIn, watchPage, screenshotDir } from "../support/browser";
 import { startGateway, waitForLogRow, type Gateway } from "../support/seed";
 
-const screenshots = new URL("../../docs/screenshots/", import.meta.url).pathname;
+const screenshots = screenshotDir;
 const ADMIN_PASSWORD = "test-password-1";
 const namespaces = Object.keys(JSON.parse(readFileSync(new URL("../../messages/en.json", import.meta.url), "utf8")) as object);
 const WORDS = ["The ", "gateway ", "streams ", "this ", "answer ", "word ", "by ", "word."];

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import type { BrowserContext, Page } from "playwright-core";
 import type { CallLogRecord } from "../../lib/gateway/types";
-import { watchPage } from "../support/browser";
+import { screenshotDir, watchPage } from "../support/browser";
 
 /* Helpers of tests/browser/providers.test.ts. */
 
 export const CANARY = "sk-canary-PROVIDERS-123";
-export const screenshots = new URL("../../docs/screenshots/", import.meta.url).pathname;
+export const screenshots = screenshotDir;
 
 export interface CollectedBody {
   url: string;

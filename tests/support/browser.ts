@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
 
 /** Debian's Chromium, headless, kept off the closed network (playwright gives each launch a fresh profile). */
@@ -42,3 +43,11 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
   await page.fill("#password", password);
   await Promise.all([page.waitForURL((url) => url.pathname === expectPath), page.click("button[type=submit]")]);
 }
+
+/**
+ * Where browser tests save their screenshots: tmp/screenshots/ by default, so a test run
+ * leaves the work tree clean; docs/screenshots/ (the README's pictures) with
+ * UPDATE_SCREENSHOTS=1. Ends with a slash.
+ */
+export const screenshotDir = new URL(process.env.UPDATE_SCREENSHOTS === "1" ? "../../docs/screenshots/" : "../../tmp/screenshots/", import.meta.url).pathname;
+mkdirSync(screenshotDir, { recursive: true });

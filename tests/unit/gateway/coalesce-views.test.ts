@@ -57,7 +57,7 @@ describe("the relay writes one chunk per run of events", () => {
       collect: (bytes) => collected.push(bytes),
     });
     const chunks: Uint8Array[] = [];
-    for await (const chunk of body) chunks.push(chunk);
+    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
     assert.equal(chunks.length, 1);
     assert.equal(Buffer.concat(chunks).toString(), upstreamChunk.toString());
     assert.equal(Buffer.concat(collected).toString(), upstreamChunk.toString());
