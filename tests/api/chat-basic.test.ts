@@ -55,6 +55,9 @@ describe("chat completions and models over HTTP", () => {
     const response = await gw.chat(key, body, { headers: { "x-custom-client-header": "abc", cookie: "session=1" } });
     assert.equal(response.status, 200);
     assert.match(response.headers["content-type"] ?? "", /^application\/json/);
+    // A declared length, not chunked encoding: the answer leaves in one write.
+    assert.equal(response.headers["content-length"], String(Buffer.byteLength(response.body)));
+    assert.equal(response.headers["transfer-encoding"], undefined);
 
     assert.equal(gw.mock.callsFor("cb-basic").length, 1);
     const [call] = gw.mock.callsFor("cb-basic");

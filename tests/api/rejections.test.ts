@@ -98,6 +98,7 @@ describe("requests refused before any provider is called (RELIABILITY A)", () =>
     const response = await gw.chat(key, '{"model":"allowed","messages":[');
     const error = assertErrorShape(response, 400, "invalid_json");
     assert.equal(error.type, "invalid_request_error");
+    assert.equal(response.headers["content-length"], String(Buffer.byteLength(response.body)));
     await expectRefused([response], 400);
   });
 
