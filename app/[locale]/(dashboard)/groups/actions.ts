@@ -3,10 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createGroup, deleteGroup, removeGroupMember, setGroupMember, updateGroup } from "@/db/queries/groups";
-import { isDataError } from "@/db/queries/errors";
-import { fieldErrorsFrom, unauthorized, type ActionResult } from "@/lib/action-result";
-import { getActionSession } from "@/lib/server/session";
-import { getServerState } from "@/lib/server/state";
+import type { ActionResult } from "@/lib/action-result";
+import { invalidFields, notFound, runAdminAction, type DataErrorResults } from "@/lib/server/admin-action";
+import type { ServerState } from "@/lib/server/state";
 
 /** The name is what clients send as `model`, so it is taken exactly as typed: no silent trimming. */
 const groupName = z
@@ -35,98 +34,66 @@ const rank = z.preprocess(
 
 const memberSchema = z.object({ providerId: id, priority: rank, weight: rank });
 
-function failure(error: unknown): ActionResult<never> {
-  if (isDataError(error, "conflict")) return { ok: false, fieldErrors: { name: "duplicateName" } };
-  if (isDataError(error, "not_found")) return { ok: false, formError: "notFound" };
+const errors: DataErrorResults = {
   // For members, a foreign key miss means the group or provider was deleted meanwhile.
-  if (isDataError(error, "in_use")) return { ok: false, formError: "notFound" };
-  return { ok: false, formError: "unexpected" };
-}
+  in_use: notFound,
+};
 
-async function applied(): Promise<void> {
-  await (await getServerState()).reloadConfig();
+async function applied<T>(state: ServerState, result: ActionResult<T> = { ok: true }): Promise<ActionResult<T>> {
+  await state.reloadConfig();
   revalidatePath("/[locale]/(dashboard)/groups", "page");
   // The keys page lists group names.
   revalidatePath("/[locale]/(dashboard)/keys", "page");
+  return result;
 }
 
 export async function createGroupAction(input: unknown): Promise<ActionResult<{ id: number }>> {
-  const session = await getActionSession();
-  if (!session) return unauthorized;
-  const parsed = groupSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsFrom(parsed.error.issues) };
-  try {
-    const { db } = await getServerState();
-    const groupId = await createGroup(db, parsed.data);
-    await applied();
-    return { ok: true, data: { id: groupId } };
-  } catch (error) {
-    return failure(error);
-  }
+  return runAdminAction(async (state) => {
+    const parsed = groupSchema.safeParse(input);
+    if (!parsed.success) return invalidFields(parsed.error);
+    const groupId = await createGroup(state.db, parsed.data);
+    return applied(state, { ok: true, data: { id: groupId } });
+  }, errors);
 }
 
 export async function updateGroupAction(groupId: unknown, input: unknown): Promise<ActionResult> {
-  const session = await getActionSession();
-  if (!session) return unauthorized;
-  const target = id.safeParse(groupId);
-  if (!target.success) return { ok: false, formError: "notFound" };
-  const parsed = groupSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsFrom(parsed.error.issues) };
-  try {
-    const { db } = await getServerState();
-    await updateGroup(db, target.data, parsed.data);
-    await applied();
-    return { ok: true };
-  } catch (error) {
-    return failure(error);
-  }
+  return runAdminAction(async (state) => {
+    const target = id.safeParse(groupId);
+    if (!target.success) return notFound;
+    const parsed = groupSchema.safeParse(input);
+    if (!parsed.success) return invalidFields(parsed.error);
+    await updateGroup(state.db, target.data, parsed.data);
+    return applied(state);
+  }, errors);
 }
 
 export async function deleteGroupAction(groupId: unknown): Promise<ActionResult> {
-  const session = await getActionSession();
-  if (!session) return unauthorized;
-  const target = id.safeParse(groupId);
-  if (!target.success) return { ok: false, formError: "notFound" };
-  try {
-    const { db } = await getServerState();
-    await deleteGroup(db, target.data);
-    await applied();
-    return { ok: true };
-  } catch (error) {
-    return failure(error);
-  }
+  return runAdminAction(async (state) => {
+    const target = id.safeParse(groupId);
+    if (!target.success) return notFound;
+    await deleteGroup(state.db, target.data);
+    return applied(state);
+  }, errors);
 }
 
 /** Adds a provider to the group, or changes its priority and weight when it is already there. */
 export async function setGroupMemberAction(groupId: unknown, input: unknown): Promise<ActionResult> {
-  const session = await getActionSession();
-  if (!session) return unauthorized;
-  const target = id.safeParse(groupId);
-  if (!target.success) return { ok: false, formError: "notFound" };
-  const parsed = memberSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsFrom(parsed.error.issues) };
-  try {
-    const { db } = await getServerState();
-    await setGroupMember(db, target.data, parsed.data);
-    await applied();
-    return { ok: true };
-  } catch (error) {
-    return failure(error);
-  }
+  return runAdminAction(async (state) => {
+    const target = id.safeParse(groupId);
+    if (!target.success) return notFound;
+    const parsed = memberSchema.safeParse(input);
+    if (!parsed.success) return invalidFields(parsed.error);
+    await setGroupMember(state.db, target.data, parsed.data);
+    return applied(state);
+  }, errors);
 }
 
 export async function removeGroupMemberAction(groupId: unknown, providerId: unknown): Promise<ActionResult> {
-  const session = await getActionSession();
-  if (!session) return unauthorized;
-  const group = id.safeParse(groupId);
-  const provider = id.safeParse(providerId);
-  if (!group.success || !provider.success) return { ok: false, formError: "notFound" };
-  try {
-    const { db } = await getServerState();
-    await removeGroupMember(db, group.data, provider.data);
-    await applied();
-    return { ok: true };
-  } catch (error) {
-    return failure(error);
-  }
+  return runAdminAction(async (state) => {
+    const group = id.safeParse(groupId);
+    const provider = id.safeParse(providerId);
+    if (!group.success || !provider.success) return notFound;
+    await removeGroupMember(state.db, group.data, provider.data);
+    return applied(state);
+  }, errors);
 }

@@ -2,12 +2,11 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { isDataError } from "@/db/queries/errors";
 import { createKeyword, deleteKeyword, listKeywords, setKeywordEnabled, updateKeyword } from "@/db/queries/keywords";
 import type { Executor } from "@/db/schema";
-import { fieldErrorsFrom, unauthorized, type ActionResult } from "@/lib/action-result";
-import { getActionSession } from "@/lib/server/session";
-import { getServerState } from "@/lib/server/state";
+import type { ActionResult } from "@/lib/action-result";
+import { invalidFields, invalidInput, runAdminAction } from "@/lib/server/admin-action";
+import type { ServerState } from "@/lib/server/state";
 import { KEYWORD_MAX_LENGTH } from "./keyword-limits";
 
 const keywordText = z.string().trim().min(1, "required").max(KEYWORD_MAX_LENGTH, "tooLong");
@@ -18,11 +17,7 @@ const updateSchema = z.object({ id: keywordId, keyword: keywordText });
 const toggleSchema = z.object({ id: keywordId, isEnabled: z.boolean() });
 const deleteSchema = z.object({ id: keywordId });
 
-function toFailure(error: unknown): ActionResult {
-  if (isDataError(error, "not_found")) return { ok: false, formError: "notFound" };
-  if (isDataError(error, "invalid")) return { ok: false, formError: "invalid" };
-  return { ok: false, formError: "unexpected" };
-}
+const duplicate: ActionResult = { ok: false, fieldErrors: { keyword: "duplicateKeyword" } };
 
 /** Matching ignores case, so "Quota" and "quota" are one keyword: refuse the second. */
 async function isDuplicate(db: Executor, keyword: string, exceptId?: number): Promise<boolean> {
@@ -31,67 +26,46 @@ async function isDuplicate(db: Executor, keyword: string, exceptId?: number): Pr
   return existing.some((row) => row.id !== exceptId && row.keyword.trim().toLowerCase() === needle);
 }
 
-async function afterWrite(): Promise<void> {
-  await (await getServerState()).reloadConfig();
+async function applied(state: ServerState): Promise<ActionResult> {
+  await state.reloadConfig();
   revalidatePath("/[locale]/(dashboard)/keywords", "page");
+  return { ok: true };
 }
 
 export async function createKeywordAction(input: unknown): Promise<ActionResult> {
-  const session = await getActionSession();
-  if (!session) return unauthorized;
-  const parsed = createSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsFrom(parsed.error.issues) };
-  try {
-    const { db } = await getServerState();
-    if (await isDuplicate(db, parsed.data.keyword)) return { ok: false, fieldErrors: { keyword: "duplicateKeyword" } };
-    await createKeyword(db, parsed.data);
-    await afterWrite();
-    return { ok: true };
-  } catch (error) {
-    return toFailure(error);
-  }
+  return runAdminAction(async (state) => {
+    const parsed = createSchema.safeParse(input);
+    if (!parsed.success) return invalidFields(parsed.error);
+    if (await isDuplicate(state.db, parsed.data.keyword)) return duplicate;
+    await createKeyword(state.db, parsed.data);
+    return applied(state);
+  });
 }
 
 export async function updateKeywordAction(input: unknown): Promise<ActionResult> {
-  const session = await getActionSession();
-  if (!session) return unauthorized;
-  const parsed = updateSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsFrom(parsed.error.issues) };
-  try {
-    const { db } = await getServerState();
-    if (await isDuplicate(db, parsed.data.keyword, parsed.data.id)) return { ok: false, fieldErrors: { keyword: "duplicateKeyword" } };
-    await updateKeyword(db, parsed.data.id, { keyword: parsed.data.keyword });
-    await afterWrite();
-    return { ok: true };
-  } catch (error) {
-    return toFailure(error);
-  }
+  return runAdminAction(async (state) => {
+    const parsed = updateSchema.safeParse(input);
+    if (!parsed.success) return invalidFields(parsed.error);
+    if (await isDuplicate(state.db, parsed.data.keyword, parsed.data.id)) return duplicate;
+    await updateKeyword(state.db, parsed.data.id, { keyword: parsed.data.keyword });
+    return applied(state);
+  });
 }
 
 export async function setKeywordEnabledAction(input: unknown): Promise<ActionResult> {
-  const session = await getActionSession();
-  if (!session) return unauthorized;
-  const parsed = toggleSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, formError: "invalid" };
-  try {
-    await setKeywordEnabled((await getServerState()).db, parsed.data.id, parsed.data.isEnabled);
-    await afterWrite();
-    return { ok: true };
-  } catch (error) {
-    return toFailure(error);
-  }
+  return runAdminAction(async (state) => {
+    const parsed = toggleSchema.safeParse(input);
+    if (!parsed.success) return invalidInput;
+    await setKeywordEnabled(state.db, parsed.data.id, parsed.data.isEnabled);
+    return applied(state);
+  });
 }
 
 export async function deleteKeywordAction(input: unknown): Promise<ActionResult> {
-  const session = await getActionSession();
-  if (!session) return unauthorized;
-  const parsed = deleteSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, formError: "invalid" };
-  try {
-    await deleteKeyword((await getServerState()).db, parsed.data.id);
-    await afterWrite();
-    return { ok: true };
-  } catch (error) {
-    return toFailure(error);
-  }
+  return runAdminAction(async (state) => {
+    const parsed = deleteSchema.safeParse(input);
+    if (!parsed.success) return invalidInput;
+    await deleteKeyword(state.db, parsed.data.id);
+    return applied(state);
+  });
 }
