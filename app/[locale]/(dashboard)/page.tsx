@@ -13,6 +13,7 @@ import { RangePicker } from "./_overview/range-picker";
 import { UsageBreakdown } from "./_overview/usage-breakdown";
 import { PageHeader } from "./_components/page-header";
 import { EmptyState } from "./_components/ui/empty-state";
+import { ClientMessages } from "../_components/client-messages";
 
 export const dynamic = "force-dynamic";
 
@@ -84,7 +85,7 @@ export default async function OverviewPage({ params, searchParams }: { params: P
   });
 
   return (
-    <>
+    <ClientMessages namespaces={["Overview"]}>
       <PageHeader title={t("title")} subtitle={t("subtitle")} actions={<RangePicker range={range} />} />
       <p className="-mt-3 mb-4 text-xs text-slate-500" data-testid="range-summary">
         {rangeText}
@@ -151,6 +152,6 @@ export default async function OverviewPage({ params, searchParams }: { params: P
           <p className="mt-1 text-sm text-slate-500">{t("databaseBody", { dialect: getDialect(state.db) })}</p>
         </section>
       </div>
-    </>
+    </ClientMessages>
   );
 }
