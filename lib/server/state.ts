@@ -1,6 +1,6 @@
 import "server-only";
 import type { Kysely } from "kysely";
-import { createDb } from "../../db/client";
+import { createDb, setSqliteBusyTimeout } from "../../db/client";
 import { migrateToLatest } from "../../db/migrate";
 import { ensureAdminUser } from "../../db/queries/admin-users";
 import { loadConfigSnapshot } from "../../db/queries/config-snapshot";
@@ -38,6 +38,13 @@ export interface ServerState {
 
 const STATE_KEY = Symbol.for("ai-provider-api-server.state");
 const CONFIG_POLL_MS = 1_000;
+/**
+ * Once serving, the server never blocks its event loop longer than this on another process's
+ * SQLite lock (a backup, the CLI, an operator's shell): every request would stall with it. A
+ * write that meets a lock fails fast; log rows and counters stay queued and are retried.
+ * Start-up (migrations, defaults) still waits the normal busy timeout.
+ */
+const SERVING_SQLITE_BUSY_TIMEOUT_MS = 50;
 
 type StateHolder = { [STATE_KEY]?: Promise<ServerState> };
 
@@ -60,6 +67,7 @@ async function bootServerState(): Promise<ServerState> {
   });
   const cipher = createSecretCipher(secrets.encryptionKey);
   let snapshot: ConfigSnapshot = await loadConfigSnapshot(db, cipher);
+  await setSqliteBusyTimeout(db, SERVING_SQLITE_BUSY_TIMEOUT_MS);
 
   // Every reload reads afresh (a write awaiting it must see its own change); the newest
   // version wins if two loads overlap.
