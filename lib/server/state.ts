@@ -37,7 +37,8 @@ export interface ServerState {
 }
 
 const STATE_KEY = Symbol.for("ai-provider-api-server.state");
-const CONFIG_POLL_MS = 1_000;
+// Twice a second, so a key revoked by another process (the CLI, a second instance) is refused within 1 s.
+const CONFIG_POLL_MS = 500;
 /**
  * Once serving, the server never blocks its event loop longer than this on another process's
  * SQLite lock (a backup, the CLI, an operator's shell): every request would stall with it. A
@@ -76,7 +77,7 @@ async function bootServerState(): Promise<ServerState> {
     if (fresh.version >= snapshot.version) snapshot = fresh;
   };
 
-  // One cheap read a second lets other processes' writes reach this one's cache.
+  // One cheap read every poll lets other processes' writes reach this one's cache.
   let isPolling = false;
   const poll = setInterval(() => {
     if (isPolling) return;
