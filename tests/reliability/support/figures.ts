@@ -11,6 +11,8 @@ export type FaultCategory = "A" | "B" | "C" | "D" | "E" | "F" | "G" | "H";
 
 export interface LoadFigures {
   streams: number;
+  /** Upstream requests open at once at the peak, as the mock counted them. */
+  peakConcurrent: number;
   killedClients: number;
   completed: number;
   errors: number;
