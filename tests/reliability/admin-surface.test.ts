@@ -29,7 +29,7 @@ async function fetchManual(url: string, init: RequestInit & { headers?: Record<s
   const location = response.headers.get("location");
   if (response.status === 307 && /[?&]_rsc\b/.test(location ?? "")) {
     await response.arrayBuffer();
-    return fetch(new URL(location, url), { ...init, redirect: "manual" });
+    return fetch(new URL(location ?? "", url), { ...init, redirect: "manual" });
   }
   return response;
 }
