@@ -41,7 +41,8 @@ export interface Figures {
   unauthenticatedAccepted: number;
   revokedKeyRefusalMs: number[];
   disconnectToCloseMs: number[];
-  failoverExtraMs: { label: string; p50: number; p95: number; samples: number }[];
+  /** Server-measured time of the failed attempt; `clientPairedP50`: the client's latency over a direct request of the same round. */
+  failoverExtraMs: { label: string; p50: number; p95: number; clientPairedP50: number; samples: number }[];
   lockedWrite: { lockMs: number; requests: number; maxLatencyMs: number; rowsAfter: number }[];
   diskFull: { requests: number; queuedPeak: number; droppedPeak: number; drainedMs: number; integrity: string }[];
   kill9: { inFlight: number; rowsBefore: number; integrity: string; restartMs: number }[];
