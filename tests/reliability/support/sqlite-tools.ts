@@ -7,34 +7,41 @@ import SqliteDatabase from "better-sqlite3";
 const root = new URL("../../..", import.meta.url).pathname;
 
 export interface HeldLock {
-  /** Resolves when the other process has let go. */
-  released: Promise<void>;
+  /** Lets go of the lock; resolves when the other process has exited. */
+  release(): Promise<void>;
 }
 
 /**
  * Another process (like an operator's sqlite3 shell or a backup tool) takes the SQLite write
- * lock with BEGIN EXCLUSIVE and holds it for `ms`. Resolves once the lock is held.
+ * lock with BEGIN EXCLUSIVE and holds it until `release()` (or 60 s). Resolves once it is held.
  */
-export async function holdWriteLock(file: string, ms: number): Promise<HeldLock> {
+export async function holdWriteLock(file: string): Promise<HeldLock> {
   const script = `
     const Database = require("better-sqlite3");
     const db = new Database(${JSON.stringify(file)});
     db.pragma("busy_timeout = 10000");
     db.exec("BEGIN EXCLUSIVE");
     process.stdout.write("locked\\n");
-    setTimeout(() => { db.exec("ROLLBACK"); db.close(); process.exit(0); }, ${ms});
+    const letGo = () => { db.exec("ROLLBACK"); db.close(); process.exit(0); };
+    process.stdin.on("data", letGo);
+    setTimeout(letGo, 60000);
   `;
-  const child = spawn(process.execPath, ["-e", script], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
-  const released = new Promise<void>((resolve, reject) => {
+  const child = spawn(process.execPath, ["-e", script], { cwd: root, stdio: ["pipe", "pipe", "inherit"] });
+  const exited = new Promise<void>((resolve, reject) => {
     child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`the lock holder exited with ${code}`))));
   });
   await new Promise<void>((resolve, reject) => {
     child.stdout.on("data", (data: Buffer) => {
       if (data.toString().includes("locked")) resolve();
     });
-    released.catch(reject);
+    exited.catch(reject);
   });
-  return { released };
+  return {
+    release() {
+      child.stdin.end("release\n");
+      return exited;
+    },
+  };
 }
 
 /** `PRAGMA integrity_check` from a separate connection: "ok" when the file is sound. */
