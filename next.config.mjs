@@ -13,6 +13,19 @@ const nextConfig = {
   serverExternalPackages: ["better-sqlite3", "pg", "kysely"],
   // The build type-checks the app only; tests and scripts are checked by `npm run typecheck`.
   typescript: { ignoreBuildErrors: false, tsconfigPath: "tsconfig.build.json" },
+  // On every response; the dashboard's Content-Security-Policy (with its nonce) is set in proxy.ts.
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          { key: "X-Frame-Options", value: "DENY" },
+        ],
+      },
+    ];
+  },
 };
 
 export default withNextIntl(nextConfig);

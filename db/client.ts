@@ -1,10 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import { parseDatabaseUrl } from "./database-url";
 import type { Database } from "./schema";
+
+import { getDialect } from "./dialect";
 
 export { getDialect } from "./dialect";
 export type { DialectName } from "./dialect";
@@ -20,6 +22,15 @@ export function createDb(databaseUrl: string | undefined): Kysely<Database> {
   const target = parseDatabaseUrl(databaseUrl);
   if (target.dialect === "postgres") return createPostgresDb(target.connectionString);
   return createSqliteDb(target.filename);
+}
+
+/**
+ * Changes how long SQLite writes wait for another process's lock (no-op on PostgreSQL).
+ * better-sqlite3 waits synchronously, freezing the whole event loop meanwhile.
+ */
+export async function setSqliteBusyTimeout(db: Kysely<Database>, ms: number): Promise<void> {
+  if (getDialect(db) !== "sqlite") return;
+  await sql.raw(`pragma busy_timeout = ${Math.max(0, Math.trunc(ms))}`).execute(db);
 }
 
 export async function destroyDb(db: Kysely<Database>): Promise<void> {

@@ -125,3 +125,9 @@ async function shutdown(signal) {
 
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
+
+// Next.js keeps the process alive after an uncaught exception (and logs unhandled rejections
+// as "unhandledRejection:"); one recognisable line makes either countable in the output.
+process.on("uncaughtExceptionMonitor", (error, origin) => {
+  console.error(`Uncaught exception (${origin}):`, error);
+});

@@ -13,7 +13,12 @@ export type { OutboundErrorCode } from "./outbound-error";
 export type { GetJsonOptions, JsonResponse } from "./get-json";
 
 export interface OutboundClientOptions {
-  /** Concurrent sockets per origin; LLM streams hold one each for minutes. */
+  /**
+   * Concurrent sockets per origin; unlimited by default. LLM streams hold one each for
+   * minutes and many providers share one origin, so a cap would make clients wait for
+   * other clients' streams (and fail over on the first-token timeout) instead of reaching
+   * the provider, whose own limits answer with 429. Client connections bound the count.
+   */
   maxSocketsPerOrigin?: number;
   maxFreeSockets?: number;
   /** Idle keep-alive sockets are closed after this; below typical 60 s server idle limits. */
@@ -37,7 +42,7 @@ export interface OutboundClient {
 export function createOutboundClient(options: OutboundClientOptions = {}): OutboundClient {
   const agentOptions: http.AgentOptions = {
     keepAlive: true,
-    maxSockets: options.maxSocketsPerOrigin ?? 512,
+    maxSockets: options.maxSocketsPerOrigin ?? Number.POSITIVE_INFINITY,
     maxFreeSockets: options.maxFreeSockets ?? 64,
     timeout: options.freeSocketTimeoutMs ?? 30_000,
     scheduling: "lifo",

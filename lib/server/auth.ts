@@ -50,7 +50,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
           const admin = await getAdminByUsername(state.db, username);
           const isValid = admin ? await verifyPassword(password, admin.passwordHash) : false;
           if (!admin || !isValid) {
-            recordLoginFailure(username, address);
+            recordLoginFailure(username, address, { isKnownAccount: admin !== undefined });
             return null;
           }
           recordLoginSuccess(username);

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Kysely } from "kysely";
-import { createDb } from "../../db/client";
+import { createDb, setSqliteBusyTimeout } from "../../db/client";
 import { migrateToLatest } from "../../db/migrate";
 import { ensureAdminUser } from "../../db/queries/admin-users";
 import { loadConfigSnapshot } from "../../db/queries/config-snapshot";
@@ -37,7 +37,15 @@ export interface ServerState {
 }
 
 const STATE_KEY = Symbol.for("ai-provider-api-server.state");
-const CONFIG_POLL_MS = 1_000;
+// Twice a second, so a key revoked by another process (the CLI, a second instance) is refused within 1 s.
+const CONFIG_POLL_MS = 500;
+/**
+ * Once serving, the server never blocks its event loop longer than this on another process's
+ * SQLite lock (a backup, the CLI, an operator's shell): every request would stall with it. A
+ * write that meets a lock fails fast; log rows and counters stay queued and are retried.
+ * Start-up (migrations, defaults) still waits the normal busy timeout.
+ */
+const SERVING_SQLITE_BUSY_TIMEOUT_MS = 50;
 
 type StateHolder = { [STATE_KEY]?: Promise<ServerState> };
 
@@ -60,6 +68,7 @@ async function bootServerState(): Promise<ServerState> {
   });
   const cipher = createSecretCipher(secrets.encryptionKey);
   let snapshot: ConfigSnapshot = await loadConfigSnapshot(db, cipher);
+  await setSqliteBusyTimeout(db, SERVING_SQLITE_BUSY_TIMEOUT_MS);
 
   // Every reload reads afresh (a write awaiting it must see its own change); the newest
   // version wins if two loads overlap.
@@ -68,7 +77,7 @@ async function bootServerState(): Promise<ServerState> {
     if (fresh.version >= snapshot.version) snapshot = fresh;
   };
 
-  // One cheap read a second lets other processes' writes reach this one's cache.
+  // One cheap read every poll lets other processes' writes reach this one's cache.
   let isPolling = false;
   const poll = setInterval(() => {
     if (isPolling) return;

@@ -289,6 +289,8 @@ export interface StartGatewayOptions {
   env?: Record<string, string>;
   /** Saved before start; bodies are stored by default so the canary scan covers them too. */
   settings?: Partial<Settings>;
+  /** Where the database and secrets live (a fresh folder inside it); defaults to the system temp folder. */
+  parentDir?: string;
   seed(seeder: GatewaySeeder, mock: MockProvider): Promise<void>;
 }
 
@@ -457,7 +459,7 @@ export class Gateway {
 }
 
 export async function startGateway(options: StartGatewayOptions): Promise<Gateway> {
-  const dataDir = mkdtempSync(join(tmpdir(), "aps-api-"));
+  const dataDir = mkdtempSync(join(options.parentDir ?? tmpdir(), "aps-api-"));
   const databaseUrl = join(dataDir, "test.db");
   const db = createDb(databaseUrl);
   const mock = await startMockProvider();

@@ -8,6 +8,7 @@ import { getServerState } from "@/lib/server/state";
 import { resolveTimeZone } from "@/lib/time-zone";
 import { ShareDonut, SeriesChart } from "./_overview/charts";
 import { KpiCards, type KpiCard } from "./_overview/kpi-cards";
+import { LogQueueCard } from "./_overview/log-queue-card";
 import { bucketLabel, formatCost, formatMs, formatPercent, seriesCharts, shareSlices, usageTable, type ShareSlice } from "./_overview/overview-view";
 import { RangePicker } from "./_overview/range-picker";
 import { UsageBreakdown } from "./_overview/usage-breakdown";
@@ -139,7 +140,7 @@ export default async function OverviewPage({ params, searchParams }: { params: P
           </div>
         </>
       )}
-      <div className="mt-6 grid gap-4 lg:grid-cols-2">
+      <div className="mt-6 grid gap-4 lg:grid-cols-3">
         <section className="card">
           <h2 className="font-semibold">{t("baseUrlTitle")}</h2>
           <p className="mt-1 text-sm text-slate-500">{t("baseUrlBody")}</p>
@@ -151,6 +152,7 @@ export default async function OverviewPage({ params, searchParams }: { params: P
           <h2 className="font-semibold">{t("databaseTitle")}</h2>
           <p className="mt-1 text-sm text-slate-500">{t("databaseBody", { dialect: getDialect(state.db) })}</p>
         </section>
+        <LogQueueCard stats={state.logWriter.stats()} />
       </div>
     </ClientMessages>
   );

@@ -134,6 +134,31 @@ describe("outbound send", () => {
     client.destroy();
   });
 
+  it("holds as many streams open to one origin as there are requests (a thousand clients of one provider)", async () => {
+    const held: http.ServerResponse[] = [];
+    const release = (): void => {
+      for (const res of held) res.end("done");
+    };
+    let releaseTimer: NodeJS.Timeout | undefined;
+    routes.set("/stream", (_req, res) => {
+      res.writeHead(200);
+      res.write("first");
+      held.push(res);
+      if (held.length === STREAMS_AT_ONCE) release();
+      // Without every stream open at once this never happens: the test fails by timeout below.
+      else if (releaseTimer === undefined) releaseTimer = setTimeout(release, 10_000);
+    });
+    const client = createOutboundClient();
+    const STREAMS_AT_ONCE = 600;
+    const startedAt = Date.now();
+    const open = () => client.send({ url: `${base}/stream`, method: "GET", headers: {}, connectTimeoutMs: 5_000, signal: new AbortController().signal });
+    const bodies = await Promise.all(Array.from({ length: STREAMS_AT_ONCE }, () => open().then((response) => readAll(response.body))));
+    clearTimeout(releaseTimer);
+    assert.ok(bodies.every((body) => body === "firstdone"));
+    assert.ok(Date.now() - startedAt < 8_000, `all ${STREAMS_AT_ONCE} streams were open together (took ${Date.now() - startedAt} ms)`);
+    client.destroy();
+  });
+
   const blocked = [
     "http://169.254.169.254/latest/meta-data/",
     "http://0xa9fea9fe/",
