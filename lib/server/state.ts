@@ -15,6 +15,7 @@ import { createOutboundClient } from "../http/outbound";
 import { createBufferedCounters, createLogWriter } from "../log-writer";
 import { createMetricsLogSink } from "../metrics/log-sink";
 import { LOG_QUEUE_LIMIT } from "./readiness";
+import type { RetentionJob } from "./retention-job";
 import { loadSecrets, type Secrets } from "./secrets";
 
 /**
@@ -83,7 +84,7 @@ async function bootServerState(): Promise<ServerState> {
   poll.unref();
 
   const logWriter = createLogWriter({ db, maxQueue: LOG_QUEUE_LIMIT });
-  void import("./retention-job").then(({ startRetentionJob }) => startRetentionJob(db, () => snapshot.settings));
+  const retentionJob = await startRetention(db, env, () => snapshot.settings);
   const counters = createBufferedCounters({ db });
   const outbound = createOutboundClient();
   const runtime: GatewayRuntime = {
@@ -101,10 +102,27 @@ async function bootServerState(): Promise<ServerState> {
 
   const shutdown = async (): Promise<void> => {
     clearInterval(poll);
+    // Releases the cluster-wide job lock too, so another instance takes the job over at once
+    // instead of when the lock expires.
+    await retentionJob.stop();
     await logWriter.close();
     await counters.close();
     await db.destroy();
   };
 
   return { env, secrets, db, cipher, runtime, logWriter, counters, outbound, reloadConfig, shutdown };
+}
+
+async function startRetention(db: Kysely<Database>, env: Env, getSettings: () => ConfigSnapshot["settings"]): Promise<RetentionJob> {
+  const { startRetentionJob } = await import("./retention-job");
+  const intervalMs = env.RETENTION_INTERVAL_SECONDS * 1_000;
+  return startRetentionJob(db, getSettings, {
+    intervalMs,
+    firstRunMs: Math.min(60_000, intervalMs),
+    onPass: (result) => {
+      if (result.deletedLogs + result.deletedBodies > 0) {
+        console.log(`Retention: deleted ${result.deletedLogs} log rows and ${result.deletedBodies} bodies (pid ${process.pid})`);
+      }
+    },
+  });
 }
