@@ -4,6 +4,7 @@
 // empty database. A worker that dies is replaced; SIGTERM drains every worker, then exits.
 import cluster from "node:cluster";
 import { join } from "node:path";
+import promClient from "prom-client";
 
 /** A worker that keeps crashing at start must not spin the CPU. */
 const RESTART_PAUSE_MS = 1_000;
@@ -16,6 +17,7 @@ export function runPrimary({ workers, root }) {
   let exitCode = 0;
 
   cluster.setupPrimary({ exec: join(root, "scripts", "serve-worker.mjs") });
+  answerMetricsRequests();
 
   const liveWorkers = () => Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined);
 
@@ -53,4 +55,22 @@ export function runPrimary({ workers, root }) {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+}
+
+/**
+ * A scrape of /metrics lands on one worker, which asks here for the sum over all workers
+ * (lib/metrics/cluster.ts); prom-client's AggregatorRegistry collects each worker's registry.
+ */
+function answerMetricsRequests() {
+  const aggregator = new promClient.AggregatorRegistry();
+  cluster.on("message", (worker, message) => {
+    if (message?.type !== "gateway:metrics-request") return;
+    const reply = (answer) => {
+      if (worker.isConnected()) worker.send({ type: "gateway:metrics-response", id: message.id, ...answer });
+    };
+    aggregator.clusterMetrics().then(
+      (text) => reply({ text }),
+      (error) => reply({ error: error instanceof Error ? error.message : String(error) }),
+    );
+  });
 }

@@ -14,6 +14,7 @@ import type { ConfigSnapshot, GatewayRuntime } from "../gateway/types";
 import { createOutboundClient } from "../http/outbound";
 import { createBufferedCounters, createLogWriter } from "../log-writer";
 import { createMetricsLogSink } from "../metrics/log-sink";
+import { startClusterMetrics } from "./process-metrics";
 import { LOG_QUEUE_LIMIT } from "./readiness";
 import type { RetentionJob } from "./retention-job";
 import { loadSecrets, type Secrets } from "./secrets";
@@ -100,8 +101,11 @@ async function bootServerState(): Promise<ServerState> {
     maxBodyBytes: env.MAX_REQUEST_BYTES,
   };
 
+  const stopClusterMetrics = startClusterMetrics(runtime, logWriter);
+
   const shutdown = async (): Promise<void> => {
     clearInterval(poll);
+    stopClusterMetrics();
     // Releases the cluster-wide job lock too, so another instance takes the job over at once
     // instead of when the lock expires.
     await retentionJob.stop();

@@ -34,6 +34,26 @@ function chat(baseUrl: string, key: string): Promise<number> {
   });
 }
 
+function metricsText(baseUrl: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${baseUrl}/metrics`, { agent: false }, (response) => {
+      let text = "";
+      response.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      response.on("end", () => (response.statusCode === 200 ? resolve(text) : reject(new Error(`/metrics ${response.statusCode}: ${text}`))));
+    });
+    request.on("error", reject);
+    request.end();
+  });
+}
+
+/** The sum of a metric's samples whose labels include every one given. */
+function sumOf(text: string, name: string, labels: string[]): number {
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith(`${name}{`) && labels.every((label) => line.includes(label)))
+    .reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0);
+}
+
 function workerPids(output: string): number[] {
   return [...output.matchAll(/Worker \d+ \(pid (\d+)\) serving/g)].map((match) => Number(match[1]));
 }
@@ -76,6 +96,14 @@ for (const store of clusterStores()) {
       assert.match(server().output(), /with 2 workers \(primary pid \d+\)/);
       const statuses = await Promise.all(Array.from({ length: 30 }, () => chat(server().baseUrl, appKey)));
       assert.deepEqual(new Set(statuses), new Set([200]));
+    });
+
+    it("sums every worker's counters in /metrics, whichever worker answers the scrape", async () => {
+      for (let scrape = 0; scrape < 4; scrape += 1) {
+        const text = await metricsText(server().baseUrl);
+        assert.equal(sumOf(text, "gateway_requests_total", ['group="chat"', 'status_class="2xx"']), 30, text.slice(0, 2_000));
+        assert.match(text, /^gateway_breaker_state\{provider="wk-a"\} 0$/m);
+      }
     });
 
     it("sees a key revoked elsewhere in every worker within 2 s", async (t) => {
