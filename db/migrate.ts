@@ -1,4 +1,4 @@
-import { Migrator, sql } from "kysely";
+import { Migrator, sql, type MigrationResult } from "kysely";
 import type { Kysely } from "kysely";
 import { getDialect } from "./dialect";
 import { migrations } from "./migrations";
@@ -23,14 +23,35 @@ async function currentSchema(db: Kysely<Database>): Promise<string> {
   return schema;
 }
 
+/** SQLite answers a writer that lost the race with another process "busy" at once. */
+const SQLITE_BUSY_RETRIES = 50;
+const SQLITE_BUSY_PAUSE_MS = 100;
+
+function isSqliteBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("SQLITE_BUSY");
+}
+
 /**
  * Applies every pending migration. Safe to run from several instances at once: Kysely holds
- * an advisory lock on Postgres, and SQLite has a single writer.
+ * an advisory lock on Postgres. On SQLite two processes (instances or workers sharing one
+ * file) may both see the same pending migrations; the loser's transaction fails with
+ * SQLITE_BUSY and simply tries again, then finds nothing left to do.
  */
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const migrator = await createMigrator(db);
-  const { error, results } = await migrator.migrateToLatest();
-  if (error === undefined) return;
+  for (let attempt = 1; ; attempt += 1) {
+    const migrator = await createMigrator(db);
+    const { error, results } = await migrator.migrateToLatest();
+    if (error === undefined) return;
+    if (getDialect(db) === "sqlite" && isSqliteBusy(error) && attempt < SQLITE_BUSY_RETRIES) {
+      await new Promise((resolve) => setTimeout(resolve, SQLITE_BUSY_PAUSE_MS));
+      continue;
+    }
+    throwMigrationError(error, results);
+  }
+}
+
+function throwMigrationError(error: unknown, results: MigrationResult[] | undefined): never {
   const failed = results?.find((result) => result.status === "Error")?.migrationName;
   const reason = error instanceof Error ? error.message : String(error);
   const where = failed ? `Migration "${failed}" failed` : "Migrating the database failed";

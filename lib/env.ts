@@ -24,6 +24,8 @@ const envSchema = z.object({
   SECRETS_FILE: z.string().min(1).default(".gateway-secrets.json"),
   MAX_REQUEST_BYTES: z.coerce.number().int().min(1_024).max(268_435_456).default(20 * 1024 * 1024),
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  WORKERS: z.coerce.number().int().min(1, "expected a whole number of processes, 1 or more").max(64).default(1),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,133 +1,16 @@
-// The production server: Next's request handler inside a plain node:http server, so the
-// gateway controls keep-alive (load balancers keep connections longer than Next's 5 s)
-// and graceful shutdown (stop accepting, let live streams finish, flush logs, exit 0).
-import { randomBytes } from "node:crypto";
-import { createServer, ServerResponse } from "node:http";
+// The production server. WORKERS=1 (the default) serves in this process; WORKERS=N forks N
+// cluster workers that share the port (scripts/cluster-primary.mjs), so every core is used.
+import cluster from "node:cluster";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import next from "next";
 
 const root = new URL("..", import.meta.url).pathname;
 if (existsSync(join(root, ".env"))) process.loadEnvFile(join(root, ".env"));
-process.env.NODE_ENV = "production";
 
-const host = process.env.HOST || "0.0.0.0";
-const port = Number(process.env.PORT || 8001);
-const drainMs = Number(process.env.SHUTDOWN_DRAIN_MS || 30_000);
-const SHUTDOWN_KEY = Symbol.for("ai-provider-api-server.shutdown");
-
-const app = next({ dev: false, dir: root, hostname: host, port });
-const handle = app.getRequestHandler();
-await app.prepare();
-
-let isDraining = false;
-let active = 0;
-const SHUTTING_DOWN = JSON.stringify({
-  error: { message: "The server is shutting down; retry on another instance.", type: "server_error", param: null, code: "server_shutting_down" },
-});
-
-// Next.js sends a response's headers in a socket write of their own (flushHeaders) right
-// before the first body chunk. An API answer has its first bytes ready at that moment (the
-// whole JSON body, or a stream's checked first events), so for /v1 the headers go out in the
-// same write: one syscall per response instead of two, on both ends of the connection.
-//
-// Next.js also drops a route handler's Content-Length and writes every body chunked, so a
-// JSON answer costs a second write (the closing chunk) and a second wake-up of the client.
-// For a JSON answer on /v1 the first chunk is held back until the next write or the end:
-// a body that is one chunk then leaves with its length, in one write.
-class GatewayResponse extends ServerResponse {
-  #held = null;
-
-  #isApi() {
-    return this.req?.url?.startsWith("/v1/") === true;
-  }
-
-  flushHeaders() {
-    if (this.#isApi()) return;
-    super.flushHeaders();
-  }
-
-  write(chunk, encoding, callback) {
-    if (this.#held === null && !this.headersSent && this.#isApi() && String(this.getHeader("content-type")).startsWith("application/json") && typeof encoding !== "function") {
-      this.#held = typeof chunk === "string" ? Buffer.from(chunk, encoding) : chunk;
-      if (typeof callback === "function") process.nextTick(callback);
-      return true;
-    }
-    this.#release();
-    return super.write(chunk, encoding, callback);
-  }
-
-  end(chunk, encoding, callback) {
-    const held = this.#held;
-    if (held !== null && (chunk === undefined || chunk === null || typeof chunk === "function")) {
-      this.#held = null;
-      this.setHeader("content-length", held.byteLength);
-      return super.end(held, [chunk, encoding, callback].find((argument) => typeof argument === "function"));
-    }
-    this.#release();
-    return super.end(chunk, encoding, callback);
-  }
-
-  #release() {
-    if (this.#held === null) return;
-    const held = this.#held;
-    this.#held = null;
-    super.write(held);
-  }
+const workers = Number(process.env.WORKERS || 1);
+if (cluster.isPrimary && Number.isInteger(workers) && workers > 1) {
+  const { runPrimary } = await import("./cluster-primary.mjs");
+  runPrimary({ workers, root });
+} else {
+  await import("./serve-worker.mjs");
 }
-
-const server = createServer({ ServerResponse: GatewayResponse }, (req, res) => {
-  if (isDraining) {
-    res.writeHead(503, {
-      "content-type": "application/json",
-      connection: "close",
-      "retry-after": "1",
-      "x-request-id": `req_${randomBytes(12).toString("hex")}`,
-    });
-    res.end(SHUTTING_DOWN);
-    return;
-  }
-  active += 1;
-  res.once("close", () => {
-    active -= 1;
-  });
-  handle(req, res);
-});
-server.keepAliveTimeout = 75_000;
-server.headersTimeout = 80_000;
-server.requestTimeout = 0;
-
-// A burst of new connections (1,000 clients at once) must wait in the accept queue, not be
-// dropped: Node's default backlog is 511 (the kernel caps it at net.core.somaxconn).
-server.listen({ port, host, backlog: 2048 }, () => {
-  console.log(`AI Provider API Server listening on http://${host}:${port}`);
-});
-
-async function shutdown(signal) {
-  if (isDraining) return;
-  isDraining = true;
-  console.log(`${signal} received: refusing new requests, draining ${active} in flight`);
-  server.close();
-  server.closeIdleConnections();
-  const deadline = Date.now() + drainMs;
-  while (active > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  server.closeAllConnections();
-  const flush = globalThis[SHUTDOWN_KEY];
-  if (typeof flush === "function") {
-    try {
-      await flush();
-    } catch (error) {
-      console.error("Flushing on shutdown failed:", error instanceof Error ? error.message : String(error));
-    }
-  }
-  process.exit(0);
-}
-
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
-
-// Next.js keeps the process alive after an uncaught exception (and logs unhandled rejections
-// as "unhandledRejection:"); one recognisable line makes either countable in the output.
-process.on("uncaughtExceptionMonitor", (error, origin) => {
-  console.error(`Uncaught exception (${origin}):`, error);
-});

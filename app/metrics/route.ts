@@ -1,5 +1,7 @@
 import { hasBearerToken } from "@/lib/metrics/bearer";
-import { getGatewayMetrics, refreshProcessMetrics } from "@/lib/metrics/registry";
+import { fetchClusterMetrics, isClusterWorker } from "@/lib/metrics/cluster";
+import { getGatewayMetrics } from "@/lib/metrics/registry";
+import { refreshMetricsFromState } from "@/lib/server/process-metrics";
 import { getServerState } from "@/lib/server/state";
 
 export const runtime = "nodejs";
@@ -20,12 +22,18 @@ export async function GET(request: Request): Promise<Response> {
     );
   }
   const metrics = getGatewayMetrics();
-  const now = Date.now();
-  refreshProcessMetrics(metrics, {
-    providers: [...snapshot.providers.values()].map((provider) => ({ name: provider.name, breaker: state.runtime.breakers.view(provider.id, now).state })),
-    logStats: state.logWriter.stats(),
-  });
-  return new Response(await metrics.registry.metrics(), {
+  refreshMetricsFromState(state.runtime, state.logWriter);
+  // Under WORKERS=N the primary sums every worker's metrics; alone, this process's are all.
+  let text: string;
+  try {
+    text = isClusterWorker() ? await fetchClusterMetrics() : await metrics.registry.metrics();
+  } catch {
+    return Response.json(
+      { error: { message: "The workers' metrics could not be collected; retry.", type: "server_error", param: null, code: "metrics_unavailable" } },
+      { status: 503, headers: { "cache-control": "no-store" } },
+    );
+  }
+  return new Response(text, {
     headers: { "content-type": metrics.registry.contentType, "cache-control": "no-store" },
   });
 }

@@ -79,6 +79,8 @@ function createGatewayMetrics(): GatewayMetrics {
       name: "gateway_breaker_state",
       help: "Circuit breaker of each provider: 0 closed, 1 open, 2 half-open.",
       labelNames: ["provider"],
+      // Under WORKERS=N each worker has its own breakers; the scrape shows the highest state.
+      aggregator: "max",
       registers,
     }),
     logQueueDepth: new Gauge({ name: "gateway_log_queue_depth", help: "Call log rows waiting to be written.", registers }),

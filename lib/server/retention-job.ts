@@ -77,6 +77,8 @@ export interface RetentionJobOptions {
   lockTtlMs?: number;
   batchSize?: number;
   onError?: (error: unknown) => void;
+  /** Told about every pass this instance ran (not the ones another instance's lock skipped). */
+  onPass?: (result: RetentionResult) => void;
 }
 
 export interface RetentionJob {
@@ -98,7 +100,9 @@ export function startRetentionJob(db: Kysely<Database>, getSettings: () => Reten
 
   const pass = async (): Promise<RetentionResult | null> => {
     if (!(await holdLock())) return null;
-    return runRetention(db, getSettings(), Date.now(), { batchSize: options.batchSize, shouldContinue: holdLock });
+    const result = await runRetention(db, getSettings(), Date.now(), { batchSize: options.batchSize, shouldContinue: holdLock });
+    options.onPass?.(result);
+    return result;
   };
 
   const runNow = (): Promise<RetentionResult | null> => {

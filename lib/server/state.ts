@@ -14,7 +14,9 @@ import type { ConfigSnapshot, GatewayRuntime } from "../gateway/types";
 import { createOutboundClient } from "../http/outbound";
 import { createBufferedCounters, createLogWriter } from "../log-writer";
 import { createMetricsLogSink } from "../metrics/log-sink";
+import { startClusterMetrics } from "./process-metrics";
 import { LOG_QUEUE_LIMIT } from "./readiness";
+import type { RetentionJob } from "./retention-job";
 import { loadSecrets, type Secrets } from "./secrets";
 
 /**
@@ -92,7 +94,7 @@ async function bootServerState(): Promise<ServerState> {
   poll.unref();
 
   const logWriter = createLogWriter({ db, maxQueue: LOG_QUEUE_LIMIT });
-  void import("./retention-job").then(({ startRetentionJob }) => startRetentionJob(db, () => snapshot.settings));
+  const retentionJob = await startRetention(db, env, () => snapshot.settings);
   const counters = createBufferedCounters({ db });
   const outbound = createOutboundClient();
   const runtime: GatewayRuntime = {
@@ -108,12 +110,32 @@ async function bootServerState(): Promise<ServerState> {
     maxBodyBytes: env.MAX_REQUEST_BYTES,
   };
 
+  const stopClusterMetrics = startClusterMetrics(runtime, logWriter);
+
   const shutdown = async (): Promise<void> => {
     clearInterval(poll);
+    stopClusterMetrics();
+    // Releases the cluster-wide job lock too, so another instance takes the job over at once
+    // instead of when the lock expires.
+    await retentionJob.stop();
     await logWriter.close();
     await counters.close();
     await db.destroy();
   };
 
   return { env, secrets, db, cipher, runtime, logWriter, counters, outbound, reloadConfig, shutdown };
+}
+
+async function startRetention(db: Kysely<Database>, env: Env, getSettings: () => ConfigSnapshot["settings"]): Promise<RetentionJob> {
+  const { startRetentionJob } = await import("./retention-job");
+  const intervalMs = env.RETENTION_INTERVAL_SECONDS * 1_000;
+  return startRetentionJob(db, getSettings, {
+    intervalMs,
+    firstRunMs: Math.min(60_000, intervalMs),
+    onPass: (result) => {
+      if (result.deletedLogs + result.deletedBodies > 0) {
+        console.log(`Retention: deleted ${result.deletedLogs} log rows and ${result.deletedBodies} bodies (pid ${process.pid})`);
+      }
+    },
+  });
 }

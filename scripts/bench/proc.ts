@@ -1,6 +1,6 @@
 /** Process and machine figures read from /proc (Linux only). */
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 
 let clockTicks = 100;
@@ -10,12 +10,35 @@ try {
   // 100 is the value on every common Linux build.
 }
 
-/** User + system CPU time of a process (all its threads), in ms. */
+/**
+ * User + system CPU time of a process (all its threads) and of its live descendants, in ms:
+ * a WORKERS=N server or an instance pair counts its workers too.
+ */
 export function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  // Fields after "pid (comm) ": state is field 3, utime 14, stime 15.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  return [pid, ...descendants(pid)].reduce((sum, each) => sum + ownCpuMs(each), 0);
+}
+
+function ownCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after "pid (comm) ": state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return 0; // the process ended meanwhile
+  }
+}
+
+function descendants(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      children = children.concat(readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").split(" ").filter(Boolean).map(Number));
+    }
+  } catch {
+    return [];
+  }
+  return children.flatMap((child) => [child, ...descendants(child)]);
 }
 
 function statusKb(pid: number, field: string): number {

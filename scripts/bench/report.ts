@@ -94,8 +94,10 @@ const TARGET_LABELS: Record<string, string> = {
   portkey: "Portkey",
   ours: "**ours**",
   base: "ours, base build (A/B)",
+  "ours-w2": "ours, WORKERS=2",
+  "ours-pg2": "ours, 2 instances on PostgreSQL",
 };
-const ORDER = ["direct", "raw", "floor", "portkey", "ours", "base"];
+const ORDER = ["direct", "raw", "floor", "portkey", "ours", "base", "ours-w2", "ours-pg2"];
 
 export interface Summary {
   rps: number;

@@ -9,8 +9,9 @@
  *   BENCH_RATE_S=s         seconds per fixed-rate run (default 2, plus a 1 s ramp)
  *   BENCH_SUSTAIN_S=s      the 300 req/s hold (default 60)
  *   BENCH_SUSTAIN_TARGETS  comma list of targets for the hold (default "ours")
- *   BENCH_TARGETS          comma list of direct,raw,floor,portkey,ours,base
- *                          (default direct,raw,portkey,ours)
+ *   BENCH_TARGETS          comma list of direct,raw,floor,portkey,ours,base,ours-w2,ours-pg2
+ *                          (default direct,raw,portkey,ours); ours-w2 = WORKERS=2, ours-pg2 =
+ *                          two instances on PostgreSQL behind a balancer (cluster-targets.ts)
  *   BENCH_FLOOR=1          add "floor": a bare Next.js route handler forwarding with node:http
  *                          (scripts/bench/next-floor.ts; built once into tmp/bench/next-floor)
  *   BENCH_ONLY=matrix|slow|abort|sustain   comma list of phases (default all)
@@ -30,6 +31,7 @@ import { cpuMs, loadAverage, machineCpu, machineInfo, peakRssMb, resetPeakRss, r
 import { writeReport, type BenchReport, type RunRecord, type ScenarioId } from "./report";
 import { percentile } from "./stats";
 import { sampleStreams, streamOnce, type StreamOutcome } from "./stream-client";
+import { startOursPostgresPair, startOursWorkers } from "./cluster-targets";
 import { ensureFloorBuild, startFloor } from "./next-floor";
 import { root, startMock, startOurs, startPortkey, startRawProxy, type Child } from "./targets";
 
@@ -51,7 +53,7 @@ const config = {
   aborts: num("BENCH_ABORTS", 50),
   gapMs: 250,
 };
-const TARGET_NAMES = ["direct", "raw", "floor", "portkey", "ours", "base"] as const;
+const TARGET_NAMES = ["direct", "raw", "floor", "portkey", "ours", "base", "ours-w2", "ours-pg2"] as const;
 type TargetName = (typeof TARGET_NAMES)[number];
 const selectedTargets = (env.BENCH_TARGETS ?? `direct,raw,${env.BENCH_FLOOR === "1" ? "floor," : ""}portkey,ours`).split(",").filter((name): name is TargetName => (TARGET_NAMES as readonly string[]).includes(name));
 const phases = new Set((env.BENCH_ONLY ?? "matrix,slow,abort,sustain").split(","));
@@ -157,6 +159,12 @@ async function startTargets(): Promise<Map<TargetName, Target>> {
     const ours = await startOurs({ mockPort: mock.port, models: MODELS, execArgv: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [] });
     children.push({ ...ours.child, stop: ours.stop });
     targets.set("ours", { name: "ours", pid: ours.child.pid, url: `http://127.0.0.1:${ours.port}/v1/chat/completions`, headers: { authorization: `Bearer ${ours.apiKey}` }, agent: agent() });
+  }
+  for (const [name, start] of [["ours-w2", startOursWorkers], ["ours-pg2", startOursPostgresPair]] as const) {
+    if (!selectedTargets.includes(name)) continue;
+    const started = await start({ mockPort: mock.port, models: MODELS });
+    children.push({ ...started.child, stop: started.stop });
+    targets.set(name, { name, pid: started.child.pid, url: `http://127.0.0.1:${started.port}/v1/chat/completions`, headers: { authorization: `Bearer ${started.apiKey}` }, agent: agent() });
   }
   if (selectedTargets.includes("base") && env.BENCH_BASE_DIST) {
     const base = await startOurs({ mockPort: mock.port, models: MODELS, distDir: env.BENCH_BASE_DIST });

@@ -122,6 +122,12 @@ export interface OursOptions {
   execArgv?: string[];
   /** Build folder; defaults to NEXT_DIST_DIR or .next. */
   distDir?: string;
+  /** The server script; defaults to scripts/server.mjs (cluster-targets.ts starts a pair). */
+  script?: string;
+  /** Defaults to a fresh SQLite file. */
+  databaseUrl?: string;
+  /** Added to the server's environment, e.g. WORKERS. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -132,10 +138,10 @@ export interface OursOptions {
  */
 export async function startOurs(options: OursOptions): Promise<OursTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), "aps-bench-"));
-  const databaseUrl = join(dataDir, "bench.db");
+  const databaseUrl = options.databaseUrl ?? join(dataDir, "bench.db");
   const encryptionKey = randomBytes(32);
   const port = await findFreePort();
-  const proc = spawn(process.execPath, [...(options.execArgv ?? []), join(root, "scripts/server.mjs")], {
+  const proc = spawn(process.execPath, [...(options.execArgv ?? []), options.script ?? join(root, "scripts/server.mjs")], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
     env: {
@@ -150,6 +156,7 @@ export async function startOurs(options: OursOptions): Promise<OursTarget> {
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
       ...(options.distDir || process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: options.distDir ?? process.env.NEXT_DIST_DIR } : {}),
+      ...options.env,
     },
   });
   const child = track(options.distDir ? `ours (${options.distDir})` : "ours", proc);

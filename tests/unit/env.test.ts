@@ -44,6 +44,12 @@ describe("environment", () => {
     assert.match(errorLine({ PORT: "70000" }), /^Invalid PORT: expected a port number/);
   });
 
+  it("takes WORKERS as a whole number of processes, 1 by default", () => {
+    assert.equal(parseEnv({}).WORKERS, 1);
+    assert.equal(parseEnv({ WORKERS: "4" }).WORKERS, 4);
+    assert.match(errorLine({ WORKERS: "0" }), /^Invalid WORKERS: expected a whole number of processes/);
+  });
+
   it("refuses an encryption key that is not 32 bytes", () => {
     assert.match(errorLine({ ENCRYPTION_KEY: "short" }), /^Invalid ENCRYPTION_KEY: expected 32 bytes/);
     assert.equal(parseEnv({ ENCRYPTION_KEY: "b".repeat(64) }).ENCRYPTION_KEY, "b".repeat(64));

@@ -1,0 +1,76 @@
+// WORKERS=N: the primary process forks N workers (scripts/serve-worker.mjs) that share the
+// listening port; it serves nothing itself. The first worker boots alone (it migrates the
+// database and seeds defaults) and the rest start once it serves, so they never race on an
+// empty database. A worker that dies is replaced; SIGTERM drains every worker, then exits.
+import cluster from "node:cluster";
+import { join } from "node:path";
+import promClient from "prom-client";
+
+/** A worker that keeps crashing at start must not spin the CPU. */
+const RESTART_PAUSE_MS = 1_000;
+
+export function runPrimary({ workers, root }) {
+  const host = process.env.HOST || "0.0.0.0";
+  const port = Number(process.env.PORT || 8001);
+  let hasServed = false;
+  let isStopping = false;
+  let exitCode = 0;
+
+  cluster.setupPrimary({ exec: join(root, "scripts", "serve-worker.mjs") });
+  answerMetricsRequests();
+
+  const liveWorkers = () => Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined);
+
+  const first = cluster.fork();
+  first.once("listening", () => {
+    hasServed = true;
+    for (let index = 1; index < workers; index += 1) cluster.fork();
+    console.log(`AI Provider API Server listening on http://${host}:${port} with ${workers} workers (primary pid ${process.pid})`);
+  });
+
+  cluster.on("exit", (worker, code, signal) => {
+    if (isStopping) {
+      if (code !== 0) exitCode = 1;
+      if (liveWorkers().length === 0) process.exit(exitCode);
+      return;
+    }
+    if (!hasServed) {
+      // The first worker failed to boot (bad environment, database unreachable): its own
+      // output said why; a loop of identical failures would only bury it.
+      process.exit(code || 1);
+    }
+    console.error(`Worker ${worker.id} (pid ${worker.process.pid}) exited (${signal ?? `code ${code}`}); starting a new one`);
+    setTimeout(() => {
+      if (!isStopping) cluster.fork();
+    }, RESTART_PAUSE_MS);
+  });
+
+  const stop = (signal) => {
+    if (isStopping) return;
+    isStopping = true;
+    const running = liveWorkers();
+    console.log(`${signal} received: draining ${running.length} workers`);
+    if (running.length === 0) process.exit(0);
+    for (const worker of running) worker.process.kill("SIGTERM");
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+/**
+ * A scrape of /metrics lands on one worker, which asks here for the sum over all workers
+ * (lib/metrics/cluster.ts); prom-client's AggregatorRegistry collects each worker's registry.
+ */
+function answerMetricsRequests() {
+  const aggregator = new promClient.AggregatorRegistry();
+  cluster.on("message", (worker, message) => {
+    if (message?.type !== "gateway:metrics-request") return;
+    const reply = (answer) => {
+      if (worker.isConnected()) worker.send({ type: "gateway:metrics-response", id: message.id, ...answer });
+    };
+    aggregator.clusterMetrics().then(
+      (text) => reply({ text }),
+      (error) => reply({ error: error instanceof Error ? error.message : String(error) }),
+    );
+  });
+}
