@@ -2,7 +2,8 @@
  * Benchmark targets for running more than one process (docs/deployment.md):
  *   ours-w2   one server with WORKERS=2 on its SQLite file (all cores of this machine)
  *   ours-pg2  two instances on one PostgreSQL database (a fresh schema of BENCH_DATABASE_URL,
- *             default TEST_DATABASE_URL) behind a round-robin TCP balancer (instance-pair.mjs)
+ *             else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test) behind a
+ *             round-robin TCP balancer (instance-pair.mjs)
  * Both are seeded and answer exactly like "ours"; CPU figures include every process of the
  * target (proc.ts counts a process with its descendants).
  */
@@ -16,8 +17,8 @@ export function startOursWorkers(options: OursOptions, workers = 2): Promise<Our
 }
 
 export async function startOursPostgresPair(options: OursOptions): Promise<OursTarget> {
-  const postgresUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
-  if (!postgresUrl) throw new Error("ours-pg2 needs BENCH_DATABASE_URL or TEST_DATABASE_URL (a PostgreSQL server to create a schema in)");
+  // The local server these machines run, unless told otherwise.
+  const postgresUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
   const database = await createPostgresTestDatabase(postgresUrl);
   try {
     const pair = await startOurs({

@@ -10,8 +10,10 @@
  *   BENCH_SUSTAIN_S=s      the 300 req/s hold (default 60)
  *   BENCH_SUSTAIN_TARGETS  comma list of targets for the hold (default "ours")
  *   BENCH_TARGETS          comma list of direct,raw,floor,portkey,ours,base,ours-w2,ours-pg2
- *                          (default direct,raw,portkey,ours); ours-w2 = WORKERS=2, ours-pg2 =
- *                          two instances on PostgreSQL behind a balancer (cluster-targets.ts)
+ *                          (default direct,raw,portkey,ours,ours-w2,ours-pg2); ours-w2 = WORKERS=2,
+ *                          ours-pg2 = two instances on PostgreSQL behind a balancer
+ *                          (cluster-targets.ts; skipped when no PostgreSQL answers)
+ *   BENCH_CLUSTER_SCENARIOS  matrix scenarios ours-w2 and ours-pg2 run (default json-c50,sse-c50)
  *   BENCH_FLOOR=1          add "floor": a bare Next.js route handler forwarding with node:http
  *                          (scripts/bench/next-floor.ts; built once into tmp/bench/next-floor)
  *   BENCH_ONLY=matrix|slow|abort|sustain   comma list of phases (default all)
@@ -55,7 +57,7 @@ const config = {
 };
 const TARGET_NAMES = ["direct", "raw", "floor", "portkey", "ours", "base", "ours-w2", "ours-pg2"] as const;
 type TargetName = (typeof TARGET_NAMES)[number];
-const selectedTargets = (env.BENCH_TARGETS ?? `direct,raw,${env.BENCH_FLOOR === "1" ? "floor," : ""}portkey,ours`).split(",").filter((name): name is TargetName => (TARGET_NAMES as readonly string[]).includes(name));
+const selectedTargets = (env.BENCH_TARGETS ?? `direct,raw,${env.BENCH_FLOOR === "1" ? "floor," : ""}portkey,ours,ours-w2,ours-pg2`).split(",").filter((name): name is TargetName => (TARGET_NAMES as readonly string[]).includes(name));
 const phases = new Set((env.BENCH_ONLY ?? "matrix,slow,abort,sustain").split(","));
 const sustainTargets = (env.BENCH_SUSTAIN_TARGETS ?? "ours").split(",").filter((name): name is TargetName => selectedTargets.includes(name as TargetName));
 
@@ -69,6 +71,10 @@ const ALL_SCENARIOS: readonly { id: ScenarioId; stream: boolean; connections?: n
   { id: "sse-r100", stream: true, rate: 100 },
   { id: "sse-r300", stream: true, rate: 300 },
 ];
+/** The multi-process targets run only these scenarios (the throughput ones), to keep the run short. */
+const CLUSTER_TARGETS: ReadonlySet<string> = new Set(["ours-w2", "ours-pg2"]);
+const clusterScenarios = new Set((env.BENCH_CLUSTER_SCENARIOS ?? "json-c50,sse-c50").split(","));
+const runsScenario = (target: string, scenario: string): boolean => !CLUSTER_TARGETS.has(target) || clusterScenarios.has(scenario);
 const SCENARIOS = env.BENCH_SCENARIOS ? ALL_SCENARIOS.filter((scenario) => env.BENCH_SCENARIOS!.split(",").includes(scenario.id)) : ALL_SCENARIOS;
 
 const MODELS = { fast: "bench-fast", slow: "bench-slow", abort: "bench-abort" };
@@ -162,7 +168,14 @@ async function startTargets(): Promise<Map<TargetName, Target>> {
   }
   for (const [name, start] of [["ours-w2", startOursWorkers], ["ours-pg2", startOursPostgresPair]] as const) {
     if (!selectedTargets.includes(name)) continue;
-    const started = await start({ mockPort: mock.port, models: MODELS });
+    let started;
+    try {
+      started = await start({ mockPort: mock.port, models: MODELS });
+    } catch (error) {
+      // A machine without PostgreSQL still gets every other figure.
+      log(`skipped ${name}: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
     children.push({ ...started.child, stop: started.stop });
     targets.set(name, { name, pid: started.child.pid, url: `http://127.0.0.1:${started.port}/v1/chat/completions`, headers: { authorization: `Bearer ${started.apiKey}` }, agent: agent() });
   }
@@ -264,6 +277,7 @@ async function runMatrix(targets: Map<TargetName, Target>, report: BenchReport):
       const offset = (round + SCENARIOS.indexOf(scenario)) % list.length;
       const ordered = [...list.slice(offset), ...list.slice(0, offset)];
       for (const target of ordered) {
+        if (!runsScenario(target.name, scenario.id)) continue;
         const run = await measure(target, scenario, scenario.rate ? config.rateS : config.closedS, round);
         report.runs.push(run);
         const ttft = run.ttfts.length > 0 ? ` ttft p50 ${percentile(run.ttfts, 50).toFixed(2)}` : "";
