@@ -36,7 +36,12 @@ for (const target of testDatabaseTargets()) {
       assert.equal(await hasPendingMigrations(db), true);
       await migrateToLatest(db);
       assert.equal(await hasPendingMigrations(db), false);
-      const tables = (await db.introspection.getTables()).map((table) => table.name).sort();
+      // Postgres introspection lists every schema of the database, other tests' included.
+      const schema = target.label === "postgres" ? (await sql<{ name: string }>`select current_schema() as name`.execute(db)).rows[0]?.name : undefined;
+      const tables = (await db.introspection.getTables())
+        .filter((table) => table.schema === schema)
+        .map((table) => table.name)
+        .sort();
       assert.deepEqual(tables, EXPECTED_TABLES);
       assert.equal(await getConfigVersion(db), 0);
       if (target.label === "sqlite") {
