@@ -4,7 +4,7 @@ import { getDialect } from "./dialect";
 import { migrations } from "./migrations";
 import type { Database } from "./schema";
 
-async function createMigrator(db: Kysely<Database>): Promise<Migrator> {
+export async function createMigrator(db: Kysely<Database>): Promise<Migrator> {
   // Kysely looks its bookkeeping table up across every schema it can see, so in a Postgres
   // database holding several schemas (one per test run, per tenant) it would find another
   // schema's table and skip creating its own. Pinning it to the current schema avoids that.
