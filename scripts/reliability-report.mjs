@@ -86,7 +86,7 @@ function render(files) {
     for (const entry of load) {
       const label = entry.variant === "faulty" ? "a tenth killed, a provider failing 1 in 5" : "plain";
       lines.push(
-        `| ${label} | ${int(entry.streams)} | ${int(entry.peakConcurrent)} | ${int(entry.killedClients)} | ${int(entry.errors)} | ${int(entry.requests)} / ${int(entry.logRows)} | ${int(entry.mockCalls)} / ${int(entry.attemptsLogged)} | ${ms(entry.ttftP50Ms)} / ${ms(entry.ttftP95Ms)} | ${ms(entry.eventLoopLagP99Ms)} / ${ms(entry.eventLoopLagMaxMs)} | ${mb(entry.rssBeforeMb)} / ${mb(entry.rssPeakMb)} / ${mb(entry.rssAfterMb)} | ${ms(entry.wallMs)} |`,
+        `| ${label} | ${int(entry.streams)} | ${int(entry.peakConcurrent)} | ${int(entry.killedClients)} | ${int(entry.errors)} | ${int(entry.requests)} / ${int(entry.logRows)} | ${int(entry.mockCalls)} / ${int(entry.attemptsLogged)}${entry.attemptsNeverConnected ? ` (+${int(entry.attemptsNeverConnected)} never connected)` : ""} | ${ms(entry.ttftP50Ms)} / ${ms(entry.ttftP95Ms)} | ${ms(entry.eventLoopLagP99Ms)} / ${ms(entry.eventLoopLagMaxMs)} | ${mb(entry.rssBeforeMb)} / ${mb(entry.rssPeakMb)} / ${mb(entry.rssAfterMb)} | ${ms(entry.wallMs)} |`,
       );
     }
   }

@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import http from "node:http";
 import { after, before, describe, it } from "node:test";
 import { findFreePort, TEST_ENCRYPTION_KEY } from "../support/server";
 import { startGateway, streamedContent, type Gateway } from "../support/seed";
 import { FigureBook, percentile } from "./support/figures";
 import { CaseChecker } from "./support/invariants";
+import { readMemoryMb } from "./support/load-client";
 
 /*
  * Cross-cutting figures of RELIABILITY A–C and G over the production server: the extra latency
@@ -44,6 +46,7 @@ describe("reliability: failover cost, disconnects and outbound policy", () => {
         await s.group("after-refused", [{ model: "fx-refused", endpoint: "closed" }, "fx-refused-next"]);
         await s.group("after-reset", ["fx-reset", "fx-reset-next"]);
         await s.group("gone", ["fx-gone"]);
+        await s.group("firehose", ["fx-firehose"]);
         const metadataChain = [];
         for (const [index, url] of METADATA_URLS.entries()) {
           await s.endpoint(`metadata-${index}`, url);
@@ -117,6 +120,47 @@ describe("reliability: failover cost, disconnects and outbound policy", () => {
     assert.ok(rows.every((row) => row.status === 499));
     book.update((figures) => figures.disconnectToCloseMs.push(...closeTimes));
     assert.ok(Math.max(...closeTimes) < 1_000, `upstream closed at most ${Math.max(...closeTimes).toFixed(0)} ms after a disconnect`);
+  });
+
+  it("keeps memory bounded for a client that reads nothing while the provider streams 64 MB", async () => {
+    const PIECES = 4_000;
+    const piece = "x".repeat(16_384);
+    // A 1 ms pause before each piece makes the mock write piece by piece, waiting out backpressure.
+    gw.mock.setBehavior("fx-firehose", { chunks: Array.from({ length: PIECES }, () => piece), chunkDelayMs: 1 });
+    const pid = gw.server.process.pid!;
+    const before = (await readMemoryMb(pid))!.rss;
+    let peak = before;
+    // A raw client that takes the headers and then never reads: the kernel buffers fill up.
+    const request = http.request(`${gw.baseUrl}/v1/chat/completions`, {
+      method: "POST",
+      agent: false,
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    });
+    const requestId = await new Promise<string | null>((resolve, reject) => {
+      request.on("response", (response) => {
+        response.pause();
+        const id = response.headers["x-request-id"];
+        resolve(typeof id === "string" ? id : null);
+      });
+      request.on("error", reject);
+      request.end(JSON.stringify({ model: "firehose", messages, stream: true }));
+    });
+    gw.track(requestId);
+    const call = gw.mock.calls.at(-1)!;
+    const sentAt: number[] = [];
+    for (let i = 1; i <= 30; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      peak = Math.max(peak, (await readMemoryMb(pid))!.rss);
+      if (i % 10 === 0) sentAt.push(call.chunksSent);
+    }
+    const sent = call.chunksSent;
+    request.destroy();
+    await gw.mock.waitFor(() => call.closedAt !== null, 3_000, () => "the upstream to close");
+    const [row] = await checker.check({ mockCalls: 1, faults: 1, category: "C" });
+    assert.equal(row!.status, 499);
+    // Once the buffers between them are full, the provider makes no progress: backpressure reaches it.
+    assert.ok(sent < PIECES / 4 && sentAt[1] === sentAt[2], `the provider was held back: ${sentAt.join(" → ")} of ${PIECES} pieces sent`);
+    assert.ok(peak - before < 32, `server memory grew by ${(peak - before).toFixed(0)} MB`);
   });
 
   it("never lets the relay reach a metadata address, in any spelling, and fails over past it", async () => {

@@ -19,7 +19,10 @@ export interface LoadFigures {
   requests: number;
   logRows: number;
   mockCalls: number;
+  /** Attempts in the rows that reached the provider (connected). */
   attemptsLogged: number;
+  /** Attempts whose connection never opened (connect timeout, refused). */
+  attemptsNeverConnected: number;
   wallMs: number;
   ttftP50Ms: number;
   ttftP95Ms: number;

@@ -262,7 +262,8 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
   server.headersTimeout = 70_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
+    // A provider takes a burst of a thousand connections (the load tests) without dropping SYNs.
+    server.listen({ port: options.port ?? 0, host: "127.0.0.1", backlog: 4096 }, () => {
       server.off("error", reject);
       resolve();
     });
