@@ -17,8 +17,10 @@ import type { Database } from "../../db/schema";
 import type { AttemptRecord, CallLogRecord } from "../../lib/gateway/types";
 import { launchBrowser, signIn, watchPage } from "../support/browser";
 import { createTestCipher, startTestServer, type TestServer } from "../support/server";
+import type { TestDatabase } from "../support/test-database";
+import { SCREENSHOT_DIR, createServerDatabase } from "../support/test-store";
 
-const screenshots = new URL("../../docs/screenshots/", import.meta.url).pathname;
+const screenshots = SCREENSHOT_DIR;
 const PASSWORD = "test-password-1";
 const TIME_ZONE = "Asia/Tokyo";
 const HOUR = 3_600_000;
@@ -186,6 +188,7 @@ describe("analytics overview and call logs in the browser", () => {
   let db: Kysely<Database>;
   let seeded: Seeded;
   let dataDir: string;
+  let database: TestDatabase | undefined;
   let context: BrowserContext;
   let page: Page;
   let watcher: { errors: string[] };
@@ -193,7 +196,8 @@ describe("analytics overview and call logs in the browser", () => {
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "aps-analytics-"));
-    const databaseUrl = join(dataDir, "test.db");
+    database = await createServerDatabase(dataDir);
+    const databaseUrl = database.url;
     db = createDb(databaseUrl);
     seeded = await seed(db, now);
     server = await startTestServer({ databaseUrl, dataDir, env: { ADMIN_PASSWORD: PASSWORD } });
@@ -210,6 +214,7 @@ describe("analytics overview and call logs in the browser", () => {
     await browser?.close();
     await server?.stop();
     await db?.destroy();
+    await database?.cleanup();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -4,8 +4,9 @@ import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
 import { launchBrowser, signIn, watchPage } from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
+import { SCREENSHOT_DIR } from "../support/test-store";
 
-const screenshots = new URL("../../docs/screenshots/", import.meta.url).pathname;
+const screenshots = SCREENSHOT_DIR;
 
 describe("admin sign-in journey in the browser", () => {
   let server: TestServer;

@@ -15,8 +15,10 @@ import type { Database } from "../../db/schema";
 import { launchBrowser, signIn, watchPage } from "../support/browser";
 import { startMockProvider, type MockProvider } from "../support/mock-provider";
 import { createTestCipher, startTestServer, type TestServer } from "../support/server";
+import type { TestDatabase } from "../support/test-database";
+import { SCREENSHOT_DIR, createServerDatabase } from "../support/test-store";
 
-const screenshots = new URL("../../docs/screenshots/", import.meta.url).pathname;
+const screenshots = SCREENSHOT_DIR;
 const locales = ["en", "zh", "ja", "ko"] as const;
 const PASSWORD = "test-password-1";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -58,12 +60,14 @@ describe("groups and API keys in the browser", () => {
   let browser: Browser;
   let db: Kysely<Database>;
   let dataDir: string;
+  let database: TestDatabase | undefined;
   const providerIds: Record<"alpha" | "beta" | "legacy", number> = { alpha: 0, beta: 0, legacy: 0 };
 
   before(async () => {
     mock = await startMockProvider();
     dataDir = mkdtempSync(join(tmpdir(), "aps-groups-keys-"));
-    const databaseUrl = join(dataDir, "test.db");
+    database = await createServerDatabase(dataDir);
+    const databaseUrl = database.url;
     db = createDb(databaseUrl);
     await migrateToLatest(db);
     // Seeded before the server starts, as an operator's existing providers.

@@ -12,10 +12,11 @@ import type { Database } from "../../db/schema";
 import { launchBrowser, signIn, watchPage } from "../support/browser";
 import { MODELS_LIST, startMockProvider, type MockProvider } from "../support/mock-provider";
 import { createTestCipher, startTestServer, type TestServer } from "../support/server";
+import { SCREENSHOT_DIR } from "../support/test-store";
 
 const PASSWORD = "test-password-1";
 const CANARY = "sk-importer-CANARY-7d41e0";
-const screenshots = new URL("../../docs/screenshots/", import.meta.url).pathname;
+const screenshots = SCREENSHOT_DIR;
 const HOSTILE_ID = `evil<img src=x onerror="alert(1)">`;
 const FIRST_MODELS = [
   "gpt-4o",

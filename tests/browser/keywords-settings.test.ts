@@ -11,8 +11,9 @@ import { defaultSettings, settingKeys } from "../../lib/settings-schema";
 import { locales } from "../../lib/i18n/routing";
 import { launchBrowser, signIn, watchPage } from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
+import { SCREENSHOT_DIR } from "../support/test-store";
 
-const screenshots = new URL("../../docs/screenshots/", import.meta.url).pathname;
+const screenshots = SCREENSHOT_DIR;
 const ADMIN_PASSWORD = "test-password-1";
 const namespaces = Object.keys(JSON.parse(readFileSync(new URL("../../messages/en.json", import.meta.url), "utf8")) as object);
 

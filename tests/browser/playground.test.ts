@@ -6,8 +6,9 @@ import { deleteGroup } from "../../db/queries/groups";
 import { PLAYGROUND_CALLER_NAME } from "../../lib/playground/stream-chat";
 import { launchBrowser, signIn, watchPage } from "../support/browser";
 import { startGateway, waitForLogRow, type Gateway } from "../support/seed";
+import { SCREENSHOT_DIR } from "../support/test-store";
 
-const screenshots = new URL("../../docs/screenshots/", import.meta.url).pathname;
+const screenshots = SCREENSHOT_DIR;
 const ADMIN_PASSWORD = "test-password-1";
 const namespaces = Object.keys(JSON.parse(readFileSync(new URL("../../messages/en.json", import.meta.url), "utf8")) as object);
 const WORDS = ["The ", "gateway ", "streams ", "this ", "answer ", "word ", "by ", "word."];

@@ -2,11 +2,12 @@ import assert from "node:assert/strict";
 import type { BrowserContext, Page } from "playwright-core";
 import type { CallLogRecord } from "../../lib/gateway/types";
 import { watchPage } from "../support/browser";
+import { SCREENSHOT_DIR } from "../support/test-store";
 
 /* Helpers of tests/browser/providers.test.ts. */
 
 export const CANARY = "sk-canary-PROVIDERS-123";
-export const screenshots = new URL("../../docs/screenshots/", import.meta.url).pathname;
+export const screenshots = SCREENSHOT_DIR;
 
 export interface CollectedBody {
   url: string;
