@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every test file under tests/ (or the folders/files given) with Node's test runner.
 // API and browser tests need the production build, so it is made first when out of date.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ensureBuild } from "./build-state.mjs";
@@ -32,9 +32,58 @@ if (files.length === 0) {
 const needsBuild = files.some((file) => !file.startsWith("tests/unit/") && !file.startsWith("tests/db/"));
 if (needsBuild) ensureBuild({ root });
 
-const result = spawnSync(
-  process.execPath,
-  ["--import", "tsx", "--conditions=react-server", "--test", "--test-reporter=spec", ...files],
-  { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "test" } },
-);
-process.exit(result.status ?? 1);
+// API, CLI and browser tests start servers on a fresh SQLite file. With TEST_DATABASE_URL set
+// they run a second time on PostgreSQL (TEST_STORE=postgres: a schema per server), in a
+// concurrent child after the same build; unit and db tests choose their stores themselves,
+// and tests/cluster runs both stores inside each file.
+const postgresFiles = process.env.TEST_DATABASE_URL && process.env.TEST_STORE !== "postgres" ? files.filter(isServerStoreTest) : [];
+
+function isServerStoreTest(file) {
+  return ["tests/api/", "tests/browser/"].some((folder) => file.startsWith(folder));
+}
+
+function runPass(passFiles, extraEnv, output) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "--test", "--test-reporter=spec", ...passFiles], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NODE_ENV: "test", ...extraEnv },
+    });
+    let text = "";
+    const take = (chunk) => {
+      text += chunk.toString();
+      output(chunk);
+    };
+    child.stdout.on("data", take);
+    child.stderr.on("data", take);
+    child.on("close", (code) => resolve({ code: code ?? 1, text }));
+  });
+}
+
+if (postgresFiles.length === 0) {
+  const result = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--conditions=react-server", "--test", "--test-reporter=spec", ...files],
+    { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "test" } },
+  );
+  process.exit(result.status ?? 1);
+}
+
+const startedAt = Date.now();
+const held = [];
+const [sqlitePass, postgresPass] = await Promise.all([
+  runPass(files, {}, (chunk) => process.stdout.write(chunk)),
+  runPass(postgresFiles, { TEST_STORE: "postgres" }, (chunk) => held.push(chunk)),
+]);
+console.log(`\n── PostgreSQL pass (TEST_STORE=postgres): ${postgresFiles.length} server-based files ──\n`);
+process.stdout.write(Buffer.concat(held));
+
+// One summary for both passes, in the spec reporter's words, so .ci/run's count is the total.
+const count = (text, name) => {
+  const line = text.split("\n").filter((entry) => entry.startsWith(`ℹ ${name} `)).at(-1);
+  return Number(line?.split(" ").at(-1) ?? 0) || 0;
+};
+const total = (name) => count(sqlitePass.text, name) + count(postgresPass.text, name);
+console.log(`\n── Both passes (SQLite: ${files.length} files, PostgreSQL: ${postgresFiles.length} files) in ${Math.round((Date.now() - startedAt) / 1000)} s ──`);
+for (const name of ["tests", "pass", "fail", "skipped", "todo"]) console.log(`ℹ ${name} ${total(name)}`);
+process.exit(sqlitePass.code !== 0 || postgresPass.code !== 0 ? 1 : 0);

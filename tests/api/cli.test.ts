@@ -21,6 +21,8 @@ import { readSecretsFile } from "../../lib/secrets-file";
 import { makeRecord } from "../db/call-log-records";
 import { startMockProvider, type MockProvider } from "../support/mock-provider";
 import { TEST_ENCRYPTION_KEY, createTestCipher } from "../support/server";
+import type { TestDatabase } from "../support/test-database";
+import { createServerDatabase } from "../support/test-store";
 
 const root = new URL("../..", import.meta.url).pathname;
 const PROVIDER_KEY = "sk-canary-cli-0123456789abcdef";
@@ -60,8 +62,9 @@ function assertOneLineError(run: CliRun, code: number, pattern: RegExp): void {
   assert.match(lines[0] ?? "", pattern);
 }
 
-describe("the CLI against a temporary SQLite database", () => {
+describe("the CLI against a temporary database", () => {
   let dir: string;
+  let databases: TestDatabase[] = [];
   let mock: MockProvider;
   let db: Kysely<Database>;
   let env: Record<string, string>;
@@ -69,7 +72,8 @@ describe("the CLI against a temporary SQLite database", () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "aps-cli-"));
     mock = await startMockProvider();
-    env = { DATABASE_URL: join(dir, "main.db"), SECRETS_FILE: join(dir, "secrets.json"), ENCRYPTION_KEY: TEST_ENCRYPTION_KEY };
+    databases = [await createServerDatabase(dir, "main"), await createServerDatabase(dir, "fresh")];
+    env = { DATABASE_URL: databases[0]?.url ?? "", SECRETS_FILE: join(dir, "secrets.json"), ENCRYPTION_KEY: TEST_ENCRYPTION_KEY };
     db = createDb(env.DATABASE_URL);
     await migrateToLatest(db);
     const endpoint = await createCredential(db, createTestCipher(), { name: "mock", baseUrl: mock.url, apiKey: PROVIDER_KEY });
@@ -87,6 +91,7 @@ describe("the CLI against a temporary SQLite database", () => {
   after(async () => {
     await db?.destroy();
     await mock?.close();
+    for (const database of databases) await database.cleanup();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -187,7 +192,7 @@ describe("the CLI against a temporary SQLite database", () => {
     assert.ok(!plain.stdout.includes("canary"));
 
     // A new deployment: another database, no ENCRYPTION_KEY and no secrets file yet.
-    const fresh = { DATABASE_URL: join(dir, "fresh.db"), SECRETS_FILE: join(dir, "fresh-secrets.json"), CONFIG_PASSPHRASE: PASSPHRASE };
+    const fresh = { DATABASE_URL: databases[1]?.url ?? "", SECRETS_FILE: join(dir, "fresh-secrets.json"), CONFIG_PASSPHRASE: PASSPHRASE };
     const dry = await cli(["config", "import", file, "--dry-run", "--passphrase-env", "CONFIG_PASSPHRASE"], fresh);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /^Dry run: would create 6, update 2, remove 0/);

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { sql, type Kysely } from "kysely";
-import { createDb } from "../../db/client";
+import { createDb, getDialect } from "../../db/client";
 import { createApiKey } from "../../db/queries/api-keys";
 import { createCredential } from "../../db/queries/credentials";
 import { createGroup, setGroupMember } from "../../db/queries/groups";
@@ -171,7 +171,10 @@ const configurationTables = [
 ] as const;
 
 async function snapshotDatabase(db: Kysely<Database>): Promise<{ counts: Record<string, number>; rows: Record<string, unknown[]> }> {
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db);
+  const tables =
+    getDialect(db) === "postgres"
+      ? await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() order by table_name`.execute(db)
+      : await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db);
   const counts: Record<string, number> = {};
   for (const { name } of tables.rows) {
     // The server's own background jobs take this lock on a timer, whoever calls.

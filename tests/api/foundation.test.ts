@@ -7,6 +7,8 @@ import { after, before, describe, it } from "node:test";
 import { createDb } from "../../db/client";
 import { getSettings, saveSettings } from "../../db/queries/settings";
 import { startTestServer, type TestServer } from "../support/server";
+import type { TestDatabase } from "../support/test-database";
+import { SQLITE_ONLY, createServerDatabase } from "../support/test-store";
 
 const root = new URL("../..", import.meta.url).pathname;
 
@@ -15,16 +17,20 @@ describe("foundation over HTTP", () => {
   // Our own folder, so the restart below finds the same database and secrets.
   const dataDir = mkdtempSync(join(tmpdir(), "aps-foundation-"));
 
+  let database: TestDatabase | undefined;
+
   before(async () => {
-    server = await startTestServer({ dataDir });
+    database = await createServerDatabase(dataDir);
+    server = await startTestServer({ dataDir, databaseUrl: database.url });
   });
 
   after(async () => {
     await server?.stop();
+    await database?.cleanup();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it("creates the SQLite file on first start, in WAL mode", () => {
+  it("creates the SQLite file on first start, in WAL mode", { skip: SQLITE_ONLY }, () => {
     assert.ok(existsSync(server.databaseUrl), "database file exists");
     assert.ok(existsSync(`${server.databaseUrl}-wal`) || existsSync(`${server.databaseUrl}-shm`), "WAL files exist");
   });

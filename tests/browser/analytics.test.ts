@@ -17,6 +17,8 @@ import type { Database } from "../../db/schema";
 import type { AttemptRecord, CallLogRecord } from "../../lib/gateway/types";
 import { launchBrowser, signIn, watchPage, screenshotDir } from "../support/browser";
 import { createTestCipher, startTestServer, type TestServer } from "../support/server";
+import type { TestDatabase } from "../support/test-database";
+import { createServerDatabase } from "../support/test-store";
 
 const screenshots = screenshotDir;
 const PASSWORD = "test-password-1";
@@ -186,6 +188,7 @@ describe("analytics overview and call logs in the browser", () => {
   let db: Kysely<Database>;
   let seeded: Seeded;
   let dataDir: string;
+  let database: TestDatabase | undefined;
   let context: BrowserContext;
   let page: Page;
   let watcher: { errors: string[] };
@@ -193,7 +196,8 @@ describe("analytics overview and call logs in the browser", () => {
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "aps-analytics-"));
-    const databaseUrl = join(dataDir, "test.db");
+    database = await createServerDatabase(dataDir);
+    const databaseUrl = database.url;
     db = createDb(databaseUrl);
     seeded = await seed(db, now);
     server = await startTestServer({ databaseUrl, dataDir, env: { ADMIN_PASSWORD: PASSWORD } });
@@ -210,6 +214,7 @@ describe("analytics overview and call logs in the browser", () => {
     await browser?.close();
     await server?.stop();
     await db?.destroy();
+    await database?.cleanup();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -16,6 +16,8 @@ import { migrateToLatest } from "../../db/migrate";
 import type { Database } from "../../db/schema";
 import { launchBrowser, signIn, watchPage, screenshotDir } from "../support/browser";
 import { createTestCipher, startTestServer, type TestServer } from "../support/server";
+import type { TestDatabase } from "../support/test-database";
+import { createServerDatabase } from "../support/test-store";
 
 const screenshots = screenshotDir;
 const locales = ["en", "zh", "ja", "ko"] as const;
@@ -59,10 +61,12 @@ describe("the configuration page in the browser", () => {
   let browser: Browser;
   let db: Kysely<Database>;
   let dataDir: string;
+  let database: TestDatabase | undefined;
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "aps-config-page-"));
-    const databaseUrl = join(dataDir, "test.db");
+    database = await createServerDatabase(dataDir);
+    const databaseUrl = database.url;
     db = createDb(databaseUrl);
     await migrateToLatest(db);
     const credentialId = await createCredential(db, createTestCipher(), { name: "mock", baseUrl: "http://127.0.0.1:9/v1", apiKey: PROVIDER_KEY });
@@ -82,6 +86,7 @@ describe("the configuration page in the browser", () => {
     await browser?.close();
     await server?.stop();
     await db?.destroy();
+    await database?.cleanup();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -15,6 +15,8 @@ import type { Database } from "../../db/schema";
 import { launchBrowser, signIn, watchPage, screenshotDir } from "../support/browser";
 import { startMockProvider, type MockProvider } from "../support/mock-provider";
 import { createTestCipher, startTestServer, type TestServer } from "../support/server";
+import type { TestDatabase } from "../support/test-database";
+import { createServerDatabase } from "../support/test-store";
 
 const screenshots = screenshotDir;
 const locales = ["en", "zh", "ja", "ko"] as const;
@@ -58,12 +60,14 @@ describe("groups and API keys in the browser", () => {
   let browser: Browser;
   let db: Kysely<Database>;
   let dataDir: string;
+  let database: TestDatabase | undefined;
   const providerIds: Record<"alpha" | "beta" | "legacy", number> = { alpha: 0, beta: 0, legacy: 0 };
 
   before(async () => {
     mock = await startMockProvider();
     dataDir = mkdtempSync(join(tmpdir(), "aps-groups-keys-"));
-    const databaseUrl = join(dataDir, "test.db");
+    database = await createServerDatabase(dataDir);
+    const databaseUrl = database.url;
     db = createDb(databaseUrl);
     await migrateToLatest(db);
     // Seeded before the server starts, as an operator's existing providers.

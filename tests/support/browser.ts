@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { isPostgresPass } from "./test-store";
 import { chromium, type Browser, type Page } from "playwright-core";
 
 /** Debian's Chromium, headless, kept off the closed network (playwright gives each launch a fresh profile). */
@@ -49,5 +50,9 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
  * leaves the work tree clean; docs/screenshots/ (the README's pictures) with
  * UPDATE_SCREENSHOTS=1. Ends with a slash.
  */
-export const screenshotDir = new URL(process.env.UPDATE_SCREENSHOTS === "1" ? "../../docs/screenshots/" : "../../tmp/screenshots/", import.meta.url).pathname;
+export const screenshotDir = new URL(
+  // The PostgreSQL pass runs beside the SQLite pass and never writes the README's pictures.
+  isPostgresPass() ? "../../tmp/screenshots-postgres/" : process.env.UPDATE_SCREENSHOTS === "1" ? "../../docs/screenshots/" : "../../tmp/screenshots/",
+  import.meta.url,
+).pathname;
 mkdirSync(screenshotDir, { recursive: true });

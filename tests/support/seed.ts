@@ -36,6 +36,7 @@ import type { SecretCipher } from "../../lib/crypto";
 import type { Settings } from "../../lib/settings-schema";
 import { startMockProvider, type MockProvider } from "./mock-provider";
 import { createTestCipher, startTestServer, type TestServer } from "./server";
+import { createServerDatabase } from "./test-store";
 
 /** Every provider key starts with this; it must never be found outside the mock's request log. */
 export const CANARY_PREFIX = "sk-canary-";
@@ -321,6 +322,7 @@ export class Gateway {
     readonly db: Kysely<Database>,
     readonly seeder: GatewaySeeder,
     private readonly dataDir: string,
+    private readonly cleanupDatabase: () => Promise<void> = async () => undefined,
   ) {}
 
   get canaryKey(): string {
@@ -429,6 +431,7 @@ export class Gateway {
     const output = this.server.output();
     await this.mock.close();
     await this.db.destroy();
+    await this.cleanupDatabase();
     rmSync(this.dataDir, { recursive: true, force: true });
     this.assertNoSecret(output, "server output");
     return code;
@@ -460,7 +463,8 @@ export class Gateway {
 
 export async function startGateway(options: StartGatewayOptions): Promise<Gateway> {
   const dataDir = mkdtempSync(join(options.parentDir ?? tmpdir(), "aps-api-"));
-  const databaseUrl = join(dataDir, "test.db");
+  const database = await createServerDatabase(dataDir);
+  const databaseUrl = database.url;
   const db = createDb(databaseUrl);
   const mock = await startMockProvider();
   try {
@@ -472,10 +476,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
     // A private build folder (see next.config.mjs) must reach the server as well.
     const distDir: Record<string, string> = process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {};
     const server = await startTestServer({ databaseUrl, dataDir, env: { ...distDir, ...options.env } });
-    return new Gateway(server, mock, db, seeder, dataDir);
+    return new Gateway(server, mock, db, seeder, dataDir, database.cleanup);
   } catch (error) {
     await mock.close();
     await db.destroy();
+    await database.cleanup();
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }

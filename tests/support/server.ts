@@ -4,6 +4,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSecretCipher, type SecretCipher } from "../../lib/crypto";
+import type { TestDatabase } from "./test-database";
+import { createServerDatabase } from "./test-store";
 
 /** The key every test server encrypts provider keys with, so tests can seed the store. */
 export const TEST_ENCRYPTION_KEY = "a".repeat(64);
@@ -36,7 +38,10 @@ export interface TestServer {
 }
 
 export interface TestServerOptions {
-  /** Defaults to a fresh SQLite file in a temp folder. */
+  /**
+   * Defaults to a fresh database (tests/support/test-store.ts: a SQLite file in dataDir, or a
+   * Postgres schema on the PostgreSQL pass), removed by stop() unless dataDir was given.
+   */
   databaseUrl?: string;
   env?: Record<string, string>;
   dataDir?: string;
@@ -47,7 +52,8 @@ const root = new URL("../..", import.meta.url).pathname;
 /** Starts the production build (scripts/server.mjs) on 127.0.0.1 and waits until it answers. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "aps-test-"));
-  const databaseUrl = options.databaseUrl ?? join(dataDir, "test.db");
+  const ownDatabase: TestDatabase | undefined = options.databaseUrl === undefined ? await createServerDatabase(dataDir) : undefined;
+  const databaseUrl = options.databaseUrl ?? ownDatabase?.url ?? "";
   const port = await findFreePort();
   let output = "";
   const child = spawn(process.execPath, [join(root, "scripts", "server.mjs")], {
@@ -74,7 +80,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`Server exited during start:\n${output}`);
+    if (child.exitCode !== null) {
+      if (!options.dataDir) await ownDatabase?.cleanup();
+      throw new Error(`Server exited during start:\n${output}`);
+    }
     try {
       const response = await fetch(`${baseUrl}/api/health`);
       if (response.ok) break;
@@ -98,7 +107,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     async stop(signal = "SIGTERM") {
       if (child.exitCode === null) child.kill(signal);
       const code = await exited;
-      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) {
+        rmSync(dataDir, { recursive: true, force: true });
+        await ownDatabase?.cleanup();
+      }
       return code;
     },
   };
