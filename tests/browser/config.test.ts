@@ -135,7 +135,8 @@ describe("the configuration page in the browser", () => {
     await page.getByTestId("import-kept").getByText("1 item not in the file, kept").waitFor();
     assert.equal(await page.getByTestId("import-file-name").innerText(), "edited.json");
     // Let the download toasts fade, so the screenshot shows the whole diff.
-    await page.waitForFunction(`!document.querySelector('[data-testid^="toast-"]')`, undefined, { timeout: 10_000 });
+    // A function, not a string: the page's Content-Security-Policy refuses eval.
+    await page.waitForFunction(() => !document.querySelector('[data-testid^="toast-"]'), undefined, { timeout: 10_000 });
     await page.screenshot({ path: `${screenshots}config-import-preview-en.png`, fullPage: true });
     assert.equal(await getConfigVersion(db), version, "the preview wrote nothing");
 
