@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import { Migrator, type Kysely } from "kysely";
+import { Migrator, sql, type Kysely } from "kysely";
 import { createDb } from "../../db/client";
 import { migrations } from "../../db/migrations";
 import { aggregateUsage } from "../../db/queries/usage-rollup";
@@ -416,7 +416,10 @@ for (const target of testDatabaseTargets()) {
     const database = await target.create();
     const db = createDb(database.url);
     try {
-      const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+      // Pinned to this schema, as db/migrate.ts does: Kysely would otherwise find another test
+      // run's bookkeeping tables in the same Postgres database and skip creating its own.
+      const migrationTableSchema = target.label === "postgres" ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+      const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema });
       assert.equal((await migrator.migrateTo("2026_11_26_0001_initial")).error, undefined);
       const random = prng(5);
       const records = Array.from({ length: 200 }, (_, index) => randomRecord(random, `m${index}`, Date.UTC(2026, 3, 1)));

@@ -36,7 +36,12 @@ for (const target of testDatabaseTargets()) {
       assert.equal(await hasPendingMigrations(db), true);
       await migrateToLatest(db);
       assert.equal(await hasPendingMigrations(db), false);
-      const tables = (await db.introspection.getTables()).map((table) => table.name).sort();
+      // Only this database's own schema: other test runs keep schemas in the same Postgres database.
+      const schema = target.label === "postgres" ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+      const tables = (await db.introspection.getTables())
+        .filter((table) => schema === undefined || table.schema === schema)
+        .map((table) => table.name)
+        .sort();
       assert.deepEqual(tables, EXPECTED_TABLES);
       assert.equal(await getConfigVersion(db), 0);
       if (target.label === "sqlite") {
