@@ -136,7 +136,7 @@ describe("the configuration page in the browser", () => {
     assert.equal(await page.getByTestId("import-file-name").innerText(), "edited.json");
     // Let the download toasts fade, so the screenshot shows the whole diff.
     // A function, not a string: the page's Content-Security-Policy refuses eval.
-    await page.waitForFunction(() => !document.querySelector('[data-testid^="toast-"]'), undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => !window.document.querySelector('[data-testid^="toast-"]'), undefined, { timeout: 10_000 });
     await page.screenshot({ path: `${screenshots}config-import-preview-en.png`, fullPage: true });
     assert.equal(await getConfigVersion(db), version, "the preview wrote nothing");
 
