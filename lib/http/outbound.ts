@@ -98,10 +98,26 @@ export function createOutboundClient(options: OutboundClientOptions = {}): Outbo
           onTcpConnected();
           return;
         }
-        connectTimer = setTimeout(() => req.destroy(new OutboundError("connect_timeout")), request.connectTimeoutMs);
+        let isConnected = false;
+        // After a stalled event loop an expired timer runs before the I/O that completed
+        // meanwhile: look again once pending I/O was processed (setImmediate runs after the
+        // poll phase), so a busy gateway does not blame a provider that connected in time.
+        connectTimer = setTimeout(() => {
+          setImmediate(() => {
+            if (!isConnected) req.destroy(new OutboundError("connect_timeout"));
+          });
+        }, request.connectTimeoutMs);
         connectTimer.unref();
-        socket.once("connect", onTcpConnected);
-        if (isHttps) socket.once("secureConnect", () => clearTimeout(connectTimer));
+        socket.once("connect", () => {
+          if (!isHttps) isConnected = true;
+          onTcpConnected();
+        });
+        if (isHttps) {
+          socket.once("secureConnect", () => {
+            isConnected = true;
+            clearTimeout(connectTimer);
+          });
+        }
       });
       // Stays attached after the response: a late socket error must never become an uncaught 'error'.
       req.on("error", (error) => {

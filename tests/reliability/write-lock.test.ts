@@ -12,7 +12,10 @@ import { holdWriteLock, integrityCheck } from "./support/sqlite-tools";
  * rows wait in the queue and land once the lock is gone.
  */
 
-const LOCK_MS = 3_000;
+const LOCK_MS = 4_000;
+// A request stalled by the lock waits out nearly all of it (2.9 s of a 3 s lock before the fix);
+// half the lock separates that from a busy machine's slow request.
+const STALL_LIMIT_MS = LOCK_MS / 2;
 const messages = [{ role: "user", content: "hi" }];
 
 describe("reliability: the SQLite file locked by another process", () => {
@@ -59,7 +62,7 @@ describe("reliability: the SQLite file locked by another process", () => {
     const rows = await checker.check({ mockCalls: requests, faults: 1 });
     const maxLatencyMs = Math.max(...latencies);
     book.update((figures) => figures.lockedWrite.push({ lockMs: LOCK_MS, requests, maxLatencyMs, rowsAfter: rows.length }));
-    assert.ok(maxLatencyMs < 500, `the slowest request under the lock took ${maxLatencyMs.toFixed(0)} ms (${latencies.map((ms) => ms.toFixed(0)).join(", ")})`);
+    assert.ok(maxLatencyMs < STALL_LIMIT_MS, `the slowest request under the lock took ${maxLatencyMs.toFixed(0)} ms (${latencies.map((ms) => ms.toFixed(0)).join(", ")})`);
     assert.equal(rowsWhileLocked, rowsBefore, "no row was written while the lock was held");
     assert.equal(integrityCheck(gw.server.databaseUrl), "ok");
   });

@@ -122,6 +122,26 @@ describe("outbound send", () => {
     assert.ok(Date.now() - started < 250);
   });
 
+  it("does not time out a connection that completed while the event loop was stalled", async () => {
+    routes.set("/after-stall", (_req, res) => res.end("ok"));
+    const client = createOutboundClient();
+    const pending = client.send({ url: `${base}/after-stall`, method: "GET", headers: {}, connectTimeoutMs: 20, signal: new AbortController().signal });
+    // A busy process, right after the socket was assigned (and its timer started): the kernel
+    // completes the connect meanwhile, but the timer and the connect callback only run after
+    // the stall, the expired timer first.
+    await new Promise<void>((resolve) =>
+      process.nextTick(() => {
+        const until = Date.now() + 150;
+        while (Date.now() < until) {
+          // spin
+        }
+        resolve();
+      }),
+    );
+    assert.equal(await readAll((await pending).body), "ok");
+    client.destroy();
+  });
+
   it("does not count the wait for a free pooled socket as connect time", async () => {
     routes.set("/hold", (_req, res) => setTimeout(() => res.end("held"), 300));
     routes.set("/small", (_req, res) => res.end("ok"));
