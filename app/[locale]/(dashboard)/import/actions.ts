@@ -97,17 +97,9 @@ export async function importModelsAction(input: unknown): Promise<ActionResult<I
       groups: { groupIds, newGroupNames, priority, weight },
       listedModelIds,
     });
-    for (const providerId of result.updatedProviderIds) state.runtime.breakers.reset(providerId);
-    summary = {
-      credentialId: result.credentialId,
-      credentialName: result.credentialName,
-      isCredentialCreated: result.isCredentialCreated,
-      created: result.created,
-      updated: result.updated,
-      skipped: result.skipped,
-      createdGroups: result.createdGroups,
-      groupNames: result.groupNames,
-    };
+    const { updatedProviderIds, ...rest } = result;
+    for (const providerId of updatedProviderIds) state.runtime.breakers.reset(providerId);
+    summary = rest;
   } catch (error) {
     return toFailure(error);
   }

@@ -1,3 +1,4 @@
+import type { ImportModelsResult } from "@/db/queries/import-models";
 import type { ModelFetchProblem } from "@/lib/importer/fetch-models";
 
 /* What the importer's page and actions hand the browser: never an endpoint's key. */
@@ -46,13 +47,5 @@ export interface FetchFailure {
   upstreamStatus: number | null;
 }
 
-export interface ImportSummary {
-  credentialId: number;
-  credentialName: string;
-  isCredentialCreated: boolean;
-  created: string[];
-  updated: string[];
-  skipped: string[];
-  createdGroups: string[];
-  groupNames: string[];
-}
+/** What the browser is told after an import: the data layer's result without internal ids. */
+export type ImportSummary = Omit<ImportModelsResult, "updatedProviderIds">;
