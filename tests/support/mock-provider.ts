@@ -39,7 +39,6 @@
  * [--max-recorded-calls N]` prints `{"port":N}` on stdout, applies `--behavior` to every model,
  * and stops on SIGTERM/SIGINT or when its parent process goes away.
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { pathToFileURL } from "node:url";
 import { isRecord, parseJson } from "./mock-provider/answers";
 import { startMockProvider } from "./mock-provider/server";
