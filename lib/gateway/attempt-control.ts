@@ -11,6 +11,16 @@ export interface AttemptTimeouts {
 }
 
 /**
+ * Runs `check` once the I/O that is already waiting has been handled. After the event loop
+ * stalled (a burst of work, a GC pause), an expired timer runs before the socket reads that
+ * completed meanwhile; a deadline that fires only after them does not blame a provider whose
+ * answer is already here. setImmediate runs after the poll phase of the same loop turn.
+ */
+function afterPendingIo(check: () => void): void {
+  setImmediate(check);
+}
+
+/**
  * One upstream attempt's abort signal and deadlines. Every deadline and the client's own
  * disconnect end the attempt the same way: by aborting the signal, which destroys the
  * upstream socket so any pending read fails at once. `cause` says which one it was.
@@ -33,7 +43,7 @@ export class AttemptControl {
     private readonly clientSignal: AbortSignal,
     readonly timeouts: AttemptTimeouts,
   ) {
-    this.firstTokenTimer = startTimer(() => this.abort("first_token_timeout"), timeouts.firstTokenMs);
+    this.firstTokenTimer = startTimer(() => afterPendingIo(this.checkFirstToken), timeouts.firstTokenMs);
     this.totalTimer = startTimer(() => this.abort("total_timeout"), timeouts.totalMs);
     if (clientSignal.aborted) this.abort("client");
     else clientSignal.addEventListener("abort", this.onClientAbort, { once: true });
@@ -82,14 +92,25 @@ export class AttemptControl {
     this.clientSignal.removeEventListener("abort", this.onClientAbort);
   }
 
+  /** Stopped meanwhile (the headers or the first token came in with the delayed I/O): not a timeout. */
+  private readonly checkFirstToken = (): void => {
+    if (this.firstTokenTimer !== null) this.abort("first_token_timeout");
+  };
+
   private readonly checkIdle = (): void => {
     const limit = this.timeouts.firstTokenMs;
     const elapsed = this.isReading ? performance.now() - this.readStartedAt : 0;
-    if (elapsed >= limit) {
-      this.abort("idle_timeout");
+    if (elapsed < limit) {
+      this.idleTimer = startTimer(this.checkIdle, limit - elapsed);
       return;
     }
-    this.idleTimer = startTimer(this.checkIdle, limit - elapsed);
+    // The read that looks overdue may have completed during a stall: look again after I/O.
+    afterPendingIo(() => {
+      if (this.cause !== null || this.idleTimer === null) return;
+      const now = performance.now();
+      if (this.isReading && now - this.readStartedAt >= limit) this.abort("idle_timeout");
+      else this.idleTimer = startTimer(this.checkIdle, this.isReading ? limit - (now - this.readStartedAt) : limit);
+    });
   };
 
   private clearTimers(): void {
