@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { setTimeout as startTimer } from "node:timers";
+import { afterPendingIo } from "../after-pending-io";
 
 /** Why an attempt's upstream request was aborted. */
 export type AbortCause = "client" | "first_token_timeout" | "idle_timeout" | "total_timeout" | "finished";
@@ -8,16 +9,6 @@ export interface AttemptTimeouts {
   connectMs: number;
   firstTokenMs: number;
   totalMs: number;
-}
-
-/**
- * Runs `check` once the I/O that is already waiting has been handled. After the event loop
- * stalled (a burst of work, a GC pause), an expired timer runs before the socket reads that
- * completed meanwhile; a deadline that fires only after them does not blame a provider whose
- * answer is already here. setImmediate runs after the poll phase of the same loop turn.
- */
-function afterPendingIo(check: () => void): void {
-  setImmediate(check);
 }
 
 /**

@@ -1,6 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
+import { afterPendingIo } from "../after-pending-io";
 import type { UpstreamResponse, UpstreamSend } from "../gateway/types";
 import { checkOutboundUrl } from "./address-policy";
 import { createCheckedLookup, verifyConnectedAddress } from "./checked-lookup";
@@ -99,11 +100,9 @@ export function createOutboundClient(options: OutboundClientOptions = {}): Outbo
           return;
         }
         let isConnected = false;
-        // After a stalled event loop an expired timer runs before the I/O that completed
-        // meanwhile: look again once pending I/O was processed (setImmediate runs after the
-        // poll phase), so a busy gateway does not blame a provider that connected in time.
+        // A busy gateway must not blame a provider that connected in time (see afterPendingIo).
         connectTimer = setTimeout(() => {
-          setImmediate(() => {
+          afterPendingIo(() => {
             if (!isConnected) req.destroy(new OutboundError("connect_timeout"));
           });
         }, request.connectTimeoutMs);
