@@ -27,23 +27,29 @@ async function currentSchema(db: Kysely<Database>): Promise<string> {
 const SQLITE_BUSY_RETRIES = 50;
 const SQLITE_BUSY_PAUSE_MS = 100;
 
-function isSqliteBusy(error: unknown): boolean {
+/**
+ * A lost race: busy while the other process writes, or, when this process read the pending
+ * list just before the other committed, its own DDL finding the table already there.
+ */
+function isSqliteLostRace(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && code.startsWith("SQLITE_BUSY");
+  if (typeof code === "string" && code.startsWith("SQLITE_BUSY")) return true;
+  return error instanceof Error && /already exists/.test(error.message);
 }
 
 /**
  * Applies every pending migration. Safe to run from several instances at once: Kysely holds
  * an advisory lock on Postgres. On SQLite two processes (instances or workers sharing one
- * file) may both see the same pending migrations; the loser's transaction fails with
- * SQLITE_BUSY and simply tries again, then finds nothing left to do.
+ * file) may both see the same pending migrations; the loser's transaction fails (busy, or
+ * "already exists") and simply tries again, then finds nothing left to do. A migration that
+ * really fails keeps failing and is reported after the retries.
  */
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     const migrator = await createMigrator(db);
     const { error, results } = await migrator.migrateToLatest();
     if (error === undefined) return;
-    if (getDialect(db) === "sqlite" && isSqliteBusy(error) && attempt < SQLITE_BUSY_RETRIES) {
+    if (getDialect(db) === "sqlite" && isSqliteLostRace(error) && attempt < SQLITE_BUSY_RETRIES) {
       await new Promise((resolve) => setTimeout(resolve, SQLITE_BUSY_PAUSE_MS));
       continue;
     }
