@@ -1,5 +1,5 @@
 import type { Transaction } from "kysely";
-import { apiKeyPrefix, generateApiKey, hashApiKey } from "../../lib/crypto";
+import { apiKeyPrefix, generateApiKey, hashApiKey } from "../crypto";
 import { fromDbBoolean, toDbBoolean, withTransaction } from "../dialect";
 import type { Database, Executor } from "../schema";
 import { bumpConfigVersion } from "./config-state";

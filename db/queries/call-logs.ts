@@ -1,11 +1,23 @@
 import { z } from "zod";
-import type { AttemptRecord, CallLogRecord } from "../../lib/gateway/types";
 import { containsText, fromDbBoolean, toDbBoolean, toStoredText, withTransaction } from "../dialect";
 import type { CallLogRow, Executor, NewCallLog, NewCallLogBody } from "../schema";
 import { addUsage, aggregateUsage } from "./usage-rollup";
 
-export interface CallLogEntry {
-  id: number;
+export type AttemptOutcome = "ok" | "failed" | "skipped" | "client_error";
+
+export interface AttemptRecord {
+  providerId: number;
+  providerName: string;
+  /** Upstream HTTP status, or null when none arrived (connect error, timeout). */
+  status: number | null;
+  latencyMs: number;
+  outcome: AttemptOutcome;
+  /** Why it failed or was skipped, in plain words; never a key or a secret URL. */
+  reason: string | null;
+}
+
+/** One row per client request, written off the request path. */
+export interface CallLogRecord {
   requestId: string;
   createdAt: number;
   apiKeyId: number | null;
@@ -13,6 +25,7 @@ export interface CallLogEntry {
   groupName: string | null;
   providerId: number | null;
   providerName: string | null;
+  /** Status sent to the client (499 when the client went away). */
   status: number;
   isStream: boolean;
   latencyMs: number;
@@ -22,15 +35,20 @@ export interface CallLogEntry {
   cachedTokens: number;
   cost: number;
   isUsageEstimated: boolean;
+  /** A committed stream that ended with an error instead of `[DONE]`. */
   isIncomplete: boolean;
   error: string | null;
   attempts: AttemptRecord[];
-}
-
-export interface CallLogDetail extends CallLogEntry {
+  /** Present only when the storeBodies setting is on; already truncated. */
   requestBody: string | null;
   responseBody: string | null;
 }
+
+/** A stored row without its bodies, as lists and exports show it. */
+export type CallLogEntry = Omit<CallLogRecord, "requestBody" | "responseBody"> & { id: number };
+
+/** A stored row with its bodies. */
+export type CallLogDetail = CallLogRecord & { id: number };
 
 /** Position after the last row of a page: rows strictly older than it come next. */
 export interface CallLogCursor {

@@ -1,4 +1,4 @@
-import type { SecretCipher } from "../../lib/crypto";
+import type { SecretCipher } from "../crypto";
 import { withTransaction } from "../dialect";
 import type { EndpointCredentialUpdate, Executor } from "../schema";
 import { bumpConfigVersion } from "./config-state";

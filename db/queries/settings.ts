@@ -1,5 +1,5 @@
-import { defaultSettings, settingKeys, settingsSchema } from "../../lib/settings-schema";
-import type { SettingKey, Settings } from "../../lib/settings-schema";
+import { defaultSettings, settingKeys, settingsSchema } from "../settings-schema";
+import type { SettingKey, Settings } from "../settings-schema";
 import { withTransaction } from "../dialect";
 import type { Executor } from "../schema";
 import { bumpConfigVersion } from "./config-state";

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { RawBuilder } from "kysely";
-import type { CallLogRecord } from "../../lib/gateway/types";
+import type { CallLogRecord } from "./call-logs";
 import { withTransaction } from "../dialect";
 import type { Executor, NewUsageHourly, UsageCounterColumn } from "../schema";
 import { LATENCY_BUCKET_COLUMNS, TTFT_BUCKET_COLUMNS, bucketIndex } from "./usage-buckets";

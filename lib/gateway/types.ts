@@ -1,3 +1,4 @@
+import type { CallLogRecord } from "../../db/queries/call-logs";
 import type { Settings } from "../settings-schema";
 
 /**
@@ -84,47 +85,7 @@ export interface ConfigSnapshot {
   settings: Settings;
 }
 
-export type AttemptOutcome = "ok" | "failed" | "skipped" | "client_error";
-
-export interface AttemptRecord {
-  providerId: number;
-  providerName: string;
-  /** Upstream HTTP status, or null when none arrived (connect error, timeout). */
-  status: number | null;
-  latencyMs: number;
-  outcome: AttemptOutcome;
-  /** Why it failed or was skipped, in plain words; never a key or a secret URL. */
-  reason: string | null;
-}
-
-/** One row per client request, written off the request path. */
-export interface CallLogRecord {
-  requestId: string;
-  createdAt: number;
-  apiKeyId: number | null;
-  apiKeyName: string | null;
-  groupName: string | null;
-  providerId: number | null;
-  providerName: string | null;
-  /** Status sent to the client (499 when the client went away). */
-  status: number;
-  isStream: boolean;
-  latencyMs: number;
-  ttftMs: number | null;
-  promptTokens: number;
-  completionTokens: number;
-  cachedTokens: number;
-  cost: number;
-  isUsageEstimated: boolean;
-  /** A committed stream that ended with an error instead of `[DONE]`. */
-  isIncomplete: boolean;
-  error: string | null;
-  attempts: AttemptRecord[];
-  /** Present only when the storeBodies setting is on; already truncated. */
-  requestBody: string | null;
-  responseBody: string | null;
-}
-
+export type { AttemptOutcome, AttemptRecord, CallLogRecord } from "../../db/queries/call-logs";
 export interface LogSink {
   push(record: CallLogRecord): void;
 }

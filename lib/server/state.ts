@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import { createDb, setSqliteBusyTimeout } from "../../db/client";
 import { migrateToLatest } from "../../db/migrate";
 import { ensureAdminUser } from "../../db/queries/admin-users";
-import { loadConfigSnapshot } from "../../db/queries/config-snapshot";
+import { loadConfigSnapshot } from "./config-snapshot";
 import { getConfigVersion } from "../../db/queries/config-state";
 import { ensureDefaultSettings } from "../../db/queries/settings";
 import type { Database } from "../../db/schema";

@@ -1,4 +1,4 @@
-import { loadConfigSnapshot } from "../../db/queries/config-snapshot";
+import { loadConfigSnapshot } from "../../lib/server/config-snapshot";
 import { BreakerBoard } from "../../lib/gateway/breaker";
 import type { GatewayRuntime, ProviderConfig } from "../../lib/gateway/types";
 import { createOutboundClient } from "../../lib/http/outbound";

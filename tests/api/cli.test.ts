@@ -9,7 +9,7 @@ import { createDb } from "../../db/client";
 import { migrateToLatest } from "../../db/migrate";
 import { listApiKeys } from "../../db/queries/api-keys";
 import { countCallLogs, insertCallLogs } from "../../db/queries/call-logs";
-import { loadConfigSnapshot } from "../../db/queries/config-snapshot";
+import { loadConfigSnapshot } from "../../lib/server/config-snapshot";
 import { createCredential, getCredentialApiKey, listCredentials } from "../../db/queries/credentials";
 import { createGroup, setGroupMember } from "../../db/queries/groups";
 import { createKeyword } from "../../db/queries/keywords";

@@ -140,7 +140,7 @@ describe("streaming faults (RELIABILITY C)", () => {
     assertStreamHeaders(result);
     assert.equal(result.body, withoutUsageEvent(onlyCall(gw, "st-stall-next").responseBody), "only the good provider's bytes");
     const stalled = onlyCall(gw, "st-stall");
-    await gw.mock.waitFor(() => stalled.closedAt !== null, 1_000, () => "the stalled upstream to be closed");
+    await gw.mock.waitFor(() => stalled.closedAt !== null, 5_000, () => "the stalled upstream to be closed");
     const [row] = await gw.settle();
     assert.deepEqual(attemptsOf(row), [["st-stall", "failed"], ["st-stall-next", "ok"]]);
     assert.match(row?.attempts[0]?.reason ?? "", /first-token timeout/);
@@ -202,7 +202,7 @@ describe("streaming faults (RELIABILITY C)", () => {
     assertEndsWithOneErrorEvent(result.body, call.responseBody);
     assert.equal(streamedContent(result.body), "Hello there");
     assert.ok(result.elapsedMs >= 480 && result.elapsedMs < 5_000, `ended after ${result.elapsedMs} ms`);
-    await gw.mock.waitFor(() => call.closedAt !== null, 1_000, () => "the idle upstream to be closed");
+    await gw.mock.waitFor(() => call.closedAt !== null, 5_000, () => "the idle upstream to be closed");
     assert.equal(gw.mock.callsFor("st-mid-idle-next").length, 0);
     const [row] = await gw.settle();
     assert.equal(row?.isIncomplete, true);

@@ -275,31 +275,32 @@ describe("groups and API keys in the browser", () => {
     await page.getByTestId("toast-success").getByText("ci-bot enabled.").waitFor();
     assert.equal((await chat(key)).status, 200);
 
-    // ── Revoke in the UI: refused within a second ──
+    // ── Revoke in the UI: refused from the moment the action answers ──
     await row.getByTestId("key-revoke").click();
     await page.getByRole("dialog").getByText("Revoke ci-bot?").waitFor();
-    // The clock starts when the revoke leaves the browser. Probes (GET /v1/models: the same key
-    // check without an upstream call) run one after another, as a flood would slow the very
-    // server being measured; every probe sent after the last accepted one must be refused, and
-    // that last acceptance must come within a second.
-    const revokeSent = page.waitForRequest((request) => request.method() === "POST" && request.headers()["next-action"] !== undefined);
+    // Ordering, not a stopwatch: once the revoke action has answered, every request with the
+    // key is refused (the gateway's key cache is invalidated before the action returns). Probes
+    // (GET /v1/models: the same key check without an upstream call) run one after another.
+    const isRevoke = (request: { method(): string; headers(): Record<string, string> }) =>
+      request.method() === "POST" && request.headers()["next-action"] !== undefined;
+    const revokeSent = page.waitForRequest(isRevoke);
+    const revokeAnswered = page.waitForResponse((response) => isRevoke(response.request()));
     await page.getByTestId("confirm").click();
     await revokeSent;
     const revokedAt = Date.now();
+    await revokeAnswered;
     const probes: { sentAt: number; status: number; code: string | null | undefined }[] = [];
-    while (Date.now() - revokedAt < 3_000 && probes.filter((probe) => probe.status === 401).length < 5) {
+    for (let i = 0; i < 5; i += 1) {
       const sentAt = Date.now();
       const answer = await fetch(`${server.baseUrl}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
       const body = (await answer.json()) as { error?: { code: string | null } };
       probes.push({ sentAt: sentAt - revokedAt, status: answer.status, code: body.error?.code });
     }
-    assert.ok(probes.every((probe) => probe.status === 200 || (probe.status === 401 && probe.code === "invalid_api_key")), JSON.stringify(probes));
-    const firstRefused = probes.findIndex((probe) => probe.status === 401);
-    assert.ok(firstRefused >= 0, `the revoked key is refused at all: ${JSON.stringify(probes)}`);
-    assert.ok(probes.slice(firstRefused).every((probe) => probe.status === 401), `once refused, always refused: ${JSON.stringify(probes)}`);
-    const lastAcceptedMs = firstRefused === 0 ? 0 : probes[firstRefused - 1]!.sentAt;
-    assert.ok(lastAcceptedMs <= 1_000, `the revoked key is refused within 1 s: ${JSON.stringify(probes)}`);
-    t.diagnostic(`revoked key: last request accepted ${lastAcceptedMs} ms after the revoke was sent, first refused at ${probes[firstRefused]!.sentAt} ms`);
+    assert.ok(
+      probes.every((probe) => probe.status === 401 && probe.code === "invalid_api_key"),
+      `every request after the revoke answered is refused: ${JSON.stringify(probes)}`,
+    );
+    t.diagnostic(`revoked key: the action answered and the first probe was refused ${probes[0]!.sentAt} ms after the revoke was sent`);
     const completion = await chat(key);
     assert.equal(completion.status, 401);
     assert.equal(completion.body.error?.code, "invalid_api_key");

@@ -73,7 +73,7 @@ describe("configuration exported from a SQLite node, imported into a PostgreSQL 
       return response.status === 200 && (await response.text()).includes("Hello from moved-a");
     });
     t.diagnostic(`the imported configuration served on both instances after ${Math.round(elapsed)} ms`);
-    assert.ok(elapsed < 2_000, `${elapsed} ms`);
+    assert.ok(elapsed < 6_000, `${elapsed} ms`);
     const calls = cluster.mock.callsFor("moved-a");
     assert.ok(calls.length >= 2);
     for (const call of calls) assert.equal(call.headers.authorization, `Bearer ${PROVIDER_KEY}`, "the cluster decrypts the moved key");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { createApiKey, setApiKeyEnabled } from "../../db/queries/api-keys";
-import { loadConfigSnapshot } from "../../db/queries/config-snapshot";
+import { loadConfigSnapshot } from "../../lib/server/config-snapshot";
 import { getConfigVersion } from "../../db/queries/config-state";
 import { createCredential } from "../../db/queries/credentials";
 import { createGroup, setGroupMember } from "../../db/queries/groups";

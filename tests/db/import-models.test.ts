@@ -5,7 +5,7 @@ import { getConfigVersion } from "../../db/queries/config-state";
 import { createCredential, getCredentialApiKey, listCredentials } from "../../db/queries/credentials";
 import { isDataError } from "../../db/queries/errors";
 import { createGroup, getGroup, listGroups } from "../../db/queries/groups";
-import { findCredentialByEndpoint, getSeenModelIds, importModels, listUpstreamModelsOfCredential, type ImportModelsPlan } from "../../db/queries/import-models";
+import { findCredentialByEndpoint, getSeenModelIds, importModels, listUpstreamModelsOfCredential, type ImportModelsPlan } from "../../lib/importer/apply";
 import { createProvider, findProviderByName, listProviders } from "../../db/queries/providers";
 import type { Executor } from "../../db/schema";
 import { createSecretCipher } from "../../lib/crypto";

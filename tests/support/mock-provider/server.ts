@@ -120,7 +120,7 @@ export class MockProviderServer implements MockProvider {
     this.server.closeAllConnections();
     await stopped;
     // The server may report closed before every socket's own 'close' event has run.
-    await this.waitFor(() => this.sockets.size === 0, 1_000, () => `${this.sockets.size} sockets to close`);
+    await this.waitFor(() => this.sockets.size === 0, 5_000, () => `${this.sockets.size} sockets to close`);
     for (const waiter of [...this.waiters]) waiter.fail("the mock was closed");
   }
 

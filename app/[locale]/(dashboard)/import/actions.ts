@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { getCredential, getCredentialApiKey } from "@/db/queries/credentials";
 import { isDataError } from "@/db/queries/errors";
-import { findCredentialByEndpoint, getSeenModelIds, importModels, listUpstreamModelsOfCredential } from "@/db/queries/import-models";
+import { findCredentialByEndpoint, getSeenModelIds, importModels, listUpstreamModelsOfCredential } from "@/lib/importer/apply";
 import { fieldErrorsFrom, unauthorized, type ActionResult } from "@/lib/action-result";
 import { endpointNameFor } from "@/lib/importer/base-url";
 import { fetchModelList, ModelFetchError } from "@/lib/importer/fetch-models";

@@ -1,4 +1,4 @@
-import type { ImportModelsResult } from "@/db/queries/import-models";
+import type { ImportModelsResult } from "@/lib/importer/apply";
 import type { ModelFetchProblem } from "@/lib/importer/fetch-models";
 
 /* What the importer's page and actions hand the browser: never an endpoint's key. */

@@ -1,11 +1,11 @@
-import type { SecretCipher } from "../../lib/crypto";
-import type { ApiKeyConfig, ConfigSnapshot, GroupConfig, GroupMember, ProviderConfig } from "../../lib/gateway/types";
-import { fromDbBoolean } from "../dialect";
-import type { Executor } from "../schema";
-import { listApiKeyGrants } from "./api-keys";
-import { getConfigVersion } from "./config-state";
-import { parseExtraHeaders } from "./providers";
-import { getSettings } from "./settings";
+import type { SecretCipher } from "../crypto";
+import type { ApiKeyConfig, ConfigSnapshot, GroupConfig, GroupMember, ProviderConfig } from "../gateway/types";
+import { fromDbBoolean } from "../../db/dialect";
+import type { Executor } from "../../db/schema";
+import { listApiKeyGrants } from "../../db/queries/api-keys";
+import { getConfigVersion } from "../../db/queries/config-state";
+import { parseExtraHeaders } from "../../db/queries/providers";
+import { getSettings } from "../../db/queries/settings";
 
 /**
  * Builds the in-memory picture the request path reads. The version is read FIRST: a write

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import type { SecretCipher } from "../../lib/crypto";
-import { computeImportPlan, type ExistingNamePolicy, type ImportRow } from "../../lib/importer/plan";
-import { withTransaction } from "../dialect";
-import type { Executor } from "../schema";
-import { bumpConfigVersion } from "./config-state";
-import { maskApiKey, normalizeBaseUrl } from "./credentials";
-import { DataError, requireText, toDataError } from "./errors";
+import type { SecretCipher } from "../crypto";
+import { computeImportPlan, type ExistingNamePolicy, type ImportRow } from "./plan";
+import { withTransaction } from "../../db/dialect";
+import type { Executor } from "../../db/schema";
+import { bumpConfigVersion } from "../../db/queries/config-state";
+import { maskApiKey, normalizeBaseUrl } from "../../db/queries/credentials";
+import { DataError, requireText, toDataError } from "../../db/queries/errors";
 
 /*
  * The model importer's writes: one endpoint for all, one provider per kept model, group
