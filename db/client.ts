@@ -33,10 +33,6 @@ export async function setSqliteBusyTimeout(db: Kysely<Database>, ms: number): Pr
   await sql.raw(`pragma busy_timeout = ${Math.max(0, Math.trunc(ms))}`).execute(db);
 }
 
-export async function destroyDb(db: Kysely<Database>): Promise<void> {
-  await db.destroy();
-}
-
 function createSqliteDb(filename: string): Kysely<Database> {
   if (filename !== ":memory:") mkdirSync(dirname(filename), { recursive: true });
   const database = new SqliteDatabase(filename);

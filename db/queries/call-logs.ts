@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { containsText, fromDbBoolean, toDbBoolean, toStoredText, withTransaction } from "../dialect";
+import { fromDbBoolean, toDbBoolean, toStoredText, withTransaction } from "../dialect";
 import type { CallLogRow, Executor, NewCallLog, NewCallLogBody } from "../schema";
 import { addUsage, aggregateUsage } from "./usage-rollup";
 
@@ -56,29 +56,6 @@ export interface CallLogCursor {
   id: number;
 }
 
-export interface ListCallLogsOptions {
-  /** Rows per page (1–500). */
-  limit: number;
-  before?: CallLogCursor;
-  groupName?: string;
-  providerId?: number;
-  apiKeyId?: number;
-  status?: number;
-  /** `success` is a status below 400. */
-  outcome?: "success" | "failure";
-  /** Epoch ms, inclusive. */
-  from?: number;
-  /** Epoch ms, exclusive. */
-  to?: number;
-  /** Case-insensitive substring of the request id or the error. */
-  search?: string;
-}
-
-export interface CallLogPage {
-  rows: CallLogEntry[];
-  /** Pass as `before` for the next page; null on the last page. */
-  next: CallLogCursor | null;
-}
 
 const ROWS_PER_STATEMENT = 500;
 
@@ -207,78 +184,4 @@ export async function getCallLog(db: Executor, requestId: string): Promise<CallL
     .executeTakeFirst();
   if (!row) return undefined;
   return { ...toEntry(row), requestBody: row.request_body, responseBody: row.response_body };
-}
-
-/** Newest first, by keyset on (created_at, id): page 1,000 costs what page 1 does. */
-export async function listCallLogs(db: Executor, options: ListCallLogsOptions): Promise<CallLogPage> {
-  const limit = Math.min(Math.max(Math.trunc(options.limit), 1), 500);
-  let query = db.selectFrom("call_logs").selectAll();
-  const { before } = options;
-  if (before) {
-    query = query.where((eb) =>
-      eb.or([
-        eb("created_at", "<", before.createdAt),
-        eb.and([eb("created_at", "=", before.createdAt), eb("id", "<", before.id)]),
-      ]),
-    );
-  }
-  if (options.groupName !== undefined) query = query.where("group_name", "=", options.groupName);
-  if (options.providerId !== undefined) query = query.where("provider_id", "=", options.providerId);
-  if (options.apiKeyId !== undefined) query = query.where("api_key_id", "=", options.apiKeyId);
-  if (options.status !== undefined) query = query.where("status", "=", options.status);
-  if (options.outcome === "success") query = query.where("status", "<", 400);
-  if (options.outcome === "failure") query = query.where("status", ">=", 400);
-  if (options.from !== undefined) query = query.where("created_at", ">=", options.from);
-  if (options.to !== undefined) query = query.where("created_at", "<", options.to);
-  const search = options.search?.trim();
-  if (search) {
-    query = query.where((eb) =>
-      eb.or([containsText(db, eb.ref("request_id"), search), containsText(db, eb.ref("error"), search)]),
-    );
-  }
-  const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit + 1).execute();
-  const page = rows.slice(0, limit).map(toEntry);
-  const last = page[page.length - 1];
-  return { rows: page, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
-}
-
-function checkBatchSize(batchSize: number): void {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error("batchSize must be a positive integer");
-}
-
-/**
- * Retention: deletes rows older than the cutoff in batches of `batchSize`, each its own
- * short statement, so log writes (SQLite's single writer) slip in between. Returns the count.
- */
-export async function deleteCallLogsBefore(db: Executor, cutoffMs: number, batchSize: number): Promise<number> {
-  checkBatchSize(batchSize);
-  let total = 0;
-  for (;;) {
-    const result = await db
-      .deleteFrom("call_logs")
-      .where("id", "in", (eb) =>
-        eb.selectFrom("call_logs").select("id").where("created_at", "<", cutoffMs).limit(batchSize),
-      )
-      .executeTakeFirst();
-    const deleted = Number(result.numDeletedRows);
-    total += deleted;
-    if (deleted < batchSize) return total;
-  }
-}
-
-/** Bodies have their own, usually shorter, retention. */
-export async function deleteBodiesBefore(db: Executor, cutoffMs: number, batchSize: number): Promise<number> {
-  checkBatchSize(batchSize);
-  let total = 0;
-  for (;;) {
-    const result = await db
-      .deleteFrom("call_log_bodies")
-      .where("request_id", "in", (eb) =>
-        eb.selectFrom("call_log_bodies").select("request_id").where("created_at", "<", cutoffMs).limit(batchSize),
-      )
-      .executeTakeFirst();
-    const deleted = Number(result.numDeletedRows);
-    total += deleted;
-    if (deleted < batchSize) return total;
-  }
 }

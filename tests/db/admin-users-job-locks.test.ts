@@ -9,7 +9,6 @@ import {
 } from "../../db/queries/admin-users";
 import { getConfigVersion } from "../../db/queries/config-state";
 import { releaseJobLock, tryAcquireJobLock } from "../../db/queries/job-locks";
-import { getOverviewCounts } from "../../db/queries/overview";
 import { createGroup } from "../../db/queries/groups";
 import { describeEachDatabase } from "../support/test-database";
 
@@ -48,17 +47,5 @@ describeEachDatabase("job locks", (context) => {
     assert.equal(await tryAcquireJobLock(context.db, "retention", "b", 1_000, 11_700), true, "an expired lock is taken over");
     await releaseJobLock(context.db, "retention", "b");
     assert.equal(await tryAcquireJobLock(context.db, "retention", "a", 1_000, 11_800), true);
-  });
-});
-
-describeEachDatabase("overview counts", (context) => {
-  it("counts providers, groups and keys", async () => {
-    await createGroup(context.db, { name: "g" });
-    assert.deepEqual(await getOverviewCounts(context.db, Date.now() - 86_400_000), {
-      providers: 0,
-      groups: 1,
-      apiKeys: 0,
-      requestsSince: 0,
-    });
   });
 });

@@ -1,16 +1,8 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { sql } from "kysely";
-import {
-  countCallLogs,
-  deleteBodiesBefore,
-  deleteCallLogsBefore,
-  getCallLog,
-  insertCallLogs,
-  listCallLogs,
-} from "../../db/queries/call-logs";
-import { countRequestsSince } from "../../db/queries/overview";
-import type { CallLogCursor } from "../../db/queries/call-logs";
+import { countCallLogs, getCallLog, insertCallLogs } from "../../db/queries/call-logs";
+import { deleteBodyBatch, deleteCallLogBatch } from "../../db/queries/retention";
 import { bucketStart } from "../../db/dialect";
 import { describeEachDatabase } from "../support/test-database";
 import { makeRecord, makeVariedRecords } from "./call-log-records";
@@ -110,62 +102,22 @@ describeEachDatabase("call logs", (context) => {
     assert.equal(Number(slowRollup.n), Number(slow.n));
   });
 
-  it("counts requests since a time exactly, from rollups plus the partial first hour", async () => {
-    const records = makeVariedRecords(100);
-    await insertCallLogs(context.db, records);
-    const since = Date.UTC(2026, 0, 1, 2, 17, 0);
-    const expected = records.filter((record) => record.createdAt >= since).length;
-    assert.equal(await countRequestsSince(context.db, since), expected);
-  });
-
-  it("pages newest first by keyset, including rows sharing a timestamp", async () => {
-    const at = Date.UTC(2026, 0, 2);
-    const records = Array.from({ length: 7 }, (_, index) =>
-      makeRecord({ requestId: `r${index}`, createdAt: at + (index < 4 ? 0 : index * 1_000) }),
-    );
-    await insertCallLogs(context.db, records);
-    const seen: string[] = [];
-    let before: CallLogCursor | undefined;
-    for (let page = 0; page < 10; page += 1) {
-      const result = await listCallLogs(context.db, { limit: 3, before });
-      seen.push(...result.rows.map((row) => row.requestId));
-      if (!result.next) break;
-      before = result.next;
-    }
-    assert.deepEqual(seen, ["r6", "r5", "r4", "r3", "r2", "r1", "r0"]);
-  });
-
-  it("filters by group, provider, key, status, outcome, time range and text", async () => {
-    await insertCallLogs(context.db, [
-      makeRecord({ requestId: "a", groupName: "smart", providerId: 1, apiKeyId: 1, status: 200, createdAt: 1_000 }),
-      makeRecord({ requestId: "b", groupName: "fast", providerId: 2, apiKeyId: 2, status: 502, createdAt: 2_000, error: "Upstream 100%_Broken" }),
-      makeRecord({ requestId: "c", groupName: "fast", providerId: 1, apiKeyId: 2, status: 429, createdAt: 3_000 }),
-    ]);
-    const ids = async (options: Parameters<typeof listCallLogs>[1]) =>
-      (await listCallLogs(context.db, options)).rows.map((row) => row.requestId);
-    assert.deepEqual(await ids({ limit: 10, groupName: "fast" }), ["c", "b"]);
-    assert.deepEqual(await ids({ limit: 10, providerId: 1 }), ["c", "a"]);
-    assert.deepEqual(await ids({ limit: 10, apiKeyId: 1 }), ["a"]);
-    assert.deepEqual(await ids({ limit: 10, status: 429 }), ["c"]);
-    assert.deepEqual(await ids({ limit: 10, outcome: "success" }), ["a"]);
-    assert.deepEqual(await ids({ limit: 10, outcome: "failure" }), ["c", "b"]);
-    assert.deepEqual(await ids({ limit: 10, from: 2_000, to: 3_000 }), ["b"]);
-    assert.deepEqual(await ids({ limit: 10, search: "100%_broken" }), ["b"], "case-insensitive, wildcards literal");
-    assert.deepEqual(await ids({ limit: 10, search: "0%" }), ["b"]);
-    assert.deepEqual(await ids({ limit: 10, search: "%" }), ["b"]);
-  });
-
   it("deletes rows and bodies older than the cutoff in batches, keeping newer ones", async () => {
     const records = Array.from({ length: 25 }, (_, index) =>
       makeRecord({ requestId: `r${index}`, createdAt: index * 1_000, requestBody: "{}", responseBody: "{}" }),
     );
     await insertCallLogs(context.db, records);
-    assert.equal(await deleteCallLogsBefore(context.db, 20_000, 6), 20);
+    const drain = async (step: () => Promise<number>, batchSize: number) => {
+      const batches: number[] = [];
+      for (let deleted = batchSize; deleted === batchSize; ) batches.push((deleted = await step()));
+      return batches;
+    };
+    assert.deepEqual(await drain(() => deleteCallLogBatch(context.db, 20_000, 6), 6), [6, 6, 6, 2]);
     assert.equal(await countCallLogs(context.db), 5);
-    assert.equal(await deleteBodiesBefore(context.db, 10_000, 4), 10);
+    assert.deepEqual(await drain(() => deleteBodyBatch(context.db, 10_000, 4), 4), [4, 4, 2]);
     const bodies = await context.db.selectFrom("call_log_bodies").select("request_id").execute();
     assert.equal(bodies.length, 15);
-    assert.equal(await deleteCallLogsBefore(context.db, 20_000, 6), 0);
+    assert.equal(await deleteCallLogBatch(context.db, 20_000, 6), 0);
     const rollup = await context.db
       .selectFrom("usage_hourly")
       .select((eb) => eb.fn.sum<number>("requests").as("n"))

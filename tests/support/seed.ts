@@ -23,7 +23,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDb } from "../../db/client";
 import { migrateToLatest } from "../../db/migrate";
-import { type CallLogCursor, type CallLogDetail, getCallLog, listCallLogs } from "../../db/queries/call-logs";
+import { type CallLogDetail, getCallLog } from "../../db/queries/call-logs";
+import { iterateCallLogs } from "../../db/queries/call-log-search";
 import { saveSettings } from "../../db/queries/settings";
 import type { Database } from "../../db/schema";
 import type { Settings } from "../../lib/settings-schema";
@@ -202,18 +203,15 @@ export class Gateway {
 
   private async findOrphanRows(): Promise<CallLogDetail[]> {
     const orphans: CallLogDetail[] = [];
-    let before: CallLogCursor | undefined;
-    for (;;) {
-      const page = await listCallLogs(this.db, { limit: 500, before });
-      for (const row of page.rows) {
+    for await (const rows of iterateCallLogs(this.db, {}, 500)) {
+      for (const row of rows) {
         if (this.knownIds.has(row.requestId) || this.claimedRows.has(row.requestId)) continue;
         this.claimedRows.add(row.requestId);
         const detail = await getCallLog(this.db, row.requestId);
         if (detail) orphans.push(detail);
       }
-      if (!page.next) return orphans;
-      before = page.next;
     }
+    return orphans;
   }
 }
 
