@@ -9,13 +9,24 @@ import tseslint from "typescript-eslint";
 // The layers (docs/architecture.md): db/ knows nothing of lib/, and neither db/ nor lib/
 // knows the web framework or React.
 const noFramework = [
-  { group: ["next", "next/*", "next-auth", "next-auth/*", "next-intl", "next-intl/*"], message: "lib/ and db/ stay framework-free." },
+  {
+    group: ["next", "next/*", "next-auth", "next-auth/*", "next-intl", "next-intl/*"],
+    message: "lib/ and db/ stay framework-free.",
+  },
   { group: ["react", "react-dom", "react/*"], message: "lib/ and db/ stay free of React." },
 ];
 
 export default tseslint.config(
   {
-    ignores: [".next/**", "node_modules/**", "data/**", "coverage/**", "next-env.d.ts", "**/*.d.ts", "tests/**/fixtures/**"],
+    ignores: [
+      ".next/**",
+      "node_modules/**",
+      "data/**",
+      "coverage/**",
+      "next-env.d.ts",
+      "**/*.d.ts",
+      "tests/**/fixtures/**",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -23,7 +34,10 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       "no-control-regex": "off",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+      ],
     },
   },
   {
@@ -51,7 +65,12 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [...noFramework, { group: ["@/lib/*", "../lib/*", "../../lib/*"], message: "db/ imports nothing from lib/." }] },
+        {
+          patterns: [
+            ...noFramework,
+            { group: ["@/lib/*", "../lib/*", "../../lib/*"], message: "db/ imports nothing from lib/." },
+          ],
+        },
       ],
     },
   },

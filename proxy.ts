@@ -1,7 +1,7 @@
 import createMiddleware from "next-intl/middleware";
 import type { NextRequest } from "next/server";
 import { buildContentSecurityPolicy, createNonce } from "./lib/http/content-security-policy";
-import { routing } from "./lib/i18n/routing";
+import { routing } from "./app/_framework/i18n/routing";
 
 const handleLocale = createMiddleware(routing);
 

@@ -3,8 +3,7 @@ import { isAbsolute, resolve } from "node:path";
 export const DEFAULT_DATABASE_URL = "sqlite:///./api_server.db";
 
 export type DatabaseTarget =
-  | { dialect: "sqlite"; filename: string }
-  | { dialect: "postgres"; connectionString: string };
+  { dialect: "sqlite"; filename: string } | { dialect: "postgres"; connectionString: string };
 
 const EXPECTED_FORMS =
   "Expected sqlite:///relative/path.db, sqlite:////absolute/path.db, a plain file path (./data.db), " +
@@ -26,7 +25,8 @@ export function parseDatabaseUrl(value: string | undefined, cwd: string = proces
 
   const scheme = SCHEME_PATTERN.exec(url)?.[1]?.toLowerCase();
   if (scheme === undefined) return { dialect: "sqlite", filename: resolveFile(url, cwd) };
-  if (scheme === "postgres" || scheme === "postgresql") return { dialect: "postgres", connectionString: parsePostgres(url) };
+  if (scheme === "postgres" || scheme === "postgresql")
+    return { dialect: "postgres", connectionString: parsePostgres(url) };
   if (scheme === "sqlite") return { dialect: "sqlite", filename: parseSqlite(url, cwd) };
   throw new Error(`DATABASE_URL uses the unsupported scheme "${scheme}:". ${EXPECTED_FORMS}`);
 }

@@ -25,7 +25,10 @@ const fields = {
   status: z.enum(statusClasses),
   stream: z.enum(["yes", "no"]),
   // Longer text is cut rather than refused: the field also carries a maxLength.
-  q: z.string().max(10_000).transform((text) => text.trim().slice(0, MAX_ERROR_TEXT)),
+  q: z
+    .string()
+    .max(10_000)
+    .transform((text) => text.trim().slice(0, MAX_ERROR_TEXT)),
   before: z.string().regex(/^\d{1,16}_\d{1,19}$/),
 } as const;
 
@@ -41,7 +44,9 @@ export interface ParsedLogSearch {
 }
 
 /** Reads the parameters from a URL's search params or a page's `searchParams` object. */
-export function parseLogSearch(source: URLSearchParams | Record<string, string | string[] | undefined>): ParsedLogSearch {
+export function parseLogSearch(
+  source: URLSearchParams | Record<string, string | string[] | undefined>,
+): ParsedLogSearch {
   const search: Record<string, unknown> = {};
   const invalid: FieldName[] = [];
   for (const name of logSearchKeys) {
@@ -58,7 +63,9 @@ export function parseLogSearch(source: URLSearchParams | Record<string, string |
 export function parseCursor(value: string | undefined): CallLogCursor | undefined {
   if (!value) return undefined;
   const [createdAt, id] = value.split("_").map(Number);
-  return createdAt !== undefined && id !== undefined && Number.isSafeInteger(createdAt) && Number.isSafeInteger(id) ? { createdAt, id } : undefined;
+  return createdAt !== undefined && id !== undefined && Number.isSafeInteger(createdAt) && Number.isSafeInteger(id)
+    ? { createdAt, id }
+    : undefined;
 }
 
 export function formatCursor(cursor: CallLogCursor): string {

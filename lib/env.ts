@@ -10,10 +10,16 @@ const envSchema = z.object({
     .string()
     .default("sqlite:///./api_server.db")
     .refine((value) => isValidDatabaseUrl(value), {
-      message: "expected sqlite:///./relative.db, sqlite:////absolute/path.db, a file path, or postgres://user@host:5432/db",
+      message:
+        "expected sqlite:///./relative.db, sqlite:////absolute/path.db, a file path, or postgres://user@host:5432/db",
     }),
   HOST: z.string().min(1).default("0.0.0.0"),
-  PORT: z.coerce.number().int().min(1, "expected a port number 1-65535").max(65_535, "expected a port number 1-65535").default(8001),
+  PORT: z.coerce
+    .number()
+    .int()
+    .min(1, "expected a port number 1-65535")
+    .max(65_535, "expected a port number 1-65535")
+    .default(8001),
   ADMIN_USERNAME: z.string().min(1).max(64).default("admin"),
   ADMIN_PASSWORD: z.string().min(1).max(256).default("password"),
   AUTH_SECRET: z.string().min(32, "expected at least 32 characters").optional(),
@@ -22,7 +28,12 @@ const envSchema = z.object({
     .refine((value) => decodeKey(value) !== null, { message: "expected 32 bytes as 64 hex characters or base64" })
     .optional(),
   SECRETS_FILE: z.string().min(1).default(".gateway-secrets.json"),
-  MAX_REQUEST_BYTES: z.coerce.number().int().min(1_024).max(268_435_456).default(20 * 1024 * 1024),
+  MAX_REQUEST_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .max(268_435_456)
+    .default(20 * 1024 * 1024),
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   WORKERS: z.coerce.number().int().min(1, "expected a whole number of processes, 1 or more").max(64).default(1),

@@ -6,7 +6,6 @@
  * long text is cut to a size the browser renders quickly.
  */
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
@@ -38,7 +37,11 @@ export function inertBlock(text: string, maxChars: number): InertText {
 /** For one-line cells: all whitespace runs become one space, then the text is cut with "…". */
 export function inertLine(text: string, maxChars: number): string {
   // Cut first (generously) so a megabyte-long line is not scanned by every replace.
-  const head = cut(text, maxChars * 2 + 16).replace(/\s+/g, " ").replace(CONTROL, picture).replace(BIDI, "\uFFFD").trim();
+  const head = cut(text, maxChars * 2 + 16)
+    .replace(/\s+/g, " ")
+    .replace(CONTROL, picture)
+    .replace(BIDI, "\uFFFD")
+    .trim();
   return head.length > maxChars || text.length > maxChars * 2 + 16 ? `${cut(head, maxChars)}…` : head;
 }
 

@@ -243,7 +243,10 @@ export function createBufferedCounters(options: BufferedCountersOptions): Buffer
 
   function mergeHit(target: Map<number, KeywordHits>, id: number, count: number, at: number): void {
     const current = target.get(id);
-    target.set(id, current ? { count: current.count + count, lastAt: Math.max(current.lastAt, at) } : { count, lastAt: at });
+    target.set(
+      id,
+      current ? { count: current.count + count, lastAt: Math.max(current.lastAt, at) } : { count, lastAt: at },
+    );
   }
 
   async function writePending(): Promise<void> {

@@ -10,9 +10,13 @@ const root = new URL("..", import.meta.url).pathname;
 const [fragmentPath, locked] = process.argv.slice(2);
 
 if (locked !== "--locked") {
-  const result = spawnSync("flock", [join(root, ".messages.lock"), process.execPath, new URL(import.meta.url).pathname, fragmentPath, "--locked"], {
-    stdio: "inherit",
-  });
+  const result = spawnSync(
+    "flock",
+    [join(root, ".messages.lock"), process.execPath, new URL(import.meta.url).pathname, fragmentPath, "--locked"],
+    {
+      stdio: "inherit",
+    },
+  );
   process.exit(result.status ?? 1);
 }
 

@@ -49,7 +49,10 @@ async function time(runs: number, task: () => Promise<unknown>): Promise<{ media
     samples.push(performance.now() - startedAt);
   }
   samples.sort((a, b) => a - b);
-  return { median: samples[Math.floor(samples.length / 2)] ?? 0, p90: samples[Math.min(samples.length - 1, Math.floor(samples.length * 0.9))] ?? 0 };
+  return {
+    median: samples[Math.floor(samples.length / 2)] ?? 0,
+    p90: samples[Math.min(samples.length - 1, Math.floor(samples.length * 0.9))] ?? 0,
+  };
 }
 
 /** What the logs page runs: one search plus the filter lists. */
@@ -63,8 +66,20 @@ function logsPage(db: Kysely<Database>, filters: CallLogFilters, before?: CallLo
 }
 
 async function pickFilters(db: Kysely<Database>): Promise<{ groupName: string; providerId: number | undefined }> {
-  const group = await db.selectFrom("usage_hourly").select("group_name").where("group_name", "<>", "").groupBy("group_name").orderBy("group_name").executeTakeFirst();
-  const provider = await db.selectFrom("call_logs").select("provider_id").where("provider_id", "is not", null).orderBy("created_at", "desc").limit(1).executeTakeFirst();
+  const group = await db
+    .selectFrom("usage_hourly")
+    .select("group_name")
+    .where("group_name", "<>", "")
+    .groupBy("group_name")
+    .orderBy("group_name")
+    .executeTakeFirst();
+  const provider = await db
+    .selectFrom("call_logs")
+    .select("provider_id")
+    .where("provider_id", "is not", null)
+    .orderBy("created_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
   return { groupName: group?.group_name ?? "seed-gpt-4o", providerId: provider?.provider_id ?? undefined };
 }
 
@@ -85,9 +100,15 @@ async function signIn(baseUrl: string): Promise<string> {
   keep(csrf);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const body = new URLSearchParams({ csrfToken, username: process.env.BENCH_ADMIN_USER ?? "admin", password });
-  const login = await fetch(`${baseUrl}/api/auth/callback/credentials`, { method: "POST", body, headers: { cookie: cookie() }, redirect: "manual" });
+  const login = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    method: "POST",
+    body,
+    headers: { cookie: cookie() },
+    redirect: "manual",
+  });
   keep(login);
-  if (![...jar.keys()].some((name) => name.includes("session-token"))) throw new Error("sign-in failed: check BENCH_ADMIN_PASSWORD");
+  if (![...jar.keys()].some((name) => name.includes("session-token")))
+    throw new Error("sign-in failed: check BENCH_ADMIN_PASSWORD");
   return cookie();
 }
 
@@ -110,7 +131,13 @@ async function measurePages(baseUrl: string, runs: number, filter: string): Prom
       if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
       bytes = text.length;
     });
-    results.push({ name, target, medianMs: median, p90Ms: p90, note: `GET ${path}, whole HTML (${Math.round(bytes / 1024)} KB)` });
+    results.push({
+      name,
+      target,
+      medianMs: median,
+      p90Ms: p90,
+      note: `GET ${path}, whole HTML (${Math.round(bytes / 1024)} KB)`,
+    });
     console.log(`${name}: median ${median.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms`);
   }
   return results;
@@ -139,10 +166,15 @@ function section(measurements: Measurement[], facts: string[]): string {
 
 function writeSection(text: string): string {
   const file = join(root, "docs", "benchmarks.md");
-  const current = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n\nFigures measured on the development machines; each section is written by its script.\n";
+  const current = existsSync(file)
+    ? readFileSync(file, "utf8")
+    : "# Benchmarks\n\nFigures measured on the development machines; each section is written by its script.\n";
   const start = current.indexOf(START_MARKER);
   const end = current.indexOf(END_MARKER);
-  const next = start >= 0 && end > start ? `${current.slice(0, start)}${text}${current.slice(end + END_MARKER.length)}` : `${current.trimEnd()}\n\n${text}\n`;
+  const next =
+    start >= 0 && end > start
+      ? `${current.slice(0, start)}${text}${current.slice(end + END_MARKER.length)}`
+      : `${current.trimEnd()}\n\n${text}\n`;
   writeFileSync(file, next);
   return file;
 }
@@ -156,9 +188,17 @@ async function main(): Promise<void> {
     await migrateToLatest(db);
     const rowCount = await countCallLogs(db);
     const countRows = async (table: "usage_hourly" | "usage_hours" | "usage_daily") =>
-      Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n).toLocaleString("en-US");
+      Number(
+        (
+          await db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ).toLocaleString("en-US");
     const rollups = `${await countRows("usage_hourly")} usage_hourly, ${await countRows("usage_hours")} usage_hours and ${await countRows("usage_daily")} usage_daily rows`;
-    if (rowCount < 1_000_000) console.warn(`Only ${rowCount.toLocaleString("en-US")} log rows: seed first (npm run seed:logs -- 2000000).`);
+    if (rowCount < 1_000_000)
+      console.warn(`Only ${rowCount.toLocaleString("en-US")} log rows: seed first (npm run seed:logs -- 2000000).`);
     const loadBefore = loadavg()[0] ?? 0;
     const timeZone = serverTimeZone();
     const measurements: Measurement[] = [];
@@ -169,19 +209,34 @@ async function main(): Promise<void> {
     };
 
     for (const range of ["24h", "7d", "30d"] as RangePreset[]) {
-      await measure(`Overview, ${range}`, 300, "rollups only: usage_hours + usage_daily/usage_hourly, local-day bucketing", () => loadOverview(db, { range }, Date.now(), timeZone));
+      await measure(
+        `Overview, ${range}`,
+        300,
+        "rollups only: usage_hours + usage_daily/usage_hourly, local-day bucketing",
+        () => loadOverview(db, { range }, Date.now(), timeZone),
+      );
     }
     await measure("Logs, first page", 200, `${PAGE_ROWS} newest rows + filter lists`, () => logsPage(db, {}));
 
     const { groupName, providerId } = await pickFilters(db);
     const filtered: CallLogFilters = { groupName, statusClass: "5xx", errorText: "timeout" };
     const first = await searchCallLogs(db, { ...filtered, limit: PAGE_ROWS });
-    await measure("Logs, filtered: group + 5xx + error text", 300, `group "${groupName}", 5xx, "timeout": ${first.rows.length} rows on the page`, () => logsPage(db, filtered));
+    await measure(
+      "Logs, filtered: group + 5xx + error text",
+      300,
+      `group "${groupName}", 5xx, "timeout": ${first.rows.length} rows on the page`,
+      () => logsPage(db, filtered),
+    );
     if (first.next) {
-      await measure("Logs, filtered, next page", 300, "keyset cursor from the page before", () => logsPage(db, filtered, first.next));
+      await measure("Logs, filtered, next page", 300, "keyset cursor from the page before", () =>
+        logsPage(db, filtered, first.next),
+      );
     }
-    await measure("Logs, error text found nowhere", 300, "worst case: one bounded scan window (20,000 rows), then “search older”", () =>
-      logsPage(db, { errorText: "no such text anywhere" }),
+    await measure(
+      "Logs, error text found nowhere",
+      300,
+      "worst case: one bounded scan window (20,000 rows), then “search older”",
+      () => logsPage(db, { errorText: "no such text anywhere" }),
     );
     if (providerId !== undefined) {
       await measure("Logs, provider + streaming + 4xx", 300, "two residual filters on the provider's index walk", () =>
@@ -189,8 +244,11 @@ async function main(): Promise<void> {
       );
     }
     let deep = await searchCallLogs(db, { limit: PAGE_ROWS });
-    for (let page = 0; page < 200 && deep.next; page += 1) deep = await searchCallLogs(db, { limit: PAGE_ROWS, before: deep.next });
-    await measure("Logs, page 201 (10,000 rows deep)", 200, "keyset: as cheap as page 1", () => logsPage(db, {}, deep.next));
+    for (let page = 0; page < 200 && deep.next; page += 1)
+      deep = await searchCallLogs(db, { limit: PAGE_ROWS, before: deep.next });
+    await measure("Logs, page 201 (10,000 rows deep)", 200, "keyset: as cheap as page 1", () =>
+      logsPage(db, {}, deep.next),
+    );
 
     const httpIndex = argv.indexOf("--http");
     const httpBase = httpIndex >= 0 ? argv[httpIndex + 1] : undefined;
@@ -205,7 +263,9 @@ async function main(): Promise<void> {
       `Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? "CPU"}, Node ${process.version}; 1-minute load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after (other engineers build and test on the same machine, so figures are noisy).`,
       `Each figure is the median (and 90th percentile) of ${runs} runs after two warm-up runs. The first rows are timed in-process around the same functions the pages call (database + formatting model), with the database file in the OS cache.`,
       ...(httpBase
-        ? [`The "Page:" rows are whole requests to the production server (\`npm start\` build, same store, signed in) timed from the client: session check, queries, React server rendering and the HTML download; the account page shows what every dashboard page costs before its own work.`]
+        ? [
+            `The "Page:" rows are whole requests to the production server (\`npm start\` build, same store, signed in) timed from the client: session check, queries, React server rendering and the HTML download; the account page shows what every dashboard page costs before its own work.`,
+          ]
         : []),
     ];
     if (!argv.includes("--no-write")) console.log(`Wrote ${writeSection(section(measurements, facts))}`);
@@ -215,6 +275,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.stack ?? error.message : String(error));
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.exit(1);
 });

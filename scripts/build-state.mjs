@@ -7,7 +7,14 @@ import { spawnSync } from "node:child_process";
 
 const INPUT_DIRS = ["app", "lib", "db", "messages", "public"];
 // tsconfig.json is left out: Next rewrites its include list during builds.
-const INPUT_FILES = ["tsconfig.build.json", "next.config.mjs", "postcss.config.mjs", "package-lock.json", "proxy.ts", "instrumentation.ts"];
+const INPUT_FILES = [
+  "tsconfig.build.json",
+  "next.config.mjs",
+  "postcss.config.mjs",
+  "package-lock.json",
+  "proxy.ts",
+  "instrumentation.ts",
+];
 
 export function distDir() {
   return process.env.NEXT_DIST_DIR || ".next";
@@ -25,7 +32,10 @@ function listFiles(dir, out) {
 
 export function computeSourceHash(root) {
   const hash = createHash("sha256");
-  const files = [...INPUT_DIRS.flatMap((dir) => listFiles(join(root, dir), [])), ...INPUT_FILES.map((file) => join(root, file))];
+  const files = [
+    ...INPUT_DIRS.flatMap((dir) => listFiles(join(root, dir), [])),
+    ...INPUT_FILES.map((file) => join(root, file)),
+  ];
   for (const file of files) {
     if (!existsSync(file)) continue;
     hash.update(file.slice(root.length)).update("\0").update(readFileSync(file)).update("\0");
@@ -35,7 +45,9 @@ export function computeSourceHash(root) {
 
 function isBuildCurrent(root, hash) {
   const stampFile = join(root, distDir(), "source-hash");
-  return existsSync(join(root, distDir(), "BUILD_ID")) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === hash;
+  return (
+    existsSync(join(root, distDir(), "BUILD_ID")) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === hash
+  );
 }
 
 export function ensureBuild({ root, force = false }) {

@@ -14,7 +14,16 @@ import { logsPrune, rollupsRebuild } from "./cli/maintenance-commands";
 import { CliError, UsageError } from "./cli/output";
 import { providersTest } from "./cli/providers-command";
 
-const COMMANDS: readonly Command[] = [configExport, configImport, keysCreate, keysList, keysRevoke, providersTest, logsPrune, rollupsRebuild];
+const COMMANDS: readonly Command[] = [
+  configExport,
+  configImport,
+  keysCreate,
+  keysList,
+  keysRevoke,
+  providersTest,
+  logsPrune,
+  rollupsRebuild,
+];
 const PROGRAM = "npm run cli --";
 
 function mainHelp(): string {
@@ -79,11 +88,14 @@ async function run(argv: readonly string[]): Promise<number> {
   try {
     parsed = parseArgs({ args: [...rest], options: command.options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? (error.message.split(". To specify")[0] ?? "invalid option") : "invalid option");
+    throw new UsageError(
+      error instanceof Error ? (error.message.split(". To specify")[0] ?? "invalid option") : "invalid option",
+    );
   }
   const { min, max } = command.positionals;
   if (parsed.positionals.length < min) throw new UsageError(`${command.name} needs ${command.usage.split(" ")[0]}`);
-  if (parsed.positionals.length > max) throw new UsageError(`${command.name}: unexpected argument "${parsed.positionals[max]}"`);
+  if (parsed.positionals.length > max)
+    throw new UsageError(`${command.name}: unexpected argument "${parsed.positionals[max]}"`);
 
   const context = createCliContext();
   try {
@@ -96,7 +108,8 @@ async function run(argv: readonly string[]): Promise<number> {
 /** One line, never a stack trace: what went wrong and, for a usage error, where to look. */
 function describeFailure(error: unknown): { line: string; code: number } {
   if (error instanceof UsageError) return { line: `${error.message} (see --help)`, code: 2 };
-  if (error instanceof CliError || isConfigTransferError(error) || isDataError(error)) return { line: error.message, code: 1 };
+  if (error instanceof CliError || isConfigTransferError(error) || isDataError(error))
+    return { line: error.message, code: 1 };
   if (error instanceof ZodError) return { line: error.issues[0]?.message ?? "invalid input", code: 1 };
   const message = error instanceof Error ? error.message : String(error);
   return { line: message.split("\n")[0] ?? "failed", code: 1 };

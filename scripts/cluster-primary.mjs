@@ -25,7 +25,9 @@ export function runPrimary({ workers, root }) {
   first.once("listening", () => {
     hasServed = true;
     for (let index = 1; index < workers; index += 1) cluster.fork();
-    console.log(`AI Provider API Server listening on http://${host}:${port} with ${workers} workers (primary pid ${process.pid})`);
+    console.log(
+      `AI Provider API Server listening on http://${host}:${port} with ${workers} workers (primary pid ${process.pid})`,
+    );
   });
 
   cluster.on("exit", (worker, code, signal) => {
@@ -39,7 +41,9 @@ export function runPrimary({ workers, root }) {
       // output said why; a loop of identical failures would only bury it.
       process.exit(code || 1);
     }
-    console.error(`Worker ${worker.id} (pid ${worker.process.pid}) exited (${signal ?? `code ${code}`}); starting a new one`);
+    console.error(
+      `Worker ${worker.id} (pid ${worker.process.pid}) exited (${signal ?? `code ${code}`}); starting a new one`,
+    );
     setTimeout(() => {
       if (!isStopping) cluster.fork();
     }, RESTART_PAUSE_MS);

@@ -22,7 +22,13 @@ export class GatewayResponse extends ServerResponse {
   }
 
   write(chunk, encoding, callback) {
-    if (this.#held === null && !this.headersSent && this.#isApi() && String(this.getHeader("content-type")).startsWith("application/json") && typeof encoding !== "function") {
+    if (
+      this.#held === null &&
+      !this.headersSent &&
+      this.#isApi() &&
+      String(this.getHeader("content-type")).startsWith("application/json") &&
+      typeof encoding !== "function"
+    ) {
       this.#held = typeof chunk === "string" ? Buffer.from(chunk, encoding) : chunk;
       if (typeof callback === "function") process.nextTick(callback);
       return true;
@@ -36,7 +42,10 @@ export class GatewayResponse extends ServerResponse {
     if (held !== null && (chunk === undefined || chunk === null || typeof chunk === "function")) {
       this.#held = null;
       this.setHeader("content-length", held.byteLength);
-      return super.end(held, [chunk, encoding, callback].find((argument) => typeof argument === "function"));
+      return super.end(
+        held,
+        [chunk, encoding, callback].find((argument) => typeof argument === "function"),
+      );
     }
     this.#release();
     return super.end(chunk, encoding, callback);

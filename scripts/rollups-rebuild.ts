@@ -18,7 +18,8 @@ function readTime(argv: string[], name: string): number | undefined {
   if (index < 0) return undefined;
   const value = argv[index + 1] ?? "";
   const time = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (!Number.isFinite(time)) throw new Error(`--${name} expects an ISO date/time (e.g. 2026-11-01T00:00Z) or epoch milliseconds`);
+  if (!Number.isFinite(time))
+    throw new Error(`--${name} expects an ISO date/time (e.g. 2026-11-01T00:00Z) or epoch milliseconds`);
   return time;
 }
 
@@ -34,13 +35,21 @@ async function main(): Promise<void> {
       from,
       to,
       onProgress: (progress) => {
-        const share = progress.to > progress.from ? (progress.doneUntil - progress.from) / (progress.to - progress.from) : 1;
-        process.stdout.write(`\r${Math.round(share * 100)}% (${progress.rollupRows.toLocaleString("en-US")} rollup rows)`);
+        const share =
+          progress.to > progress.from ? (progress.doneUntil - progress.from) / (progress.to - progress.from) : 1;
+        process.stdout.write(
+          `\r${Math.round(share * 100)}% (${progress.rollupRows.toLocaleString("en-US")} rollup rows)`,
+        );
       },
     });
     const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
-    const range = result.hours > 0 ? `${new Date(result.from).toISOString()} – ${new Date(result.to).toISOString()}` : "nothing to do";
-    console.log(`\nRebuilt ${result.hours} hours (${range}): ${result.rollupRows.toLocaleString("en-US")} rollup rows in ${seconds} s.`);
+    const range =
+      result.hours > 0
+        ? `${new Date(result.from).toISOString()} – ${new Date(result.to).toISOString()}`
+        : "nothing to do";
+    console.log(
+      `\nRebuilt ${result.hours} hours (${range}): ${result.rollupRows.toLocaleString("en-US")} rollup rows in ${seconds} s.`,
+    );
   } finally {
     await db.destroy();
   }

@@ -73,7 +73,7 @@ function trafficDensity(epochMs: number): number {
 export function seedTimestamps(count: number, start: number, end: number, random: () => number): Float64Array {
   const times = new Float64Array(count);
   const maxDensity = 1.65;
-  for (let index = 0; index < count; ) {
+  for (let index = 0; index < count;) {
     const candidate = start + random() * (end - start);
     if (random() * maxDensity <= trafficDensity(candidate)) times[index++] = Math.floor(candidate);
   }
@@ -89,8 +89,21 @@ const FAILURE_REASONS = [
   { status: 500, reason: "upstream answered 500: internal server error" },
 ] as const;
 
-function attempt(provider: SeedProvider, status: number | null, latencyMs: number, outcome: AttemptRecord["outcome"], reason: string | null): AttemptRecord {
-  return { providerId: provider.id, providerName: provider.name, status, latencyMs: Math.round(latencyMs), outcome, reason };
+function attempt(
+  provider: SeedProvider,
+  status: number | null,
+  latencyMs: number,
+  outcome: AttemptRecord["outcome"],
+  reason: string | null,
+): AttemptRecord {
+  return {
+    providerId: provider.id,
+    providerName: provider.name,
+    status,
+    latencyMs: Math.round(latencyMs),
+    outcome,
+    reason,
+  };
 }
 
 export interface RecordContext {
@@ -120,7 +133,8 @@ export function seedRecord(createdAt: number, index: number, context: RecordCont
   if (roll < 0.03) {
     // The primary failed, the fallback answered: a success with a two-step chain.
     const failure = FAILURE_REASONS[Math.floor(random() * FAILURE_REASONS.length)] ?? FAILURE_REASONS[0];
-    const failedAfter = failure.status === null && failure.reason.includes("timeout") ? 30_000 : around(300, 0.6, random);
+    const failedAfter =
+      failure.status === null && failure.reason.includes("timeout") ? 30_000 : around(300, 0.6, random);
     attempts.push(attempt(group.primary, failure.status, failedAfter, "failed", failure.reason));
     provider = group.fallback;
     latencyMs = failedAfter + around(provider.latencyMs * (isStream ? 2.2 : 1), 0.45, random);
@@ -154,13 +168,25 @@ export function seedRecord(createdAt: number, index: number, context: RecordCont
     latencyMs = around(1_500, 0.8, random);
   }
   if (attempts.length === 0 || (attempts[attempts.length - 1]?.outcome === "failed" && status === 200)) {
-    attempts.push(attempt(provider, status === 499 ? null : 200, latencyMs - attempts.reduce((sum, a) => sum + a.latencyMs, 0), status === 499 ? "failed" : "ok", status === 499 ? "client went away" : null));
+    attempts.push(
+      attempt(
+        provider,
+        status === 499 ? null : 200,
+        latencyMs - attempts.reduce((sum, a) => sum + a.latencyMs, 0),
+        status === 499 ? "failed" : "ok",
+        status === 499 ? "client went away" : null,
+      ),
+    );
   }
 
   const promptTokens = status >= 400 && status !== 499 ? 0 : Math.round(around(900, 0.9, random));
-  const completionTokens = status >= 400 && status !== 499 ? 0 : Math.round(around(status === 499 ? 60 : 320, 0.8, random));
+  const completionTokens =
+    status >= 400 && status !== 499 ? 0 : Math.round(around(status === 499 ? 60 : 320, 0.8, random));
   const cachedTokens = promptTokens > 1_024 && random() < 0.35 ? Math.round(promptTokens * (0.3 + random() * 0.5)) : 0;
-  const cost = (promptTokens - cachedTokens) * provider.priceInput / 1e6 + cachedTokens * provider.priceCached / 1e6 + completionTokens * provider.priceOutput / 1e6;
+  const cost =
+    ((promptTokens - cachedTokens) * provider.priceInput) / 1e6 +
+    (cachedTokens * provider.priceCached) / 1e6 +
+    (completionTokens * provider.priceOutput) / 1e6;
   const isUsageEstimated = isStream && status === 200 && random() < 0.03;
   if (isStream && status === 200 && random() < 0.004) {
     isIncomplete = true;
@@ -189,8 +215,28 @@ export function seedRecord(createdAt: number, index: number, context: RecordCont
     isIncomplete,
     error,
     attempts,
-    requestBody: hasBody ? JSON.stringify({ model: group.name, stream: isStream, messages: [{ role: "user", content: `Summarize ticket #${index} in two sentences.` }] }) : null,
-    responseBody: hasBody && status === 200 ? JSON.stringify({ choices: [{ index: 0, message: { role: "assistant", content: "The customer cannot sign in after the update. Support reset the password and the issue is solved." } }] }) : null,
+    requestBody: hasBody
+      ? JSON.stringify({
+          model: group.name,
+          stream: isStream,
+          messages: [{ role: "user", content: `Summarize ticket #${index} in two sentences.` }],
+        })
+      : null,
+    responseBody:
+      hasBody && status === 200
+        ? JSON.stringify({
+            choices: [
+              {
+                index: 0,
+                message: {
+                  role: "assistant",
+                  content:
+                    "The customer cannot sign in after the update. Support reset the password and the issue is solved.",
+                },
+              },
+            ],
+          })
+        : null,
   };
 }
 

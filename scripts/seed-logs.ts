@@ -23,7 +23,14 @@ import type { Database } from "../db/schema";
 import { createSecretCipher } from "../lib/crypto";
 import { getEnv } from "../lib/env";
 import { loadSecrets } from "../lib/secrets-file";
-import { createRandom, seedRecord, seedTimestamps, type SeedGroup, type SeedKey, type SeedProvider } from "./seed-logs-data";
+import {
+  createRandom,
+  seedRecord,
+  seedTimestamps,
+  type SeedGroup,
+  type SeedKey,
+  type SeedProvider,
+} from "./seed-logs-data";
 
 const root = new URL("..", import.meta.url).pathname;
 if (existsSync(join(root, ".env"))) process.loadEnvFile(join(root, ".env"));
@@ -34,12 +41,47 @@ const DAY_MS = 86_400_000;
 const PROVIDERS = [
   { name: "seed-openai", model: "gpt-4o", latencyMs: 700, priceInput: 2.5, priceOutput: 10, priceCached: 1.25 },
   { name: "seed-azure-east", model: "gpt-4o", latencyMs: 900, priceInput: 2.5, priceOutput: 10, priceCached: 1.25 },
-  { name: "seed-anthropic", model: "claude-sonnet-4", latencyMs: 1_100, priceInput: 3, priceOutput: 15, priceCached: 0.3 },
-  { name: "seed-bedrock-us", model: "claude-sonnet-4", latencyMs: 1_300, priceInput: 3, priceOutput: 15, priceCached: 0.3 },
+  {
+    name: "seed-anthropic",
+    model: "claude-sonnet-4",
+    latencyMs: 1_100,
+    priceInput: 3,
+    priceOutput: 15,
+    priceCached: 0.3,
+  },
+  {
+    name: "seed-bedrock-us",
+    model: "claude-sonnet-4",
+    latencyMs: 1_300,
+    priceInput: 3,
+    priceOutput: 15,
+    priceCached: 0.3,
+  },
   { name: "seed-groq", model: "llama-3.3-70b", latencyMs: 250, priceInput: 0.59, priceOutput: 0.79, priceCached: 0 },
-  { name: "seed-together", model: "llama-3.3-70b", latencyMs: 450, priceInput: 0.88, priceOutput: 0.88, priceCached: 0 },
-  { name: "seed-deepseek", model: "deepseek-r1", latencyMs: 2_800, priceInput: 0.55, priceOutput: 2.19, priceCached: 0.14 },
-  { name: "seed-openrouter", model: "deepseek-r1", latencyMs: 3_200, priceInput: 0.7, priceOutput: 2.5, priceCached: 0 },
+  {
+    name: "seed-together",
+    model: "llama-3.3-70b",
+    latencyMs: 450,
+    priceInput: 0.88,
+    priceOutput: 0.88,
+    priceCached: 0,
+  },
+  {
+    name: "seed-deepseek",
+    model: "deepseek-r1",
+    latencyMs: 2_800,
+    priceInput: 0.55,
+    priceOutput: 2.19,
+    priceCached: 0.14,
+  },
+  {
+    name: "seed-openrouter",
+    model: "deepseek-r1",
+    latencyMs: 3_200,
+    priceInput: 0.7,
+    priceOutput: 2.5,
+    priceCached: 0,
+  },
 ] as const;
 
 const GROUPS = [
@@ -68,7 +110,8 @@ function parseArgs(argv: string[]): { count: number; days: number; seed: number 
   };
   const days = option("days", 30);
   const seed = option("seed", 42);
-  if (!Number.isInteger(count) || count < 1 || count > 50_000_000) throw new Error("count must be a whole number between 1 and 50,000,000");
+  if (!Number.isInteger(count) || count < 1 || count > 50_000_000)
+    throw new Error("count must be a whole number between 1 and 50,000,000");
   if (!(days > 0 && days <= 3_650)) throw new Error("--days must be between 1 and 3650");
   return { count, days, seed };
 }
@@ -79,15 +122,34 @@ async function ensureSeedConfig(db: Kysely<Database>): Promise<{ groups: SeedGro
   const cipher = createSecretCipher(loadSecrets(env).encryptionKey);
   const endpointName = "seed-endpoint";
   let credentialId = (await listCredentials(db)).find((credential) => credential.name === endpointName)?.id;
-  credentialId ??= await createCredential(db, cipher, { name: endpointName, baseUrl: "http://127.0.0.1:9/v1", apiKey: `sk-seed-${randomBytes(12).toString("hex")}` });
+  credentialId ??= await createCredential(db, cipher, {
+    name: endpointName,
+    baseUrl: "http://127.0.0.1:9/v1",
+    apiKey: `sk-seed-${randomBytes(12).toString("hex")}`,
+  });
 
   const existingProviders = new Map((await listProviders(db)).map((provider) => [provider.name, provider.id]));
   const providers = new Map<string, SeedProvider>();
   for (const spec of PROVIDERS) {
     const id =
       existingProviders.get(spec.name) ??
-      (await createProvider(db, { name: spec.name, credentialId, upstreamModel: spec.model, priceInput: spec.priceInput, priceOutput: spec.priceOutput, priceCached: spec.priceCached, isEnabled: false }));
-    providers.set(spec.name, { id, name: spec.name, latencyMs: spec.latencyMs, priceInput: spec.priceInput, priceOutput: spec.priceOutput, priceCached: spec.priceCached });
+      (await createProvider(db, {
+        name: spec.name,
+        credentialId,
+        upstreamModel: spec.model,
+        priceInput: spec.priceInput,
+        priceOutput: spec.priceOutput,
+        priceCached: spec.priceCached,
+        isEnabled: false,
+      }));
+    providers.set(spec.name, {
+      id,
+      name: spec.name,
+      latencyMs: spec.latencyMs,
+      priceInput: spec.priceInput,
+      priceOutput: spec.priceOutput,
+      priceCached: spec.priceCached,
+    });
   }
 
   const existingGroups = new Map((await listGroups(db)).map((group) => [group.name, group.id]));
@@ -108,7 +170,9 @@ async function ensureSeedConfig(db: Kysely<Database>): Promise<{ groups: SeedGro
   const existingKeys = new Map((await listApiKeys(db)).map((key) => [key.name, key.id]));
   const keys: SeedKey[] = [];
   for (const spec of KEYS) {
-    const id = existingKeys.get(spec.name) ?? (await createApiKey(db, { name: spec.name, allGroups: true, groupIds: [], expiresAt: null })).id;
+    const id =
+      existingKeys.get(spec.name) ??
+      (await createApiKey(db, { name: spec.name, allGroups: true, groupIds: [], expiresAt: null })).id;
     keys.push({ id, name: spec.name, weight: spec.weight });
   }
   return { groups, keys };
@@ -126,7 +190,14 @@ async function main(): Promise<void> {
     const start = end - days * DAY_MS;
     const startedAt = performance.now();
     const times = seedTimestamps(count, start, end, random);
-    const context = { groups, keys, random, runId: randomBytes(4).toString("hex"), bodiesSince: end - 2 * DAY_MS, bodyShare: 0.02 };
+    const context = {
+      groups,
+      keys,
+      random,
+      runId: randomBytes(4).toString("hex"),
+      bodiesSince: end - 2 * DAY_MS,
+      bodyShare: 0.02,
+    };
     for (let offset = 0; offset < count; offset += ROWS_PER_TRANSACTION) {
       const batch = [];
       for (let index = offset; index < Math.min(offset + ROWS_PER_TRANSACTION, count); index += 1) {
@@ -135,10 +206,14 @@ async function main(): Promise<void> {
       await insertCallLogs(db, batch);
       const done = Math.min(offset + ROWS_PER_TRANSACTION, count);
       const seconds = (performance.now() - startedAt) / 1000;
-      process.stdout.write(`\r${done.toLocaleString("en-US")} / ${count.toLocaleString("en-US")} rows, ${seconds.toFixed(1)} s`);
+      process.stdout.write(
+        `\r${done.toLocaleString("en-US")} / ${count.toLocaleString("en-US")} rows, ${seconds.toFixed(1)} s`,
+      );
     }
     const seconds = (performance.now() - startedAt) / 1000;
-    console.log(`\nSeeded ${count.toLocaleString("en-US")} call log rows over ${days} days in ${seconds.toFixed(1)} s (${Math.round(count / seconds).toLocaleString("en-US")} rows/s).`);
+    console.log(
+      `\nSeeded ${count.toLocaleString("en-US")} call log rows over ${days} days in ${seconds.toFixed(1)} s (${Math.round(count / seconds).toLocaleString("en-US")} rows/s).`,
+    );
   } finally {
     await db.destroy();
   }

@@ -23,7 +23,12 @@ await app.prepare();
 let isDraining = false;
 let active = 0;
 const SHUTTING_DOWN = JSON.stringify({
-  error: { message: "The server is shutting down; retry on another instance.", type: "server_error", param: null, code: "server_shutting_down" },
+  error: {
+    message: "The server is shutting down; retry on another instance.",
+    type: "server_error",
+    param: null,
+    code: "server_shutting_down",
+  },
 });
 
 const server = createServer({ ServerResponse: GatewayResponse }, (req, res) => {

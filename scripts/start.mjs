@@ -9,7 +9,10 @@ const root = new URL("..", import.meta.url).pathname;
 process.chdir(root);
 if (existsSync(join(root, ".env"))) process.loadEnvFile(join(root, ".env"));
 
-const check = spawnSync(process.execPath, ["--import", "tsx", join(root, "scripts", "check-env.ts")], { stdio: "inherit", env: process.env });
+const check = spawnSync(process.execPath, ["--import", "tsx", join(root, "scripts", "check-env.ts")], {
+  stdio: "inherit",
+  env: process.env,
+});
 if (check.status !== 0) process.exit(1);
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";

@@ -10,8 +10,18 @@ const root = new URL("..", import.meta.url).pathname;
 const isFull = process.argv.includes("--full");
 rmSync(join(root, "tmp", "reliability"), { recursive: true, force: true });
 
-const env = { ...process.env, RELIABILITY_LOAD_STREAMS: process.env.RELIABILITY_LOAD_STREAMS || (isFull ? "1000" : "300") };
-const run = spawnSync(process.execPath, [join(root, "scripts", "test.mjs"), "tests/reliability"], { cwd: root, stdio: "inherit", env });
+const env = {
+  ...process.env,
+  RELIABILITY_LOAD_STREAMS: process.env.RELIABILITY_LOAD_STREAMS || (isFull ? "1000" : "300"),
+};
+const run = spawnSync(process.execPath, [join(root, "scripts", "test.mjs"), "tests/reliability"], {
+  cwd: root,
+  stdio: "inherit",
+  env,
+});
 const result = run.status === 0 ? "passed" : "failed";
-spawnSync(process.execPath, [join(root, "scripts", "reliability-report.mjs"), "--result", result], { cwd: root, stdio: "inherit" });
+spawnSync(process.execPath, [join(root, "scripts", "reliability-report.mjs"), "--result", result], {
+  cwd: root,
+  stdio: "inherit",
+});
 process.exit(run.status ?? 1);

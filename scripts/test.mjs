@@ -10,6 +10,21 @@ const root = new URL("..", import.meta.url).pathname;
 const targets = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 const roots = targets.length > 0 ? targets : ["tests"];
 
+// The whole suite (no targets) starts with lint and format: a tree they reject fails like a test.
+if (targets.length === 0) {
+  for (const [label, args] of [
+    ["ESLint", ["node_modules/eslint/bin/eslint.js", ".", "--max-warnings=0"]],
+    ["Prettier", ["node_modules/prettier/bin/prettier.cjs", "--check", ".", "--log-level=warn"]],
+  ]) {
+    console.log(`── ${label} ──`);
+    const result = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit" });
+    if (result.status !== 0) {
+      console.error(`${label} failed: run \`npm run format\` and fix what it cannot.`);
+      process.exit(result.status ?? 1);
+    }
+  }
+}
+
 function collect(path, out) {
   const stat = statSync(path);
   if (stat.isFile()) {
@@ -36,7 +51,8 @@ if (needsBuild) ensureBuild({ root });
 // they run a second time on PostgreSQL (TEST_STORE=postgres: a schema per server), in a
 // concurrent child after the same build; unit and db tests choose their stores themselves,
 // and tests/cluster runs both stores inside each file.
-const postgresFiles = process.env.TEST_DATABASE_URL && process.env.TEST_STORE !== "postgres" ? files.filter(isServerStoreTest) : [];
+const postgresFiles =
+  process.env.TEST_DATABASE_URL && process.env.TEST_STORE !== "postgres" ? files.filter(isServerStoreTest) : [];
 
 function isServerStoreTest(file) {
   return ["tests/api/", "tests/browser/"].some((folder) => file.startsWith(folder));
@@ -44,11 +60,15 @@ function isServerStoreTest(file) {
 
 function runPass(passFiles, extraEnv, output) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "--test", "--test-reporter=spec", ...passFiles], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, NODE_ENV: "test", ...extraEnv },
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "--conditions=react-server", "--test", "--test-reporter=spec", ...passFiles],
+      {
+        cwd: root,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, NODE_ENV: "test", ...extraEnv },
+      },
+    );
     let text = "";
     const take = (chunk) => {
       text += chunk.toString();
@@ -80,10 +100,15 @@ process.stdout.write(Buffer.concat(held));
 
 // One summary for both passes, in the spec reporter's words, so .ci/run's count is the total.
 const count = (text, name) => {
-  const line = text.split("\n").filter((entry) => entry.startsWith(`ℹ ${name} `)).at(-1);
+  const line = text
+    .split("\n")
+    .filter((entry) => entry.startsWith(`ℹ ${name} `))
+    .at(-1);
   return Number(line?.split(" ").at(-1) ?? 0) || 0;
 };
 const total = (name) => count(sqlitePass.text, name) + count(postgresPass.text, name);
-console.log(`\n── Both passes (SQLite: ${files.length} files, PostgreSQL: ${postgresFiles.length} files) in ${Math.round((Date.now() - startedAt) / 1000)} s ──`);
+console.log(
+  `\n── Both passes (SQLite: ${files.length} files, PostgreSQL: ${postgresFiles.length} files) in ${Math.round((Date.now() - startedAt) / 1000)} s ──`,
+);
 for (const name of ["tests", "pass", "fail", "skipped", "todo"]) console.log(`ℹ ${name} ${total(name)}`);
 process.exit(sqlitePass.code !== 0 || postgresPass.code !== 0 ? 1 : 0);

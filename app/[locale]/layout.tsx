@@ -3,7 +3,7 @@ import { hasLocale } from "next-intl";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
-import { routing } from "@/lib/i18n/routing";
+import { routing } from "@/app/_framework/i18n/routing";
 import { ClientMessages } from "./_components/client-messages";
 import "../globals.css";
 
@@ -13,7 +13,13 @@ export async function generateMetadata({ params }: { params: Promise<{ locale: s
   return { title: t("appName") };
 }
 
-export default async function LocaleLayout({ children, params }: { children: ReactNode; params: Promise<{ locale: string }> }) {
+export default async function LocaleLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ locale: string }>;
+}) {
   const { locale } = await params;
   if (!hasLocale(routing.locales, locale)) notFound();
   setRequestLocale(locale);

@@ -17,7 +17,14 @@ export async function GET(request: Request): Promise<Response> {
   const token = snapshot.settings.metricsToken;
   if (token !== "" && !hasBearerToken(request.headers.get("authorization"), token)) {
     return Response.json(
-      { error: { message: "Send the metrics token as `Authorization: Bearer <token>`.", type: "authentication_error", param: null, code: "invalid_metrics_token" } },
+      {
+        error: {
+          message: "Send the metrics token as `Authorization: Bearer <token>`.",
+          type: "authentication_error",
+          param: null,
+          code: "invalid_metrics_token",
+        },
+      },
       { status: 401, headers: { "www-authenticate": 'Bearer realm="metrics"', "cache-control": "no-store" } },
     );
   }
@@ -29,7 +36,14 @@ export async function GET(request: Request): Promise<Response> {
     text = isClusterWorker() ? await fetchClusterMetrics() : await metrics.registry.metrics();
   } catch {
     return Response.json(
-      { error: { message: "The workers' metrics could not be collected; retry.", type: "server_error", param: null, code: "metrics_unavailable" } },
+      {
+        error: {
+          message: "The workers' metrics could not be collected; retry.",
+          type: "server_error",
+          param: null,
+          code: "metrics_unavailable",
+        },
+      },
       { status: 503, headers: { "cache-control": "no-store" } },
     );
   }

@@ -39,7 +39,17 @@ function columnTypes(db: Kysely<unknown>): ColumnTypes {
   };
 }
 
-const LATENCY_BUCKETS = ["le_100", "le_250", "le_500", "le_1000", "le_2500", "le_5000", "le_10000", "le_30000", "gt_30000"];
+const LATENCY_BUCKETS = [
+  "le_100",
+  "le_250",
+  "le_500",
+  "le_1000",
+  "le_2500",
+  "le_5000",
+  "le_10000",
+  "le_30000",
+  "gt_30000",
+];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   const t = columnTypes(db);

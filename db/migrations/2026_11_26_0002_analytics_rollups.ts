@@ -37,9 +37,13 @@ const COUNTERS = [
 ];
 const DAY_MS = 86_400_000;
 
-function withCounters(table: CreateTableBuilder<string, string>, isPostgres: boolean): CreateTableBuilder<string, string> {
+function withCounters(
+  table: CreateTableBuilder<string, string>,
+  isPostgres: boolean,
+): CreateTableBuilder<string, string> {
   let next = table;
-  for (const counter of COUNTERS) next = next.addColumn(counter, isPostgres ? "bigint" : "integer", (c) => c.notNull().defaultTo(0));
+  for (const counter of COUNTERS)
+    next = next.addColumn(counter, isPostgres ? "bigint" : "integer", (c) => c.notNull().defaultTo(0));
   return next.addColumn("cost", isPostgres ? "double precision" : "real", (c) => c.notNull().defaultTo(0));
 }
 
@@ -47,7 +51,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
   const time = isPostgres ? "bigint" : "integer";
 
-  await withCounters(db.schema.createTable("usage_hours").addColumn("hour_start", time, (c) => c.primaryKey()), isPostgres).execute();
+  await withCounters(
+    db.schema.createTable("usage_hours").addColumn("hour_start", time, (c) => c.primaryKey()),
+    isPostgres,
+  ).execute();
 
   await withCounters(
     db.schema
@@ -63,7 +70,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   const sums = sql.join([...COUNTERS, "cost"].map((column) => sql`sum(${sql.ref(column)})`));
   const columns = sql.join([...COUNTERS, "cost"].map((column) => sql.ref(column)));
-  await sql`insert into usage_hours (hour_start, ${columns}) select hour_start, ${sums} from usage_hourly group by hour_start`.execute(db);
+  await sql`insert into usage_hours (hour_start, ${columns}) select hour_start, ${sums} from usage_hourly group by hour_start`.execute(
+    db,
+  );
   // Integer division truncates in both dialects; the literal keeps SQLite from binding a REAL.
   const day = sql`(hour_start / ${sql.lit(DAY_MS)}) * ${sql.lit(DAY_MS)}`;
   await sql`insert into usage_daily (day_start, group_name, provider_name, api_key_id, ${columns})

@@ -11,7 +11,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
   await db.schema
     .createTable("model_list_snapshots")
-    .addColumn("credential_id", "integer", (c) => c.primaryKey().references("endpoint_credentials.id").onDelete("cascade"))
+    .addColumn("credential_id", "integer", (c) =>
+      c.primaryKey().references("endpoint_credentials.id").onDelete("cascade"),
+    )
     // JSON array of model ids.
     .addColumn("model_ids", "text", (c) => c.notNull())
     .addColumn("updated_at", isPostgres ? "bigint" : "integer", (c) => c.notNull())

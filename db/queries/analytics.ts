@@ -134,7 +134,10 @@ function splitRange(range: AnalyticsRange): { days: AnalyticsRange | null; hours
   if (firstDay >= lastDay) return { days: null, hours: [range] };
   return {
     days: { from: firstDay, to: lastDay },
-    hours: [{ from: range.from, to: firstDay }, { from: lastDay, to: range.to }].filter((part) => part.from < part.to),
+    hours: [
+      { from: range.from, to: firstDay },
+      { from: lastDay, to: range.to },
+    ].filter((part) => part.from < part.to),
   };
 }
 
@@ -151,10 +154,22 @@ async function sumByDimension(db: Executor, range: AnalyticsRange, dimension: Di
   // ranges would make SQLite scan all of usage_hourly).
   const parts = await Promise.all([
     days
-      ? db.selectFrom("usage_daily").select(columns).where("day_start", ">=", days.from).where("day_start", "<", days.to).groupBy(dimension).execute()
+      ? db
+          .selectFrom("usage_daily")
+          .select(columns)
+          .where("day_start", ">=", days.from)
+          .where("day_start", "<", days.to)
+          .groupBy(dimension)
+          .execute()
       : Promise.resolve([]),
     ...hours.map((part) =>
-      db.selectFrom("usage_hourly").select(columns).where("hour_start", ">=", part.from).where("hour_start", "<", part.to).groupBy(dimension).execute(),
+      db
+        .selectFrom("usage_hourly")
+        .select(columns)
+        .where("hour_start", ">=", part.from)
+        .where("hour_start", "<", part.to)
+        .groupBy(dimension)
+        .execute(),
     ),
   ]);
   const merged = new Map<string | number, DimensionSums>();
@@ -168,14 +183,31 @@ async function sumByDimension(db: Executor, range: AnalyticsRange, dimension: Di
       merged.set(key, { key, ...totals, ...latency });
       continue;
     }
-    for (const field of ["requests", "successes", "failures", "promptTokens", "completionTokens", "cachedTokens", "cost"] as const) current[field] += totals[field];
+    for (const field of [
+      "requests",
+      "successes",
+      "failures",
+      "promptTokens",
+      "completionTokens",
+      "cachedTokens",
+      "cost",
+    ] as const)
+      current[field] += totals[field];
     current.totalLatencyMs += latency.totalLatencyMs;
     current.latencyCount += latency.latencyCount;
   }
   return [...merged.values()].filter((row) => row.requests > 0);
 }
 
-const totalsOf = ({ requests, successes, failures, promptTokens, completionTokens, cachedTokens, cost }: UsageTotals): UsageTotals => ({
+const totalsOf = ({
+  requests,
+  successes,
+  failures,
+  promptTokens,
+  completionTokens,
+  cachedTokens,
+  cost,
+}: UsageTotals): UsageTotals => ({
   requests,
   successes,
   failures,
@@ -193,13 +225,21 @@ export async function getUsageByGroup(db: Executor, range: AnalyticsRange): Prom
 export async function getUsageByProvider(db: Executor, range: AnalyticsRange): Promise<ProviderUsage[]> {
   const rows = await sumByDimension(db, range, "provider_name");
   return rows
-    .map((row) => ({ providerName: String(row.key), ...totalsOf(row), totalLatencyMs: row.totalLatencyMs, latencyCount: row.latencyCount }))
+    .map((row) => ({
+      providerName: String(row.key),
+      ...totalsOf(row),
+      totalLatencyMs: row.totalLatencyMs,
+      latencyCount: row.latencyCount,
+    }))
     .sort((a, b) => b.requests - a.requests);
 }
 
 /** Per key, named by the api_keys table as it is now (rollups keep ids, not names). */
 export async function getUsageByKey(db: Executor, range: AnalyticsRange): Promise<KeyUsage[]> {
-  const [rows, keys] = await Promise.all([sumByDimension(db, range, "api_key_id"), db.selectFrom("api_keys").select(["id", "name"]).execute()]);
+  const [rows, keys] = await Promise.all([
+    sumByDimension(db, range, "api_key_id"),
+    db.selectFrom("api_keys").select(["id", "name"]).execute(),
+  ]);
   const names = new Map(keys.map((key) => [key.id, key.name]));
   return rows
     .map((row) => ({ apiKeyId: num(row.key), apiKeyName: names.get(num(row.key)) ?? null, ...totalsOf(row) }))

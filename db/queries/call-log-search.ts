@@ -100,7 +100,8 @@ function residualFilters(driver: Driver, options: SearchCallLogsOptions): CallLo
   if (driver !== "apiKeyId" && options.apiKeyId !== undefined) residual.apiKeyId = options.apiKeyId;
   if (driver !== "providerId" && options.providerId !== undefined) residual.providerId = options.providerId;
   if (driver !== "groupName" && options.groupName !== undefined) residual.groupName = options.groupName;
-  if (options.statusClass !== undefined && !(options.statusClass === "499" && driver === "status499")) residual.statusClass = options.statusClass;
+  if (options.statusClass !== undefined && !(options.statusClass === "499" && driver === "status499"))
+    residual.statusClass = options.statusClass;
   if (options.isStream !== undefined) residual.isStream = options.isStream;
   const text = normalizeErrorText(options.errorText);
   if (text) residual.errorText = text;
@@ -176,7 +177,8 @@ export async function searchCallLogs(db: Executor, options: SearchCallLogsOption
 function pageOf(entries: CallLogEntry[], limit: number, scanCursor: CallLogCursor | null): CallLogSearchPage {
   const page = entries.slice(0, limit);
   const last = page[page.length - 1];
-  if (entries.length > limit && last) return { rows: page, next: { createdAt: last.createdAt, id: last.id }, isScanCapped: false };
+  if (entries.length > limit && last)
+    return { rows: page, next: { createdAt: last.createdAt, id: last.id }, isScanCapped: false };
   return { rows: page, next: scanCursor, isScanCapped: scanCursor !== null };
 }
 
@@ -184,7 +186,11 @@ function pageOf(entries: CallLogEntry[], limit: number, scanCursor: CallLogCurso
  * Every matching row, newest first, in pages of `batchSize`: what the CSV export streams.
  * Each step is one bounded search, so a slow reader never holds a transaction open.
  */
-export async function* iterateCallLogs(db: Executor, filters: CallLogFilters, batchSize = 1_000): AsyncGenerator<CallLogEntry[]> {
+export async function* iterateCallLogs(
+  db: Executor,
+  filters: CallLogFilters,
+  batchSize = 1_000,
+): AsyncGenerator<CallLogEntry[]> {
   let before: CallLogCursor | undefined;
   for (;;) {
     const page = await searchCallLogs(db, { ...filters, limit: batchSize, before });

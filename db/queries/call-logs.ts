@@ -56,7 +56,6 @@ export interface CallLogCursor {
   id: number;
 }
 
-
 const ROWS_PER_STATEMENT = 500;
 
 function toRow(record: CallLogRecord): NewCallLog {

@@ -92,21 +92,19 @@ export async function updateCredential(
 }
 
 function selectCredentials(db: Executor) {
-  return db
-    .selectFrom("endpoint_credentials as c")
-    .select((eb) => [
-      "c.id",
-      "c.name",
-      "c.base_url as baseUrl",
-      "c.key_hint as keyHint",
-      "c.created_at as createdAt",
-      "c.updated_at as updatedAt",
-      eb
-        .selectFrom("providers as p")
-        .whereRef("p.credential_id", "=", "c.id")
-        .select((count) => count.fn.countAll<number>().as("n"))
-        .as("providerCount"),
-    ]);
+  return db.selectFrom("endpoint_credentials as c").select((eb) => [
+    "c.id",
+    "c.name",
+    "c.base_url as baseUrl",
+    "c.key_hint as keyHint",
+    "c.created_at as createdAt",
+    "c.updated_at as updatedAt",
+    eb
+      .selectFrom("providers as p")
+      .whereRef("p.credential_id", "=", "c.id")
+      .select((count) => count.fn.countAll<number>().as("n"))
+      .as("providerCount"),
+  ]);
 }
 
 function toView(row: Omit<CredentialView, "providerCount"> & { providerCount: number | null }): CredentialView {

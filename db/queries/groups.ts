@@ -123,19 +123,33 @@ export async function replaceGroupMembers(db: Executor, groupId: number, members
       if (members.length > 0) {
         await trx
           .insertInto("group_members")
-          .values(members.map((m) => ({ group_id: groupId, provider_id: m.providerId, priority: m.priority, weight: m.weight })))
+          .values(
+            members.map((m) => ({
+              group_id: groupId,
+              provider_id: m.providerId,
+              priority: m.priority,
+              weight: m.weight,
+            })),
+          )
           .execute();
       }
       await bumpConfigVersion(trx);
     });
   } catch (error) {
-    throw toDataError(error, { inUse: "The group or a provider does not exist", conflict: "A provider is listed twice" });
+    throw toDataError(error, {
+      inUse: "The group or a provider does not exist",
+      conflict: "A provider is listed twice",
+    });
   }
 }
 
 export async function removeGroupMember(db: Executor, groupId: number, providerId: number): Promise<void> {
   await withTransaction(db, async (trx) => {
-    await trx.deleteFrom("group_members").where("group_id", "=", groupId).where("provider_id", "=", providerId).execute();
+    await trx
+      .deleteFrom("group_members")
+      .where("group_id", "=", groupId)
+      .where("provider_id", "=", providerId)
+      .execute();
     await bumpConfigVersion(trx);
   });
 }

@@ -67,7 +67,8 @@ function toUpdate(patch: ProviderPatch): ProviderUpdate {
   if (patch.connectTimeoutMs !== undefined) update.connect_timeout_ms = patch.connectTimeoutMs;
   if (patch.firstTokenTimeoutMs !== undefined) update.first_token_timeout_ms = patch.firstTokenTimeoutMs;
   if (patch.totalTimeoutMs !== undefined) update.total_timeout_ms = patch.totalTimeoutMs;
-  if (patch.extraHeaders !== undefined) update.extra_headers = JSON.stringify(extraHeadersSchema.parse(patch.extraHeaders));
+  if (patch.extraHeaders !== undefined)
+    update.extra_headers = JSON.stringify(extraHeadersSchema.parse(patch.extraHeaders));
   return update;
 }
 

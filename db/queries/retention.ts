@@ -24,7 +24,12 @@ export async function deleteBodyBatch(db: Executor, cutoffMs: number, batchSize:
   const result = await db
     .deleteFrom("call_log_bodies")
     .where("request_id", "in", (eb) =>
-      eb.selectFrom("call_log_bodies").select("request_id").where("created_at", "<", cutoffMs).orderBy("created_at").limit(batchSize),
+      eb
+        .selectFrom("call_log_bodies")
+        .select("request_id")
+        .where("created_at", "<", cutoffMs)
+        .orderBy("created_at")
+        .limit(batchSize),
     )
     .executeTakeFirst();
   return Number(result.numDeletedRows);

@@ -49,7 +49,8 @@ export interface RebuildResult {
  */
 export async function rebuildRollups(db: Executor, options: RebuildRollupsOptions = {}): Promise<RebuildResult> {
   const hoursPerBatch = options.hoursPerBatch ?? 24;
-  if (!Number.isInteger(hoursPerBatch) || hoursPerBatch < 1) throw new Error("hoursPerBatch must be a positive integer");
+  if (!Number.isInteger(hoursPerBatch) || hoursPerBatch < 1)
+    throw new Error("hoursPerBatch must be a positive integer");
   const bounds = await defaultBounds(db);
   const from = hourStart(options.from ?? bounds.from);
   const to = Math.ceil((options.to ?? bounds.to) / HOUR_MS) * HOUR_MS;
@@ -79,7 +80,10 @@ function countWhere(condition: RawBuilder<SqlBool>): RawBuilder<number> {
 }
 
 /** One histogram column per bucket: (lower, upper], the first from 0, the last open-ended. */
-function bucketCounts(column: Expression<number | null>, names: readonly UsageCounterColumn[]): [UsageCounterColumn, RawBuilder<number>][] {
+function bucketCounts(
+  column: Expression<number | null>,
+  names: readonly UsageCounterColumn[],
+): [UsageCounterColumn, RawBuilder<number>][] {
   return names.map((name, index) => {
     const upper = LATENCY_BUCKET_BOUNDS[index];
     const lower = index === 0 ? undefined : LATENCY_BUCKET_BOUNDS[index - 1];
@@ -167,7 +171,13 @@ async function rebuildCoarserRollups(trx: Executor, start: number, end: number):
     .expression(
       trx
         .selectFrom("usage_hourly")
-        .select((eb) => [bucketStart(eb.ref("hour_start"), DAY_MS).as("day_start"), "group_name", "provider_name", "api_key_id", ...sums])
+        .select((eb) => [
+          bucketStart(eb.ref("hour_start"), DAY_MS).as("day_start"),
+          "group_name",
+          "provider_name",
+          "api_key_id",
+          ...sums,
+        ])
         .where("hour_start", ">=", dayFrom)
         .where("hour_start", "<", dayTo)
         .groupBy([sql.lit(1), sql.lit(2), sql.lit(3), sql.lit(4)]),

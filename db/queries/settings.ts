@@ -71,7 +71,9 @@ export async function saveSettings(db: Executor, partial: Partial<Settings>): Pr
         .insertInto("settings")
         .values(rows)
         .onConflict((oc) =>
-          oc.column("key").doUpdateSet((eb) => ({ value: eb.ref("excluded.value"), updated_at: eb.ref("excluded.updated_at") })),
+          oc
+            .column("key")
+            .doUpdateSet((eb) => ({ value: eb.ref("excluded.value"), updated_at: eb.ref("excluded.updated_at") })),
         )
         .execute();
       await bumpConfigVersion(trx);

@@ -31,7 +31,12 @@ export function hourStart(epochMs: number): number {
 }
 
 function emptyRow(hour: number, groupName: string, providerName: string, apiKeyId: number): UsageRollupRow {
-  const row = { hour_start: hour, group_name: groupName, provider_name: providerName, api_key_id: apiKeyId } as UsageRollupRow;
+  const row = {
+    hour_start: hour,
+    group_name: groupName,
+    provider_name: providerName,
+    api_key_id: apiKeyId,
+  } as UsageRollupRow;
   for (const column of COUNTER_COLUMNS) row[column] = 0;
   return row;
 }
@@ -119,18 +124,30 @@ export async function addUsage(db: Executor, rows: readonly UsageRollupRow[]): P
 
 async function addUsageRows(db: Executor, rows: readonly UsageRollupRow[]): Promise<void> {
   const hours = new Map<string, Counters & { hour_start: number }>();
-  const days = new Map<string, Counters & { day_start: number; group_name: string; provider_name: string; api_key_id: number }>();
+  const days = new Map<
+    string,
+    Counters & { day_start: number; group_name: string; provider_name: string; api_key_id: number }
+  >();
   for (const row of rows) {
     sumInto(hours, String(row.hour_start), () => ({ hour_start: row.hour_start, ...zeroCounters() }), row);
     const dayStart = Math.floor(row.hour_start / DAY_MS) * DAY_MS;
-    const dims = { day_start: dayStart, group_name: row.group_name ?? "", provider_name: row.provider_name ?? "", api_key_id: row.api_key_id ?? 0 };
+    const dims = {
+      day_start: dayStart,
+      group_name: row.group_name ?? "",
+      provider_name: row.provider_name ?? "",
+      api_key_id: row.api_key_id ?? 0,
+    };
     sumInto(days, JSON.stringify(dims), () => ({ ...dims, ...zeroCounters() }), row);
   }
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
     await db
       .insertInto("usage_hourly")
       .values(rows.slice(start, start + ROWS_PER_STATEMENT))
-      .onConflict((oc) => oc.columns(["hour_start", "group_name", "provider_name", "api_key_id"]).doUpdateSet(incrementAll("usage_hourly")))
+      .onConflict((oc) =>
+        oc
+          .columns(["hour_start", "group_name", "provider_name", "api_key_id"])
+          .doUpdateSet(incrementAll("usage_hourly")),
+      )
       .execute();
   }
   const hourRows = [...hours.values()];
@@ -146,7 +163,9 @@ async function addUsageRows(db: Executor, rows: readonly UsageRollupRow[]): Prom
     await db
       .insertInto("usage_daily")
       .values(dayRows.slice(start, start + ROWS_PER_STATEMENT))
-      .onConflict((oc) => oc.columns(["day_start", "group_name", "provider_name", "api_key_id"]).doUpdateSet(incrementAll("usage_daily")))
+      .onConflict((oc) =>
+        oc.columns(["day_start", "group_name", "provider_name", "api_key_id"]).doUpdateSet(incrementAll("usage_daily")),
+      )
       .execute();
   }
 }

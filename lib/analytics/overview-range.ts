@@ -13,7 +13,10 @@ export const MAX_CUSTOM_DAYS = 400;
 export const rangePresets = ["24h", "7d", "30d", "custom"] as const;
 export type RangePreset = (typeof rangePresets)[number];
 
-const dayKey = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((value) => parseDayKey(value) !== null);
+const dayKey = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((value) => parseDayKey(value) !== null);
 
 /** Anything unexpected in the URL falls back to the default rather than failing the page. */
 export const overviewSearchSchema = z.object({
@@ -47,10 +50,20 @@ function today(now: number, timeZone: string): CalendarDay {
 }
 
 function dayCount(first: CalendarDay, last: CalendarDay): number {
-  return Math.round((Date.UTC(last.year, last.month - 1, last.day) - Date.UTC(first.year, first.month - 1, first.day)) / 86_400_000) + 1;
+  return (
+    Math.round(
+      (Date.UTC(last.year, last.month - 1, last.day) - Date.UTC(first.year, first.month - 1, first.day)) / 86_400_000,
+    ) + 1
+  );
 }
 
-function lastDays(days: number, now: number, timeZone: string, preset: RangePreset, isInvalidCustom = false): OverviewRange {
+function lastDays(
+  days: number,
+  now: number,
+  timeZone: string,
+  preset: RangePreset,
+  isInvalidCustom = false,
+): OverviewRange {
   const lastDay = today(now, timeZone);
   const firstDay = addDays(lastDay, -(days - 1));
   return {
@@ -75,12 +88,28 @@ export function resolveOverviewRange(search: OverviewSearch, now: number, timeZo
     }
     const from = floorHour(startOfZonedDay(first, timeZone));
     const to = ceilHour(startOfZonedDay(addDays(last, 1), timeZone));
-    return { preset: "custom", granularity: dayCount(first, last) <= 2 ? "hour" : "day", from, to, firstDay: first, lastDay: last, isInvalidCustom: false };
+    return {
+      preset: "custom",
+      granularity: dayCount(first, last) <= 2 ? "hour" : "day",
+      from,
+      to,
+      firstDay: first,
+      lastDay: last,
+      isInvalidCustom: false,
+    };
   }
   const to = floorHour(now) + HOUR_MS;
   const from = to - 24 * HOUR_MS;
   const firstDay = today(from, timeZone);
-  return { preset: "24h", granularity: "hour", from, to, firstDay, lastDay: today(now, timeZone), isInvalidCustom: false };
+  return {
+    preset: "24h",
+    granularity: "hour",
+    from,
+    to,
+    firstDay,
+    lastDay: today(now, timeZone),
+    isInvalidCustom: false,
+  };
 }
 
 export function dayKeyOf(day: CalendarDay): string {

@@ -1,4 +1,9 @@
-import { getOverviewAnalytics, type HourlyUsage, type OverviewAnalytics, type UsageTotals } from "../../db/queries/analytics";
+import {
+  getOverviewAnalytics,
+  type HourlyUsage,
+  type OverviewAnalytics,
+  type UsageTotals,
+} from "../../db/queries/analytics";
 import type { Executor } from "../../db/schema";
 import { estimatePercentile } from "../../db/queries/usage-buckets";
 import { addDays, startOfZonedDay } from "../time-zone";
@@ -91,7 +96,9 @@ function add(target: Accumulator, hour: HourlyUsage): void {
   target.latencyCount += hour.latencyCount;
   target.totalTtftMs += hour.totalTtftMs;
   target.ttftCount += hour.ttftCount;
-  hour.latencyBuckets.forEach((count, index) => (target.latencyBuckets[index] = (target.latencyBuckets[index] ?? 0) + count));
+  hour.latencyBuckets.forEach(
+    (count, index) => (target.latencyBuckets[index] = (target.latencyBuckets[index] ?? 0) + count),
+  );
   hour.ttftBuckets.forEach((count, index) => (target.ttftBuckets[index] = (target.ttftBuckets[index] ?? 0) + count));
 }
 
@@ -108,7 +115,10 @@ function summarize(acc: Accumulator): Omit<OverviewKpis, keyof UsageTotals> {
 }
 
 /** Bucket starts covering the range: every hour, or every local midnight. */
-function bucketStarts(range: OverviewRange, timeZone: string): { starts: number[]; indexOf: (hourStart: number) => number } {
+function bucketStarts(
+  range: OverviewRange,
+  timeZone: string,
+): { starts: number[]; indexOf: (hourStart: number) => number } {
   if (range.granularity === "hour") {
     const starts: number[] = [];
     for (let start = range.from; start < range.to; start += HOUR_MS) starts.push(start);
@@ -140,7 +150,11 @@ function bucketStarts(range: OverviewRange, timeZone: string): { starts: number[
   };
 }
 
-function breakdown<T extends UsageTotals>(rows: T[], id: (row: T) => string, name: (row: T) => string | null): BreakdownRow[] {
+function breakdown<T extends UsageTotals>(
+  rows: T[],
+  id: (row: T) => string,
+  name: (row: T) => string | null,
+): BreakdownRow[] {
   return rows.map((row) => ({
     id: id(row),
     name: name(row),
@@ -183,14 +197,31 @@ export function buildOverview(analytics: OverviewAnalytics, range: OverviewRange
       cost: total.cost,
       ...summarize(total),
     },
-    byGroup: breakdown(analytics.byGroup, (row) => `group:${row.groupName}`, (row) => row.groupName || null),
-    byProvider: breakdown(analytics.byProvider, (row) => `provider:${row.providerName}`, (row) => row.providerName || null),
-    byKey: breakdown(analytics.byKey, (row) => `key:${row.apiKeyId}`, (row) => row.apiKeyName),
+    byGroup: breakdown(
+      analytics.byGroup,
+      (row) => `group:${row.groupName}`,
+      (row) => row.groupName || null,
+    ),
+    byProvider: breakdown(
+      analytics.byProvider,
+      (row) => `provider:${row.providerName}`,
+      (row) => row.providerName || null,
+    ),
+    byKey: breakdown(
+      analytics.byKey,
+      (row) => `key:${row.apiKeyId}`,
+      (row) => row.apiKeyName,
+    ),
   };
 }
 
 /** Everything the overview page computes: what the page runs, and what the benchmark times. */
-export async function loadOverview(db: Executor, search: OverviewSearch, now: number, timeZone: string): Promise<{ range: OverviewRange; model: OverviewModel }> {
+export async function loadOverview(
+  db: Executor,
+  search: OverviewSearch,
+  now: number,
+  timeZone: string,
+): Promise<{ range: OverviewRange; model: OverviewModel }> {
   const range = resolveOverviewRange(search, now, timeZone);
   const analytics = await getOverviewAnalytics(db, range);
   return { range, model: buildOverview(analytics, range, timeZone) };

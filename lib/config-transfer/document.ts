@@ -35,7 +35,13 @@ const price = z.number().min(0).max(1_000_000);
 
 function timeout(setting: z.ZodDefault<z.ZodNumber>) {
   const inner = setting.unwrap();
-  return z.number().int().min(inner.minValue ?? 0).max(inner.maxValue ?? Number.MAX_SAFE_INTEGER).nullable().default(null);
+  return z
+    .number()
+    .int()
+    .min(inner.minValue ?? 0)
+    .max(inner.maxValue ?? Number.MAX_SAFE_INTEGER)
+    .nullable()
+    .default(null);
 }
 
 // RFC 9110 token characters; values are one line of visible text (node refuses the rest).
@@ -100,13 +106,21 @@ const documentSettingShapes = Object.fromEntries(
 
 const settingsPartSchema = z.strictObject(documentSettingShapes).transform((value) => value as DocumentSettings);
 
-const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64").max(10_000_000);
+const base64 = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64")
+  .max(10_000_000);
 
 /** Provider keys and the metrics token, encrypted with a passphrase (see secrets.ts). */
 export const secretsEnvelopeSchema = z.strictObject({
   kdf: z.literal("scrypt"),
   /** scrypt cost; bounded so a crafted document cannot make the importer allocate gigabytes. */
-  N: z.number().int().min(1_024).max(1_048_576).refine((n) => (n & (n - 1)) === 0, "must be a power of two"),
+  N: z
+    .number()
+    .int()
+    .min(1_024)
+    .max(1_048_576)
+    .refine((n) => (n & (n - 1)) === 0, "must be a power of two"),
   r: z.number().int().min(1).max(16),
   p: z.number().int().min(1).max(4),
   salt: base64,
@@ -144,44 +158,79 @@ type Refinement = z.RefinementCtx;
 function checkUnique(values: readonly string[], path: string, what: string, context: Refinement): void {
   const seen = new Set<string>();
   values.forEach((value, index) => {
-    if (seen.has(value)) context.addIssue({ code: "custom", path: [path, index], message: `${what} "${value}" is listed twice` });
+    if (seen.has(value))
+      context.addIssue({ code: "custom", path: [path, index], message: `${what} "${value}" is listed twice` });
     seen.add(value);
   });
 }
 
 /** Unique names per kind, and every reference resolving inside the document. */
 function checkReferences(doc: z.output<typeof documentShapeSchema>, context: Refinement): void {
-  checkUnique(doc.endpoints.map((e) => e.name), "endpoints", "endpoint", context);
-  checkUnique(doc.providers.map((p) => p.name), "providers", "provider", context);
-  checkUnique(doc.groups.map((g) => g.name), "groups", "group", context);
+  checkUnique(
+    doc.endpoints.map((e) => e.name),
+    "endpoints",
+    "endpoint",
+    context,
+  );
+  checkUnique(
+    doc.providers.map((p) => p.name),
+    "providers",
+    "provider",
+    context,
+  );
+  checkUnique(
+    doc.groups.map((g) => g.name),
+    "groups",
+    "group",
+    context,
+  );
   // The dashboard treats keywords case-insensitively; so does matching on import.
-  checkUnique(doc.keywords.map((k) => k.keyword.toLowerCase()), "keywords", "keyword", context);
+  checkUnique(
+    doc.keywords.map((k) => k.keyword.toLowerCase()),
+    "keywords",
+    "keyword",
+    context,
+  );
 
   const endpoints = new Set(doc.endpoints.map((e) => e.name));
   const providers = new Set(doc.providers.map((p) => p.name));
   const groups = new Set(doc.groups.map((g) => g.name));
   doc.providers.forEach((provider, index) => {
     if (!endpoints.has(provider.endpoint)) {
-      context.addIssue({ code: "custom", path: ["providers", index, "endpoint"], message: `no endpoint named "${provider.endpoint}" in the document` });
+      context.addIssue({
+        code: "custom",
+        path: ["providers", index, "endpoint"],
+        message: `no endpoint named "${provider.endpoint}" in the document`,
+      });
     }
   });
   doc.groups.forEach((group, index) => {
     const members = new Set<string>();
     group.members.forEach((member, memberIndex) => {
       const path = ["groups", index, "members", memberIndex, "provider"];
-      if (!providers.has(member.provider)) context.addIssue({ code: "custom", path, message: `no provider named "${member.provider}" in the document` });
-      if (members.has(member.provider)) context.addIssue({ code: "custom", path, message: `provider "${member.provider}" is listed twice` });
+      if (!providers.has(member.provider))
+        context.addIssue({ code: "custom", path, message: `no provider named "${member.provider}" in the document` });
+      if (members.has(member.provider))
+        context.addIssue({ code: "custom", path, message: `provider "${member.provider}" is listed twice` });
       members.add(member.provider);
     });
   });
   const timeZone = doc.settings.timeZone;
   if (timeZone !== undefined && timeZone !== "" && !isValidTimeZone(timeZone)) {
-    context.addIssue({ code: "custom", path: ["settings", "timeZone"], message: `"${timeZone}" is not a known IANA time zone` });
+    context.addIssue({
+      code: "custom",
+      path: ["settings", "timeZone"],
+      message: `"${timeZone}" is not a known IANA time zone`,
+    });
   }
   doc.apiKeys.forEach((key, index) => {
     key.groups.forEach((group, groupIndex) => {
       if (!groups.has(group)) {
-        context.addIssue({ code: "custom", path: ["apiKeys", index, "groups", groupIndex], message: `no group named "${group}" in the document` });
+        context.addIssue({
+          code: "custom",
+          path: ["apiKeys", index, "groups", groupIndex],
+          message: `no group named "${group}" in the document`,
+        });
       }
     });
   });
@@ -211,15 +260,19 @@ export function parseConfigDocument(json: unknown): ConfigDocument {
     throw new ConfigTransferError(
       "unsupported_version",
       version === undefined
-        ? "This is not a configuration document: it has no \"version\""
+        ? 'This is not a configuration document: it has no "version"'
         : `Unsupported configuration document version ${JSON.stringify(version)}; this server reads version ${CONFIG_DOCUMENT_VERSION}`,
     );
   }
   const parsed = configDocumentSchema.safeParse(json);
   if (!parsed.success) {
-    throw new ConfigTransferError("invalid_document", `Invalid configuration document: ${describeIssues(parsed.error.issues)}`, {
-      detail: formatPath(parsed.error.issues[0]?.path ?? []),
-    });
+    throw new ConfigTransferError(
+      "invalid_document",
+      `Invalid configuration document: ${describeIssues(parsed.error.issues)}`,
+      {
+        detail: formatPath(parsed.error.issues[0]?.path ?? []),
+      },
+    );
   }
   return parsed.data;
 }

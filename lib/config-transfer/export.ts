@@ -17,9 +17,16 @@ export interface ExportOptions {
  * The whole configuration as a document; without secrets unless asked. The cipher (the
  * server's key, to decrypt stored provider keys) is only needed when secrets are included.
  */
-export async function exportConfig(db: Executor, cipher: SecretCipher | null, options: ExportOptions = {}): Promise<ConfigDocument> {
+export async function exportConfig(
+  db: Executor,
+  cipher: SecretCipher | null,
+  options: ExportOptions = {},
+): Promise<ConfigDocument> {
   if (options.includeSecrets && !options.passphrase) {
-    throw new ConfigTransferError("passphrase_required", "Including provider keys needs a passphrase to encrypt them with");
+    throw new ConfigTransferError(
+      "passphrase_required",
+      "Including provider keys needs a passphrase to encrypt them with",
+    );
   }
   if (options.includeSecrets && !cipher) throw new Error("Exporting provider keys needs the server's cipher");
   const current = await readCurrentConfig(db);
@@ -32,7 +39,11 @@ export async function exportConfig(db: Executor, cipher: SecretCipher | null, op
     try {
       key = await getCredentialApiKey(db, cipher, id);
     } catch (error) {
-      throw new ConfigTransferError("undecryptable_key", `The key of endpoint "${name}" cannot be decrypted with this server's encryption key`, { cause: error });
+      throw new ConfigTransferError(
+        "undecryptable_key",
+        `The key of endpoint "${name}" cannot be decrypted with this server's encryption key`,
+        { cause: error },
+      );
     }
     if (key) secrets.endpointKeys[name] = key;
   }
@@ -43,7 +54,17 @@ export async function exportConfig(db: Executor, cipher: SecretCipher | null, op
 /** Fields in reading order, so a document diffs well in git. */
 function orderKeys(document: ConfigDocument): ConfigDocument {
   const { version, exportedAt, endpoints, providers, groups, keywords, settings, apiKeys, secrets } = document;
-  return { version, exportedAt, endpoints, providers, groups, keywords, settings, apiKeys, ...(secrets ? { secrets } : {}) };
+  return {
+    version,
+    exportedAt,
+    endpoints,
+    providers,
+    groups,
+    keywords,
+    settings,
+    apiKeys,
+    ...(secrets ? { secrets } : {}),
+  };
 }
 
 export function serializeConfigDocument(document: ConfigDocument): string {

@@ -28,13 +28,21 @@ export interface ImportResult {
 async function openSecrets(document: ConfigDocument, passphrase: string | undefined): Promise<DocumentSecrets | null> {
   if (!document.secrets) return null;
   if (!passphrase) {
-    throw new ConfigTransferError("passphrase_required", "The document carries encrypted provider keys: give the passphrase it was exported with");
+    throw new ConfigTransferError(
+      "passphrase_required",
+      "The document carries encrypted provider keys: give the passphrase it was exported with",
+    );
   }
   return decryptSecrets(document.secrets, passphrase);
 }
 
 /** The stored keys of the endpoints the document brings a key for, to tell whether it changes. */
-async function readStoredKeys(db: Executor, cipher: SecretCipher, current: CurrentConfig, secrets: DocumentSecrets | null): Promise<Map<string, string | null>> {
+async function readStoredKeys(
+  db: Executor,
+  cipher: SecretCipher,
+  current: CurrentConfig,
+  secrets: DocumentSecrets | null,
+): Promise<Map<string, string | null>> {
   const keys = new Map<string, string | null>();
   if (!secrets) return keys;
   for (const name of Object.keys(secrets.endpointKeys)) {

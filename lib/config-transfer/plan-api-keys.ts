@@ -33,14 +33,20 @@ export function planApiKeys(input: PlanInput, plan: PlanBuilder, skipped: string
     if (!before) continue;
     const fields = apiKeyFields(before, entry);
     if (fields.length === 0) continue;
-    plan.add("apiKey", entry.name, "update", async (c) => {
-      await updateApiKey(c.trx, key.id, {
-        allGroups: entry.allGroups,
-        groupIds: entry.groups.map((group) => idOf(c.groupIds, group)),
-        expiresAt: entry.expiresAt === null ? null : Date.parse(entry.expiresAt),
-      });
-      if (fields.includes("enabled")) await setApiKeyEnabled(c.trx, key.id, entry.enabled);
-    }, fields);
+    plan.add(
+      "apiKey",
+      entry.name,
+      "update",
+      async (c) => {
+        await updateApiKey(c.trx, key.id, {
+          allGroups: entry.allGroups,
+          groupIds: entry.groups.map((group) => idOf(c.groupIds, group)),
+          expiresAt: entry.expiresAt === null ? null : Date.parse(entry.expiresAt),
+        });
+        if (fields.includes("enabled")) await setApiKeyEnabled(c.trx, key.id, entry.enabled);
+      },
+      fields,
+    );
   }
   for (const keys of input.current.ids.apiKeys.values()) {
     for (const key of keys) if (!paired.has(key.id)) plan.kept.push({ kind: "apiKey", name: key.name });

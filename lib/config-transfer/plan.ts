@@ -7,12 +7,29 @@ import type { Settings } from "../settings-schema";
 import type { DocumentGroup, DocumentProvider } from "./document";
 import { ConfigTransferError } from "./errors";
 import { planApiKeys } from "./plan-api-keys";
-import { differentFields, idOf, PlanBuilder, type ApplyContext, type ImportPlan, type ImportStep, type PlanInput } from "./plan-builder";
+import {
+  differentFields,
+  idOf,
+  PlanBuilder,
+  type ApplyContext,
+  type ImportPlan,
+  type ImportStep,
+  type PlanInput,
+} from "./plan-builder";
 
-export type { ApplyContext, ChangeAction, ConfigObjectKind, ImportPlan, ImportStep, PlannedChange } from "./plan-builder";
+export type {
+  ApplyContext,
+  ChangeAction,
+  ConfigObjectKind,
+  ImportPlan,
+  ImportStep,
+  PlannedChange,
+} from "./plan-builder";
 
-const sortedEntries = (record: Record<string, string>) => Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-const memberKeys = (group: DocumentGroup) => group.members.map((m) => `${m.provider}\u0000${m.priority}\u0000${m.weight}`).sort();
+const sortedEntries = (record: Record<string, string>) =>
+  Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+const memberKeys = (group: DocumentGroup) =>
+  group.members.map((m) => `${m.provider}\u0000${m.priority}\u0000${m.weight}`).sort();
 
 const PROVIDER_FIELDS = [
   "endpoint",
@@ -44,7 +61,11 @@ function providerInput(provider: DocumentProvider, context: ApplyContext): Provi
 }
 
 function members(group: DocumentGroup, context: ApplyContext) {
-  return group.members.map((m) => ({ providerId: idOf(context.providerIds, m.provider), priority: m.priority, weight: m.weight }));
+  return group.members.map((m) => ({
+    providerId: idOf(context.providerIds, m.provider),
+    priority: m.priority,
+    weight: m.weight,
+  }));
 }
 
 function planEndpoints(input: PlanInput, plan: PlanBuilder): void {
@@ -60,7 +81,10 @@ function planEndpoints(input: PlanInput, plan: PlanBuilder): void {
         continue;
       }
       plan.add("endpoint", endpoint.name, "create", async (c) => {
-        c.endpointIds.set(endpoint.name, await createCredential(c.trx, c.cipher, { name: endpoint.name, baseUrl: endpoint.baseUrl, apiKey }));
+        c.endpointIds.set(
+          endpoint.name,
+          await createCredential(c.trx, c.cipher, { name: endpoint.name, baseUrl: endpoint.baseUrl, apiKey }),
+        );
       });
       continue;
     }
@@ -68,8 +92,15 @@ function planEndpoints(input: PlanInput, plan: PlanBuilder): void {
     const isKeyChanged = apiKey !== undefined && input.currentKeys.get(endpoint.name) !== apiKey;
     if (isKeyChanged) fields.push("apiKey");
     if (fields.length === 0) continue;
-    plan.add("endpoint", endpoint.name, "update", (c) =>
-      updateCredential(c.trx, c.cipher, idOf(c.endpointIds, endpoint.name), { baseUrl: endpoint.baseUrl, apiKey: isKeyChanged ? apiKey : undefined }),
+    plan.add(
+      "endpoint",
+      endpoint.name,
+      "update",
+      (c) =>
+        updateCredential(c.trx, c.cipher, idOf(c.endpointIds, endpoint.name), {
+          baseUrl: endpoint.baseUrl,
+          apiKey: isKeyChanged ? apiKey : undefined,
+        }),
       fields,
     );
   }
@@ -101,7 +132,13 @@ function planProviders(input: PlanInput, plan: PlanBuilder): void {
       PROVIDER_FIELDS,
     );
     if (fields.length === 0) continue;
-    plan.add("provider", provider.name, "update", (c) => updateProvider(c.trx, idOf(c.providerIds, provider.name), providerInput(provider, c)), fields);
+    plan.add(
+      "provider",
+      provider.name,
+      "update",
+      (c) => updateProvider(c.trx, idOf(c.providerIds, provider.name), providerInput(provider, c)),
+      fields,
+    );
   }
 }
 
@@ -138,11 +175,17 @@ function planGroups(input: PlanInput, plan: PlanBuilder): void {
     const isMembersChanged = JSON.stringify(memberKeys(before)) !== JSON.stringify(memberKeys(group));
     if (!isDescriptionChanged && !isMembersChanged) continue;
     const fields = [...(isDescriptionChanged ? ["description"] : []), ...(isMembersChanged ? ["members"] : [])];
-    plan.add("group", group.name, "update", async (c) => {
-      const id = idOf(c.groupIds, group.name);
-      if (isDescriptionChanged) await updateGroup(c.trx, id, { description: group.description });
-      if (isMembersChanged) await replaceGroupMembers(c.trx, id, members(group, c));
-    }, fields);
+    plan.add(
+      "group",
+      group.name,
+      "update",
+      async (c) => {
+        const id = idOf(c.groupIds, group.name);
+        if (isDescriptionChanged) await updateGroup(c.trx, id, { description: group.description });
+        if (isMembersChanged) await replaceGroupMembers(c.trx, id, members(group, c));
+      },
+      fields,
+    );
   }
   const listed = new Set(input.incoming.groups.map((g) => g.name));
   plan.absent(
@@ -162,9 +205,18 @@ function planKeywords(input: PlanInput, plan: PlanBuilder): void {
       });
       continue;
     }
-    const fields = [...(before.keyword !== entry.keyword ? ["keyword"] : []), ...(before.isEnabled !== entry.enabled ? ["enabled"] : [])];
+    const fields = [
+      ...(before.keyword !== entry.keyword ? ["keyword"] : []),
+      ...(before.isEnabled !== entry.enabled ? ["enabled"] : []),
+    ];
     if (fields.length === 0) continue;
-    plan.add("keyword", entry.keyword, "update", (c) => updateKeyword(c.trx, before.id, { keyword: entry.keyword, isEnabled: entry.enabled }), fields);
+    plan.add(
+      "keyword",
+      entry.keyword,
+      "update",
+      (c) => updateKeyword(c.trx, before.id, { keyword: entry.keyword, isEnabled: entry.enabled }),
+      fields,
+    );
   }
   const listed = new Set(input.incoming.keywords.map((k) => k.keyword.toLowerCase()));
   const absent = [...stored.entries()].filter(([text]) => !listed.has(text)).map(([, keyword]) => keyword);

@@ -30,13 +30,18 @@ function deriveKey(passphrase: string, salt: Buffer, params: { N: number; r: num
   // scrypt needs 128·N·r bytes; allow that and a margin (the document's N and r are bounded).
   const maxmem = 256 * params.N * params.r + 1024 * 1024;
   return new Promise((resolve, reject) => {
-    scrypt(passphrase.normalize("NFC"), salt, KEY_BYTES, { ...params, maxmem }, (error, key) => (error ? reject(error) : resolve(key)));
+    scrypt(passphrase.normalize("NFC"), salt, KEY_BYTES, { ...params, maxmem }, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
   });
 }
 
 export async function encryptSecrets(secrets: DocumentSecrets, passphrase: string): Promise<SecretsEnvelope> {
   if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
-    throw new ConfigTransferError("weak_passphrase", `The passphrase must be at least ${MIN_PASSPHRASE_LENGTH} characters long`);
+    throw new ConfigTransferError(
+      "weak_passphrase",
+      `The passphrase must be at least ${MIN_PASSPHRASE_LENGTH} characters long`,
+    );
   }
   const salt = randomBytes(16);
   const nonce = randomBytes(12);
@@ -63,11 +68,17 @@ export async function decryptSecrets(envelope: SecretsEnvelope, passphrase: stri
     const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(envelope.nonce, "base64"));
     decipher.setAAD(ASSOCIATED_DATA);
     decipher.setAuthTag(Buffer.from(envelope.tag, "base64"));
-    plaintext = Buffer.concat([decipher.update(Buffer.from(envelope.data, "base64")), decipher.final()]).toString("utf8");
+    plaintext = Buffer.concat([decipher.update(Buffer.from(envelope.data, "base64")), decipher.final()]).toString(
+      "utf8",
+    );
   } catch (error) {
-    throw new ConfigTransferError("wrong_passphrase", "Cannot decrypt the provider keys: the passphrase is wrong or the document was altered", {
-      cause: error,
-    });
+    throw new ConfigTransferError(
+      "wrong_passphrase",
+      "Cannot decrypt the provider keys: the passphrase is wrong or the document was altered",
+      {
+        cause: error,
+      },
+    );
   }
   let json: unknown;
   try {
@@ -76,6 +87,7 @@ export async function decryptSecrets(envelope: SecretsEnvelope, passphrase: stri
     json = null;
   }
   const parsed = payloadSchema.safeParse(json);
-  if (!parsed.success) throw new ConfigTransferError("invalid_document", "The document's encrypted secrets have an unknown shape");
+  if (!parsed.success)
+    throw new ConfigTransferError("invalid_document", "The document's encrypted secrets have an unknown shape");
   return parsed.data;
 }

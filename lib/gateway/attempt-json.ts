@@ -38,13 +38,23 @@ export async function attemptJson(context: AttemptContext): Promise<AttemptResul
     try {
       bytes = await readUpstreamBody(response, MAX_COMPLETION_BYTES);
     } catch (error) {
-      return error instanceof BodyTooLargeError ? fail("response too large", status) : failFromError(error, control, status);
+      return error instanceof BodyTooLargeError
+        ? fail("response too large", status)
+        : failFromError(error, control, status);
     } finally {
       response.close();
     }
-    const verdict = inspectCompletion(bytes, { keywords: context.keywords, hitSink: runtime.keywordHits, now: () => runtime.now() });
+    const verdict = inspectCompletion(bytes, {
+      keywords: context.keywords,
+      hitSink: runtime.keywordHits,
+      now: () => runtime.now(),
+    });
     if (verdict.kind === "failure") return { ...verdict, status };
-    return { kind: "success", status, value: { bytes, usage: verdict.usage, completionCharacters: verdict.completionCharacters } };
+    return {
+      kind: "success",
+      status,
+      value: { bytes, usage: verdict.usage, completionCharacters: verdict.completionCharacters },
+    };
   } finally {
     control.dispose();
   }

@@ -77,10 +77,16 @@ function describeTimeout(control: AttemptControl): string {
  * Turns a rejected send or read into an attempt verdict. Errors are told apart by their
  * typed code or by the abort cause the attempt itself recorded, never by message text.
  */
-export function failFromError(error: unknown, control: AttemptControl, status: number | null = null): AttemptFailure | AttemptAborted {
+export function failFromError(
+  error: unknown,
+  control: AttemptControl,
+  status: number | null = null,
+): AttemptFailure | AttemptAborted {
   if (control.cause === "client") return { kind: "aborted", status };
-  if (control.isTimeout) return { kind: "failure", status, reason: describeTimeout(control), retryAfterMs: null, isTimeout: true };
+  if (control.isTimeout)
+    return { kind: "failure", status, reason: describeTimeout(control), retryAfterMs: null, isTimeout: true };
   const code = isOutboundError(error) ? error.code : null;
-  if (code === "connect_timeout") return { kind: "failure", status, reason: "connect timeout", retryAfterMs: null, isTimeout: true };
+  if (code === "connect_timeout")
+    return { kind: "failure", status, reason: "connect timeout", retryAfterMs: null, isTimeout: true };
   return fail((code && OUTBOUND_REASONS[code]) ?? "connection failed", status);
 }

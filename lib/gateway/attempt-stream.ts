@@ -51,7 +51,9 @@ export async function attemptStream(context: AttemptContext): Promise<AttemptRes
     const read = await stream.read();
     if (read.kind === "aborted" || read.kind === "broken") {
       stream.close();
-      return read.kind === "aborted" ? { kind: "aborted", status } : { ...fail(read.reason, status), isTimeout: read.isTimeout };
+      return read.kind === "aborted"
+        ? { kind: "aborted", status }
+        : { ...fail(read.reason, status), isTimeout: read.isTimeout };
     }
     for (const event of read.events) {
       pending.push(event);

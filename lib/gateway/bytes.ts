@@ -29,7 +29,11 @@ export function coalesceViews(views: readonly Uint8Array[]): Uint8Array[] {
   let current: Uint8Array | null = null;
   for (const view of views) {
     if (view.byteLength === 0) continue;
-    if (current !== null && current.buffer === view.buffer && current.byteOffset + current.byteLength === view.byteOffset) {
+    if (
+      current !== null &&
+      current.buffer === view.buffer &&
+      current.byteOffset + current.byteLength === view.byteOffset
+    ) {
       current = new Uint8Array(current.buffer, current.byteOffset, current.byteLength + view.byteLength);
       out[out.length - 1] = current;
     } else {

@@ -31,11 +31,21 @@ export function handleChatCompletions(request: Request, runtime: GatewayRuntime)
  * playground calls it, after checking the admin session; `/v1` always goes through
  * `handleChatCompletions`, which requires a key.
  */
-export function handleChatCompletionsAs(request: Request, runtime: GatewayRuntime, caller: TrustedCaller): Promise<Response> {
+export function handleChatCompletionsAs(
+  request: Request,
+  runtime: GatewayRuntime,
+  caller: TrustedCaller,
+): Promise<Response> {
   return serveChat(request, runtime, caller);
 }
 
-function admitCaller(request: Request, runtime: GatewayRuntime, snapshot: ConfigSnapshot, caller: TrustedCaller | null, log: CallLog): GroupAccess {
+function admitCaller(
+  request: Request,
+  runtime: GatewayRuntime,
+  snapshot: ConfigSnapshot,
+  caller: TrustedCaller | null,
+  log: CallLog,
+): GroupAccess {
   if (caller) {
     log.setTrustedCaller(caller.name);
     return EVERY_GROUP;
@@ -59,7 +69,14 @@ async function serveChat(request: Request, runtime: GatewayRuntime, caller: Trus
     log.record.isStream = chat.isStream;
     const group = resolveGroup(snapshot, access, chat.model);
     log.record.groupName = group.name;
-    return await relayChat(request, runtime, snapshot, chat, group, { runtime, settings: snapshot.settings, chat, log, requestId, receivedAt });
+    return await relayChat(request, runtime, snapshot, chat, group, {
+      runtime,
+      settings: snapshot.settings,
+      chat,
+      log,
+      requestId,
+      receivedAt,
+    });
   } catch (error) {
     const failure = toGatewayError(error);
     // A body upload cut off by the client is the client leaving, not a server error.
@@ -97,11 +114,17 @@ async function relayChat(
     log: context.log,
   };
   if (chat.isStream) {
-    const outcome = await runFailover({ ...failoverInput, attempt: (provider) => attemptStream(toAttemptContext(provider)) });
+    const outcome = await runFailover({
+      ...failoverInput,
+      attempt: (provider) => attemptStream(toAttemptContext(provider)),
+    });
     if (outcome.kind === "success") return respondStream(outcome.provider, outcome.value, context);
     return respondOtherwise(outcome, context);
   }
-  const outcome = await runFailover({ ...failoverInput, attempt: (provider) => attemptJson(toAttemptContext(provider)) });
+  const outcome = await runFailover({
+    ...failoverInput,
+    attempt: (provider) => attemptJson(toAttemptContext(provider)),
+  });
   if (outcome.kind === "success") return respondJson(outcome.provider, outcome.value, context);
   return respondOtherwise(outcome, context);
 }

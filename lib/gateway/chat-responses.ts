@@ -29,7 +29,10 @@ function jsonHeaders(requestId: string): Record<string, string> {
  * The outcomes that are not a success: the client's own error relayed as is, the client
  * gone (logged as 499), or every provider failed (thrown, so the edge answers and logs it).
  */
-export function respondOtherwise(outcome: Exclude<FailoverOutcome<unknown>, { kind: "success" }>, context: ResponseContext): Response {
+export function respondOtherwise(
+  outcome: Exclude<FailoverOutcome<unknown>, { kind: "success" }>,
+  context: ResponseContext,
+): Response {
   const { log, requestId } = context;
   if (outcome.kind === "failed") throw outcome.error;
   if (outcome.kind === "aborted") {
@@ -49,20 +52,31 @@ export function respondOtherwise(outcome: Exclude<FailoverOutcome<unknown>, { ki
  */
 export function respondJson(provider: ProviderConfig, answer: JsonAnswer, context: ResponseContext): Response {
   const { runtime, chat, log, requestId, receivedAt } = context;
-  const usage = settleUsage(answer.usage, { messages: chat.body.messages, completionCharacters: answer.completionCharacters }, provider);
+  const usage = settleUsage(
+    answer.usage,
+    { messages: chat.body.messages, completionCharacters: answer.completionCharacters },
+    provider,
+  );
   log.setProvider(provider);
   log.setResponseBody(answer.bytes);
   log.finish({ status: 200, usage, ttftMs: Math.max(0, runtime.now() - receivedAt) });
   return new Response(toResponseBytes(answer.bytes), { status: 200, headers: jsonHeaders(requestId) });
 }
 
-function describeStreamFailure(provider: ProviderConfig, end: Extract<StreamEnd, { kind: "incomplete" }>): GatewayError {
+function describeStreamFailure(
+  provider: ProviderConfig,
+  end: Extract<StreamEnd, { kind: "incomplete" }>,
+): GatewayError {
   const message = `The provider "${provider.name}" failed mid-stream: ${end.reason}.`;
   return new GatewayError(end.isTimeout ? "upstream_timeout" : "upstream_error", message);
 }
 
 /** A committed stream: headers now, raw events as the client reads, one log row at the end. */
-export function respondStream(provider: ProviderConfig, committed: CommittedStream, context: ResponseContext): Response {
+export function respondStream(
+  provider: ProviderConfig,
+  committed: CommittedStream,
+  context: ResponseContext,
+): Response {
   const { runtime, settings, chat, log, requestId, receivedAt } = context;
   const attempt = log.record.attempts[log.record.attempts.length - 1];
   const attemptStartedAt = attempt ? runtime.now() - attempt.latencyMs : receivedAt;
@@ -72,7 +86,11 @@ export function respondStream(provider: ProviderConfig, committed: CommittedStre
   const onFinish = (end: StreamEnd): void => {
     const now = runtime.now();
     const { inspector } = committed.stream;
-    const usage = settleUsage(inspector.usage, { messages: chat.body.messages, completionCharacters: inspector.completionCharacters }, provider);
+    const usage = settleUsage(
+      inspector.usage,
+      { messages: chat.body.messages, completionCharacters: inspector.completionCharacters },
+      provider,
+    );
     if (attempt) attempt.latencyMs = Math.max(0, now - attemptStartedAt);
     if (end.kind === "incomplete") {
       runtime.breakers.recordFailure(provider.id, now, settings, null);
@@ -87,7 +105,12 @@ export function respondStream(provider: ProviderConfig, committed: CommittedStre
       usage,
       ttftMs: Math.max(0, committed.firstTokenAt - receivedAt),
       isIncomplete: end.kind === "incomplete",
-      error: end.kind === "incomplete" ? `mid-stream: ${end.reason}` : end.kind === "client_gone" ? "client closed the stream" : null,
+      error:
+        end.kind === "incomplete"
+          ? `mid-stream: ${end.reason}`
+          : end.kind === "client_gone"
+            ? "client closed the stream"
+            : null,
     });
   };
 

@@ -71,7 +71,8 @@ export function inspectCompletion(bytes: Uint8Array, check: KeywordCheck): Compl
     }
     const toolCharacters = countToolCallCharacters(toolCalls);
     completionCharacters += content.length + reasoningText.length + refusal.length + toolCharacters;
-    if (content.length > 0 || refusal.length > 0 || toolCalls.length > 0 || isRecord(message.function_call)) hasAnswer = true;
+    if (content.length > 0 || refusal.length > 0 || toolCalls.length > 0 || isRecord(message.function_call))
+      hasAnswer = true;
   }
   if (!hasAnswer) return fail("empty answer");
   return { kind: "ok", usage: readUsage(payload.usage), completionCharacters };

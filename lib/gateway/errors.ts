@@ -75,11 +75,9 @@ export class GatewayError extends Error {
  * found" and it does not reveal that the name is real.
  */
 export function modelNotFound(model: string): GatewayError {
-  return new GatewayError(
-    "model_not_found",
-    `The model \`${model}\` does not exist or you do not have access to it.`,
-    { param: "model" },
-  );
+  return new GatewayError("model_not_found", `The model \`${model}\` does not exist or you do not have access to it.`, {
+    param: "model",
+  });
 }
 
 /** Anything that is not a GatewayError is a bug: it reaches the client as a plain 500. */

@@ -40,7 +40,10 @@ function describeSkip(runtime: GatewayRuntime, provider: ProviderConfig, now: nu
 export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverOutcome<T>> {
   const { runtime, settings, candidates, log } = input;
   if (candidates.length === 0) {
-    return { kind: "failed", error: new GatewayError("no_provider_available", "No provider is available for this model.") };
+    return {
+      kind: "failed",
+      error: new GatewayError("no_provider_available", "No provider is available for this model."),
+    };
   }
   const failures: ProviderFailure[] = [];
   let attemptsMade = 0;
@@ -65,7 +68,12 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
         return { kind: "success", provider, status: result.status, value: result.value };
       case "client_error":
         runtime.breakers.releaseProbe(provider.id);
-        log.addAttempt({ ...base, status: result.status, outcome: "client_error", reason: `HTTP ${result.status} relayed to the client` });
+        log.addAttempt({
+          ...base,
+          status: result.status,
+          outcome: "client_error",
+          reason: `HTTP ${result.status} relayed to the client`,
+        });
         return { kind: "client_error", provider, status: result.status, body: result.body };
       case "aborted":
         runtime.breakers.releaseProbe(provider.id);
@@ -84,7 +92,14 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
     if (input.clientSignal.aborted) return { kind: "aborted" };
     const now = runtime.now();
     if (!runtime.breakers.canTry(provider.id, now)) {
-      log.addAttempt({ providerId: provider.id, providerName: provider.name, status: null, latencyMs: 0, outcome: "skipped", reason: describeSkip(runtime, provider, now) });
+      log.addAttempt({
+        providerId: provider.id,
+        providerName: provider.name,
+        status: null,
+        latencyMs: 0,
+        outcome: "skipped",
+        reason: describeSkip(runtime, provider, now),
+      });
       continue;
     }
     const outcome = await tryProvider(provider);
@@ -122,9 +137,12 @@ export function summarizeFailures(failures: readonly ProviderFailure[]): Gateway
   if (failures.every((entry) => entry.failure.status === 429)) {
     const waits = failures.map((entry) => entry.failure.retryAfterMs).filter((ms): ms is number => ms !== null);
     const retryAfterSeconds = waits.length > 0 ? toRetryAfterSeconds(Math.min(...waits)) : null;
-    return new GatewayError("rate_limited", "All providers for this model are rate limited. Please retry later.", { retryAfterSeconds });
+    return new GatewayError("rate_limited", "All providers for this model are rate limited. Please retry later.", {
+      retryAfterSeconds,
+    });
   }
   const detail = `Last error from provider "${last.provider.name}": ${last.failure.reason}.`;
-  if (last.failure.isTimeout) return new GatewayError("upstream_timeout", `The providers did not answer in time. ${detail}`);
+  if (last.failure.isTimeout)
+    return new GatewayError("upstream_timeout", `The providers did not answer in time. ${detail}`);
   return new GatewayError("upstream_error", `All providers failed. ${detail}`);
 }

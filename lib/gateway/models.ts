@@ -33,7 +33,10 @@ export async function handleListModels(request: Request, runtime: GatewayRuntime
     const snapshot = runtime.getSnapshot();
     const key = authenticateRequest(request, runtime, snapshot);
     const body = JSON.stringify({ object: "list", data: listModelsForKey(snapshot, key) });
-    return new Response(body, { status: 200, headers: { "content-type": "application/json", "x-request-id": requestId } });
+    return new Response(body, {
+      status: 200,
+      headers: { "content-type": "application/json", "x-request-id": requestId },
+    });
   } catch (error) {
     return toErrorResponse(toGatewayError(error), requestId);
   }

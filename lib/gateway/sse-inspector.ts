@@ -1,6 +1,13 @@
 import { createParser, type EventSourceParser } from "eventsource-parser";
 import { decodeUtf8 } from "./bytes";
-import { StreamKeywordScanner, TEXT_CHANNEL, matchKeywords, recordKeywordHits, type CompiledKeywords, type TextChannel } from "./keywords";
+import {
+  StreamKeywordScanner,
+  TEXT_CHANNEL,
+  matchKeywords,
+  recordKeywordHits,
+  type CompiledKeywords,
+  type TextChannel,
+} from "./keywords";
 import type { KeywordHitSink } from "./types";
 import { isRecord } from "./json-shape";
 import { countToolCallCharacters, readUsage, type TokenUsage } from "./usage";

@@ -4,9 +4,7 @@ import type { StreamRead } from "./upstream-stream";
 
 /** How a committed stream ended, for the log and the breaker. */
 export type StreamEnd =
-  | { kind: "complete" }
-  | { kind: "incomplete"; reason: string; isTimeout: boolean }
-  | { kind: "client_gone" };
+  { kind: "complete" } | { kind: "incomplete"; reason: string; isTimeout: boolean } | { kind: "client_gone" };
 
 export interface RelayHooks {
   /** Called exactly once, when the stream is over for whatever reason. */
@@ -59,7 +57,10 @@ export function createRelayStream(committed: CommittedStream, hooks: RelayHooks)
     }
   };
 
-  const settle = (controller: ReadableStreamDefaultController<Uint8Array>, read: StreamRead | { kind: "done" | "ended" }): void => {
+  const settle = (
+    controller: ReadableStreamDefaultController<Uint8Array>,
+    read: StreamRead | { kind: "done" | "ended" },
+  ): void => {
     if (read.kind === "done") {
       finish({ kind: "complete" });
       closeClient(controller);
@@ -109,7 +110,8 @@ export function createRelayStream(committed: CommittedStream, hooks: RelayHooks)
         }
       } catch {
         // A bug must still end the stream cleanly and leave its log row.
-        if (!isFinished) settle(controller, { kind: "broken", events: [], reason: "internal relay error", isTimeout: false });
+        if (!isFinished)
+          settle(controller, { kind: "broken", events: [], reason: "internal relay error", isTimeout: false });
       } finally {
         isPulling = false;
       }

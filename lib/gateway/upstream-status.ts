@@ -1,6 +1,13 @@
 import { decodeUtf8, joinChunks } from "./bytes";
 import type { AttemptControl } from "./attempt-control";
-import { fail, failFromError, type AttemptAborted, type AttemptClientError, type AttemptContext, type AttemptFailure } from "./attempt-result";
+import {
+  fail,
+  failFromError,
+  type AttemptAborted,
+  type AttemptClientError,
+  type AttemptContext,
+  type AttemptFailure,
+} from "./attempt-result";
 import { matchKeywords, recordKeywordHits } from "./keywords";
 import { parseRetryAfterMs } from "./retry-after";
 import type { UpstreamResponse } from "./types";
@@ -61,7 +68,8 @@ export async function settleErrorStatus(
   const { status } = response;
   if (isProviderFailureStatus(status)) {
     response.close();
-    if (status === 429) return fail("rate limited (HTTP 429)", status, parseRetryAfterMs(response.headers, context.runtime.now()));
+    if (status === 429)
+      return fail("rate limited (HTTP 429)", status, parseRetryAfterMs(response.headers, context.runtime.now()));
     if (status >= 300 && status < 400) return fail(`redirect HTTP ${status} (not followed)`, status);
     return fail(`HTTP ${status}`, status);
   }
@@ -69,7 +77,9 @@ export async function settleErrorStatus(
   try {
     bytes = await readUpstreamBody(response, MAX_ERROR_BODY_BYTES);
   } catch (error) {
-    return error instanceof BodyTooLargeError ? fail(`HTTP ${status} with an oversized body`, status) : failFromError(error, control, status);
+    return error instanceof BodyTooLargeError
+      ? fail(`HTTP ${status} with an oversized body`, status)
+      : failFromError(error, control, status);
   } finally {
     response.close();
   }

@@ -34,7 +34,9 @@ export function readUsage(value: unknown): TokenUsage | null {
 export function calculateCost(usage: TokenUsage, provider: ProviderConfig): number {
   const uncached = usage.promptTokens - usage.cachedTokens;
   return (
-    (uncached * provider.priceInput + usage.cachedTokens * provider.priceCached + usage.completionTokens * provider.priceOutput) /
+    (uncached * provider.priceInput +
+      usage.cachedTokens * provider.priceCached +
+      usage.completionTokens * provider.priceOutput) /
     1_000_000
   );
 }
@@ -83,7 +85,11 @@ export interface UsageEstimateInput {
 }
 
 /** Exact usage and cost when reported, otherwise an estimate marked as such. */
-export function settleUsage(reported: TokenUsage | null, estimate: UsageEstimateInput, provider: ProviderConfig): SettledUsage {
+export function settleUsage(
+  reported: TokenUsage | null,
+  estimate: UsageEstimateInput,
+  provider: ProviderConfig,
+): SettledUsage {
   const usage: TokenUsage = reported ?? {
     promptTokens: estimateTokens(countMessageCharacters(estimate.messages)),
     completionTokens: estimateTokens(estimate.completionCharacters),

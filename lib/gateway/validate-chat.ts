@@ -50,7 +50,8 @@ export function validateChatRequest(body: Record<string, unknown>): ChatRequest 
     const issue = result.error.issues[0];
     const param = issue && issue.path.length > 0 ? issue.path.map(String).join(".") : null;
     const isMissing = issue?.path.length === 1 && body[String(issue.path[0])] === undefined;
-    const message = isMissing && param ? `\`${param}\` is required.` : (issue?.message ?? "The request body is invalid.");
+    const message =
+      isMissing && param ? `\`${param}\` is required.` : (issue?.message ?? "The request body is invalid.");
     throw new GatewayError("invalid_request", message, { param });
   }
   const streamOptions = result.data.stream_options;

@@ -78,7 +78,9 @@ async function readJsonBody(response: UpstreamResponse, maxBytes: number): Promi
   try {
     const isJson = (readHeader(response, "content-type") ?? "").toLowerCase().includes("json");
     if (!isJson) {
-      throw response.status >= 400 ? new OutboundError("http_error", { status: response.status }) : new OutboundError("not_json");
+      throw response.status >= 400
+        ? new OutboundError("http_error", { status: response.status })
+        : new OutboundError("not_json");
     }
     const declared = Number(readHeader(response, "content-length"));
     if (Number.isFinite(declared) && declared > maxBytes) throw new OutboundError("response_too_large");

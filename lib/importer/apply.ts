@@ -58,7 +58,12 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
 }
 
 /** The endpoint with this base URL and key, if one exists (keys are compared decrypted). */
-export async function findCredentialByEndpoint(db: Executor, cipher: SecretCipher, baseUrl: string, apiKey: string): Promise<{ id: number; name: string } | undefined> {
+export async function findCredentialByEndpoint(
+  db: Executor,
+  cipher: SecretCipher,
+  baseUrl: string,
+  apiKey: string,
+): Promise<{ id: number; name: string } | undefined> {
   const rows = await db
     .selectFrom("endpoint_credentials")
     .select(["id", "name", "api_key_encrypted"])
@@ -79,7 +84,11 @@ const snapshotSchema = z.array(z.string());
 
 /** The ids the endpoint listed at its last import, or null when it was never imported from. */
 export async function getSeenModelIds(db: Executor, credentialId: number): Promise<string[] | null> {
-  const row = await db.selectFrom("model_list_snapshots").select("model_ids").where("credential_id", "=", credentialId).executeTakeFirst();
+  const row = await db
+    .selectFrom("model_list_snapshots")
+    .select("model_ids")
+    .where("credential_id", "=", credentialId)
+    .executeTakeFirst();
   if (!row) return null;
   try {
     const parsed = snapshotSchema.safeParse(JSON.parse(row.model_ids));
@@ -91,15 +100,17 @@ export async function getSeenModelIds(db: Executor, credentialId: number): Promi
 
 /** Upstream model ids of the providers that use this endpoint. */
 export async function listUpstreamModelsOfCredential(db: Executor, credentialId: number): Promise<string[]> {
-  const rows = await db.selectFrom("providers").select("upstream_model").where("credential_id", "=", credentialId).execute();
+  const rows = await db
+    .selectFrom("providers")
+    .select("upstream_model")
+    .where("credential_id", "=", credentialId)
+    .execute();
   return rows.map((row) => row.upstream_model);
 }
 
 async function uniqueCredentialName(db: Executor, wanted: string): Promise<string> {
   const base = requireText(wanted, "Endpoint name").slice(0, 90);
-  const taken = new Set(
-    (await db.selectFrom("endpoint_credentials").select("name").execute()).map((row) => row.name),
-  );
+  const taken = new Set((await db.selectFrom("endpoint_credentials").select("name").execute()).map((row) => row.name));
   if (!taken.has(base)) return base;
   for (let n = 2; ; n += 1) {
     const candidate = `${base} (${n})`;
@@ -109,7 +120,11 @@ async function uniqueCredentialName(db: Executor, wanted: string): Promise<strin
 
 async function resolveEndpoint(db: Executor, cipher: SecretCipher, endpoint: ImportEndpoint, now: number) {
   if (endpoint.kind === "existing") {
-    const row = await db.selectFrom("endpoint_credentials").select(["id", "name"]).where("id", "=", endpoint.credentialId).executeTakeFirst();
+    const row = await db
+      .selectFrom("endpoint_credentials")
+      .select(["id", "name"])
+      .where("id", "=", endpoint.credentialId)
+      .executeTakeFirst();
     if (!row) throw new DataError("not_found", `Endpoint ${endpoint.credentialId} does not exist`);
     return { id: row.id, name: row.name, isCreated: false };
   }
@@ -142,11 +157,18 @@ async function existingProviderIds(db: Executor, names: readonly string[]): Prom
 }
 
 /** Existing groups are used as they are; new names become groups (or match one that exists). */
-async function resolveGroups(db: Executor, groups: ImportGroups, now: number): Promise<{ ids: number[]; names: string[]; created: string[] }> {
+async function resolveGroups(
+  db: Executor,
+  groups: ImportGroups,
+  now: number,
+): Promise<{ ids: number[]; names: string[]; created: string[] }> {
   const ids = new Set(groups.groupIds);
   const created: string[] = [];
   const names = [...new Set(groups.newGroupNames.map((name) => requireText(name, "Group name")))];
-  const existing = names.length === 0 ? [] : await db.selectFrom("model_groups").select(["id", "name"]).where("name", "in", names).execute();
+  const existing =
+    names.length === 0
+      ? []
+      : await db.selectFrom("model_groups").select(["id", "name"]).where("name", "in", names).execute();
   const existingByName = new Map(existing.map((row) => [row.name, row.id]));
   for (const name of names) {
     const id = existingByName.get(name);
@@ -154,18 +176,31 @@ async function resolveGroups(db: Executor, groups: ImportGroups, now: number): P
       ids.add(id);
       continue;
     }
-    const row = await db.insertInto("model_groups").values({ name, description: "", created_at: now, updated_at: now }).returning("id").executeTakeFirstOrThrow();
+    const row = await db
+      .insertInto("model_groups")
+      .values({ name, description: "", created_at: now, updated_at: now })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     ids.add(row.id);
     created.push(name);
   }
-  const all = ids.size === 0 ? [] : await db.selectFrom("model_groups").select("name").where("id", "in", [...ids]).orderBy("name").execute();
+  const all =
+    ids.size === 0
+      ? []
+      : await db
+          .selectFrom("model_groups")
+          .select("name")
+          .where("id", "in", [...ids])
+          .orderBy("name")
+          .execute();
   // Checked even when no provider is placed: a vanished group must not pass unnoticed.
   if (all.length < ids.size) throw new DataError("not_found", "A chosen group no longer exists");
   return { ids: [...ids], names: all.map((row) => row.name), created };
 }
 
 function checkRank(value: number, what: string): void {
-  if (!Number.isInteger(value) || value < 1) throw new DataError("invalid", `${what} must be a whole number of 1 or more`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new DataError("invalid", `${what} must be a whole number of 1 or more`);
 }
 
 /**
@@ -174,16 +209,24 @@ function checkRank(value: number, what: string): void {
  * provider in every chosen group. Any failure rolls all of it back and throws a DataError
  * (`conflict`, `not_found`, `in_use` for a group deleted meanwhile, `invalid`) or the cause.
  */
-export async function importModels(db: Executor, cipher: SecretCipher, plan: ImportModelsPlan): Promise<ImportModelsResult> {
+export async function importModels(
+  db: Executor,
+  cipher: SecretCipher,
+  plan: ImportModelsPlan,
+): Promise<ImportModelsResult> {
   checkRank(plan.groups.priority, "Priority");
   checkRank(plan.groups.weight, "Weight");
   try {
     return await withTransaction(db, async (trx) => {
       const now = Date.now();
       const endpoint = await resolveEndpoint(trx, cipher, plan.endpoint, now);
-      const existing = await existingProviderIds(trx, plan.rows.map((row) => row.name));
+      const existing = await existingProviderIds(
+        trx,
+        plan.rows.map((row) => row.name),
+      );
       const planned = computeImportPlan(plan.rows, new Set(existing.keys()), plan.onExisting);
-      if (planned.problemCount > 0) throw new DataError("invalid", `${planned.problemCount} row(s) cannot be imported as they stand`);
+      if (planned.problemCount > 0)
+        throw new DataError("invalid", `${planned.problemCount} row(s) cannot be imported as they stand`);
 
       const result: ImportModelsResult = {
         credentialId: endpoint.id,
@@ -243,24 +286,43 @@ export async function importModels(db: Executor, cipher: SecretCipher, plan: Imp
       const groups = await resolveGroups(trx, plan.groups, now);
       result.createdGroups = groups.created;
       result.groupNames = groups.names;
-      const memberships = groups.ids.flatMap((groupId) => placed.map((providerId) => ({ group_id: groupId, provider_id: providerId, priority: plan.groups.priority, weight: plan.groups.weight })));
+      const memberships = groups.ids.flatMap((groupId) =>
+        placed.map((providerId) => ({
+          group_id: groupId,
+          provider_id: providerId,
+          priority: plan.groups.priority,
+          weight: plan.groups.weight,
+        })),
+      );
       for (const part of chunks(memberships)) {
         await trx
           .insertInto("group_members")
           .values(part)
-          .onConflict((oc) => oc.columns(["group_id", "provider_id"]).doUpdateSet((eb) => ({ priority: eb.ref("excluded.priority"), weight: eb.ref("excluded.weight") })))
+          .onConflict((oc) =>
+            oc
+              .columns(["group_id", "provider_id"])
+              .doUpdateSet((eb) => ({ priority: eb.ref("excluded.priority"), weight: eb.ref("excluded.weight") })),
+          )
           .execute();
       }
 
       await trx
         .insertInto("model_list_snapshots")
         .values({ credential_id: endpoint.id, model_ids: JSON.stringify(plan.listedModelIds), updated_at: now })
-        .onConflict((oc) => oc.column("credential_id").doUpdateSet((eb) => ({ model_ids: eb.ref("excluded.model_ids"), updated_at: eb.ref("excluded.updated_at") })))
+        .onConflict((oc) =>
+          oc.column("credential_id").doUpdateSet((eb) => ({
+            model_ids: eb.ref("excluded.model_ids"),
+            updated_at: eb.ref("excluded.updated_at"),
+          })),
+        )
         .execute();
       await bumpConfigVersion(trx);
       return result;
     });
   } catch (error) {
-    throw toDataError(error, { conflict: "A name is already taken", inUse: "A chosen group or the endpoint no longer exists" });
+    throw toDataError(error, {
+      conflict: "A name is already taken",
+      inUse: "A chosen group or the endpoint no longer exists",
+    });
   }
 }

@@ -11,8 +11,7 @@ const ENDPOINT_SUFFIX = /\/(?:models|chat\/completions|completions|embeddings)$/
 
 export type BaseUrlResult =
   /** Base URLs to try, in order, without a trailing slash. */
-  | { candidates: string[] }
-  | { problem: "invalidUrl" | "credentialsInUrl" };
+  { candidates: string[] } | { problem: "invalidUrl" | "credentialsInUrl" };
 
 /**
  * `https://host` → [`https://host/v1`, `https://host`]; `https://host/v1/` → [`https://host/v1`];

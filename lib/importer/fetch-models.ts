@@ -112,7 +112,12 @@ function toFetchError(error: unknown): ModelFetchError {
 /** Problems that mean "no model list at this address": the next candidate base may have it. */
 const WRONG_PLACE = new Set<ModelFetchProblem>(["upstreamNotFound", "notJson", "invalidJson", "notAModelList"]);
 
-async function fetchOne(getJson: GetJson, baseUrl: string, apiKey: string, options: Required<Omit<FetchModelsOptions, "signal">> & { signal?: AbortSignal }): Promise<FetchedModelList> {
+async function fetchOne(
+  getJson: GetJson,
+  baseUrl: string,
+  apiKey: string,
+  options: Required<Omit<FetchModelsOptions, "signal">> & { signal?: AbortSignal },
+): Promise<FetchedModelList> {
   let response: JsonResponse;
   try {
     response = await getJson(modelsUrl(baseUrl), {
@@ -136,7 +141,12 @@ async function fetchOne(getJson: GetJson, baseUrl: string, apiKey: string, optio
  * size and time limits). A base without a version path is tried with `/v1` first, then as
  * typed; the whole call, every try included, stays within `timeoutMs`.
  */
-export async function fetchModelList(getJson: GetJson, baseUrlInput: string, apiKey: string, options: FetchModelsOptions = {}): Promise<FetchedModelList> {
+export async function fetchModelList(
+  getJson: GetJson,
+  baseUrlInput: string,
+  apiKey: string,
+  options: FetchModelsOptions = {},
+): Promise<FetchedModelList> {
   const parsed = baseUrlCandidates(baseUrlInput);
   if ("problem" in parsed) throw new ModelFetchError(parsed.problem);
   const timeoutMs = options.timeoutMs ?? FETCH_TIMEOUT_MS;

@@ -44,7 +44,11 @@ export function parseModelList(body: unknown): ParsedModelList | null {
       skippedEntries += 1;
       continue;
     }
-    byId.set(parsed.data.id, { id: parsed.data.id, ownedBy: parsed.data.owned_by ?? null, created: parsed.data.created ?? null });
+    byId.set(parsed.data.id, {
+      id: parsed.data.id,
+      ownedBy: parsed.data.owned_by ?? null,
+      created: parsed.data.created ?? null,
+    });
   }
   const models = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { models, skippedEntries };

@@ -39,13 +39,18 @@ export interface ImportPlan {
  * rows with one name are both flagged, since neither can be imported without the other
  * clobbering it.
  */
-export function computeImportPlan(rows: readonly ImportRow[], existingNames: ReadonlySet<string>, policy: ExistingNamePolicy): ImportPlan {
+export function computeImportPlan(
+  rows: readonly ImportRow[],
+  existingNames: ReadonlySet<string>,
+  policy: ExistingNamePolicy,
+): ImportPlan {
   const uses = new Map<string, number>();
   for (const row of rows) uses.set(row.name, (uses.get(row.name) ?? 0) + 1);
   const counts: Record<PlanAction, number> = { create: 0, update: 0, skip: 0 };
   let problemCount = 0;
   const planned = rows.map((row): PlannedRow => {
-    const problem: RowProblem | null = checkProviderName(row.name) ?? ((uses.get(row.name) ?? 0) > 1 ? "duplicateName" : null);
+    const problem: RowProblem | null =
+      checkProviderName(row.name) ?? ((uses.get(row.name) ?? 0) > 1 ? "duplicateName" : null);
     const action: PlanAction = existingNames.has(row.name) ? policy : "create";
     counts[action] += 1;
     if (problem) problemCount += 1;

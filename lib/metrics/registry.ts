@@ -83,13 +83,21 @@ function createGatewayMetrics(): GatewayMetrics {
       aggregator: "max",
       registers,
     }),
-    logQueueDepth: new Gauge({ name: "gateway_log_queue_depth", help: "Call log rows waiting to be written.", registers }),
+    logQueueDepth: new Gauge({
+      name: "gateway_log_queue_depth",
+      help: "Call log rows waiting to be written.",
+      registers,
+    }),
     logRowsDropped: new Counter({
       name: "gateway_log_rows_dropped_total",
       help: "Call log rows given up (queue full, or unwritable), since the process started.",
       registers,
     }),
-    logRowsWritten: new Counter({ name: "gateway_log_rows_written_total", help: "Call log rows written since the process started.", registers }),
+    logRowsWritten: new Counter({
+      name: "gateway_log_rows_written_total",
+      help: "Call log rows written since the process started.",
+      registers,
+    }),
   };
 }
 
@@ -113,7 +121,8 @@ export interface ProcessGaugeSource {
 export function refreshProcessMetrics(metrics: GatewayMetrics, source: ProcessGaugeSource): void {
   // Reset first, so a deleted provider's series disappears instead of freezing.
   metrics.breakerState.reset();
-  for (const provider of source.providers) metrics.breakerState.set({ provider: provider.name }, BREAKER_STATE_VALUES[provider.breaker]);
+  for (const provider of source.providers)
+    metrics.breakerState.set({ provider: provider.name }, BREAKER_STATE_VALUES[provider.breaker]);
   metrics.logQueueDepth.set(source.logStats.queued);
   // Counters cannot be set; these mirror the log writer's own monotonic counts.
   metrics.logRowsDropped.reset();

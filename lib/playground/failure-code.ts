@@ -18,7 +18,9 @@ const GATEWAY_CODES: Readonly<Record<GatewayErrorCode, PlaygroundErrorCode>> = {
   internal_error: "unexpected",
 };
 
-const gatewayErrorSchema = z.object({ code: z.enum(Object.keys(GATEWAY_CODES) as [GatewayErrorCode, ...GatewayErrorCode[]]) });
+const gatewayErrorSchema = z.object({
+  code: z.enum(Object.keys(GATEWAY_CODES) as [GatewayErrorCode, ...GatewayErrorCode[]]),
+});
 const gatewayErrorBodySchema = z.object({ error: gatewayErrorSchema });
 
 /** The gateway's error code, from a refused request's body or a stream's error event. */

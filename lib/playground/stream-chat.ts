@@ -53,6 +53,7 @@ export async function streamPlaygroundChat(input: PlaygroundChatInput): Promise<
     headers: { "cache-control": "no-cache, no-transform" },
     // The gateway pushes the row before it closes the stream, so it is there at the finish.
     messageMetadata: ({ part }) => (part.type === "finish" && record ? toTurnMetadata(record) : undefined),
-    onError: (error) => encodePlaygroundError(toFailureCode(error, record), record ? toTurnMetadata(record) : undefined),
+    onError: (error) =>
+      encodePlaygroundError(toFailureCode(error, record), record ? toTurnMetadata(record) : undefined),
   });
 }

@@ -10,7 +10,8 @@ export async function bootOrExit(): Promise<void> {
     const state = await getServerState();
     (globalThis as Record<symbol, unknown>)[SHUTDOWN_KEY] = state.shutdown;
   } catch (error) {
-    const line = error instanceof ZodError ? describeEnvError(error) : error instanceof Error ? error.message : String(error);
+    const line =
+      error instanceof ZodError ? describeEnvError(error) : error instanceof Error ? error.message : String(error);
     console.error(`Cannot start: ${line}`);
     process.exit(1);
   }

@@ -18,12 +18,7 @@ export async function loadConfigSnapshot(db: Executor, cipher: SecretCipher): Pr
     loadProviders(db, cipher),
     loadGroups(db),
     loadKeys(db),
-    db
-      .selectFrom("failure_keywords")
-      .select(["id", "keyword"])
-      .where("is_enabled", "=", 1)
-      .orderBy("id")
-      .execute(),
+    db.selectFrom("failure_keywords").select(["id", "keyword"]).where("is_enabled", "=", 1).orderBy("id").execute(),
     getSettings(db),
   ]);
   return { version, providers, groupsByName, keysByHash, keywords, settings };
@@ -92,7 +87,12 @@ async function loadGroups(db: Executor): Promise<Map<string, GroupConfig>> {
     list.push({ providerId: row.provider_id, priority: row.priority, weight: row.weight });
     membersByGroup.set(row.group_id, list);
   }
-  return new Map(groups.map((group) => [group.name, { id: group.id, name: group.name, members: membersByGroup.get(group.id) ?? [] }]));
+  return new Map(
+    groups.map((group) => [
+      group.name,
+      { id: group.id, name: group.name, members: membersByGroup.get(group.id) ?? [] },
+    ]),
+  );
 }
 
 async function loadKeys(db: Executor): Promise<Map<string, ApiKeyConfig>> {

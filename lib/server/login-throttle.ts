@@ -28,12 +28,20 @@ function accountKey(username: string): string {
 }
 
 export function isLoginThrottled(username: string, address: string, now = Date.now()): boolean {
-  return recent(accountFailures, accountKey(username), now).length >= MAX_FAILURES || recent(addressFailures, address, now).length >= ADDRESS_MAX_FAILURES;
+  return (
+    recent(accountFailures, accountKey(username), now).length >= MAX_FAILURES ||
+    recent(addressFailures, address, now).length >= ADDRESS_MAX_FAILURES
+  );
 }
 
-export function recordLoginFailure(username: string, address: string, options: { isKnownAccount: boolean; now?: number }): void {
+export function recordLoginFailure(
+  username: string,
+  address: string,
+  options: { isKnownAccount: boolean; now?: number },
+): void {
   const now = options.now ?? Date.now();
-  if (options.isKnownAccount) accountFailures.set(accountKey(username), [...recent(accountFailures, accountKey(username), now), now]);
+  if (options.isKnownAccount)
+    accountFailures.set(accountKey(username), [...recent(accountFailures, accountKey(username), now), now]);
   const times = [...recent(addressFailures, address, now), now];
   // Re-inserted last, so the map's order is oldest activity first.
   addressFailures.delete(address);

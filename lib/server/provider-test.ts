@@ -72,7 +72,8 @@ export function redactDetail(text: string, secrets: readonly string[], maxChars 
       if (secret.length > 0) markAll(head, secret, hidden);
       continue;
     }
-    for (let start = 0; start + SECRET_WINDOW <= secret.length; start += 1) markAll(head, secret.slice(start, start + SECRET_WINDOW), hidden);
+    for (let start = 0; start + SECRET_WINDOW <= secret.length; start += 1)
+      markAll(head, secret.slice(start, start + SECRET_WINDOW), hidden);
   }
   let redacted = "";
   for (let i = 0; i < head.length; i += 1) {
@@ -84,7 +85,8 @@ export function redactDetail(text: string, secrets: readonly string[], maxChars 
 }
 
 function markAll(text: string, needle: string, hidden: Uint8Array): void {
-  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) hidden.fill(1, at, at + needle.length);
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1))
+    hidden.fill(1, at, at + needle.length);
 }
 
 /** `error.message`, a string `error`, or a top-level `message` of a JSON body; else null. */
@@ -119,13 +121,21 @@ function problemFromError(error: unknown, control: AttemptControl): ProviderTest
  * (`buildUpstreamRequest`), the provider's timeouts (`AttemptControl`), the one outbound client,
  * and the same check of a 200 answer. Nothing is logged or counted against the breaker.
  */
-export async function runProviderTest(provider: ProviderConfig, send: UpstreamSend, state: Pick<ServerState, "runtime">): Promise<ProviderTestResult> {
+export async function runProviderTest(
+  provider: ProviderConfig,
+  send: UpstreamSend,
+  state: Pick<ServerState, "runtime">,
+): Promise<ProviderTestResult> {
   const snapshot = state.runtime.getSnapshot();
   // Header values may be keys too; short ones ("true", a version date) are left alone.
   const secrets = [provider.apiKey, ...Object.values(provider.extraHeaders).filter((value) => value.length >= 12)];
   const startedAt = performance.now();
   const elapsed = (): number => Math.round(performance.now() - startedAt);
-  const result = (status: number | null, problem: ProviderTestProblem | null, detail: string | null = null): ProviderTestResult => ({
+  const result = (
+    status: number | null,
+    problem: ProviderTestProblem | null,
+    detail: string | null = null,
+  ): ProviderTestResult => ({
     isOk: problem === null,
     status,
     latencyMs: elapsed(),
@@ -138,7 +148,13 @@ export async function runProviderTest(provider: ProviderConfig, send: UpstreamSe
   const control = new AttemptControl(new AbortController().signal, timeouts);
   let status: number | null = null;
   try {
-    const request = buildUpstreamRequest(provider, buildTestBody(provider.upstreamModel), false, timeouts.connectMs, control.signal);
+    const request = buildUpstreamRequest(
+      provider,
+      buildTestBody(provider.upstreamModel),
+      false,
+      timeouts.connectMs,
+      control.signal,
+    );
     const response = await send(request);
     status = response.status;
     control.stopFirstTokenTimer();
@@ -150,7 +166,11 @@ export async function runProviderTest(provider: ProviderConfig, send: UpstreamSe
     }
     if (status < 200 || status >= 300) return result(status, "httpError", describeErrorBody(bytes));
     // Keyword hits of a test are not counted: it is the operator's probe, not traffic.
-    const verdict = inspectCompletion(bytes, { keywords: compileKeywords(snapshot), hitSink: { recordHit: () => undefined }, now: Date.now });
+    const verdict = inspectCompletion(bytes, {
+      keywords: compileKeywords(snapshot),
+      hitSink: { recordHit: () => undefined },
+      now: Date.now,
+    });
     if (verdict.kind === "failure") {
       const upstream = readErrorMessage(bytes);
       return result(status, "invalidAnswer", upstream === null ? verdict.reason : `${verdict.reason}: ${upstream}`);
@@ -164,7 +184,10 @@ export async function runProviderTest(provider: ProviderConfig, send: UpstreamSe
 }
 
 /** Tests a provider by id with the configuration the gateway holds now (disabled ones too). */
-export async function testProviderById(state: Pick<ServerState, "runtime" | "outbound" | "reloadConfig">, providerId: number): Promise<ProviderTestResult | null> {
+export async function testProviderById(
+  state: Pick<ServerState, "runtime" | "outbound" | "reloadConfig">,
+  providerId: number,
+): Promise<ProviderTestResult | null> {
   let provider = state.runtime.getSnapshot().providers.get(providerId);
   if (!provider) {
     // Created a moment ago in another process: read the configuration once more.

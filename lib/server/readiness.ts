@@ -54,7 +54,11 @@ async function checkMigrations(db: Kysely<Database>, now: number): Promise<Readi
 }
 
 /** Database reachable, schema current, log queue with room: cheap enough to poll every second. */
-export async function checkReadiness(db: Kysely<Database>, logStats: LogWriterStats, now: number = Date.now()): Promise<Readiness> {
+export async function checkReadiness(
+  db: Kysely<Database>,
+  logStats: LogWriterStats,
+  now: number = Date.now(),
+): Promise<Readiness> {
   const [database, migrationStatus] = await Promise.all([checkDatabase(db), checkMigrations(db, now)]);
   const logQueue = logStats.queued < LOG_QUEUE_LIMIT * LOG_QUEUE_READY_SHARE ? "ok" : "full";
   return {

@@ -43,7 +43,12 @@ export interface RetentionResult {
 const defaultPause = () => new Promise<void>((resolve) => setTimeout(resolve, 25));
 
 /** One retention pass at `now`: the testable core of the job. */
-export async function runRetention(db: Executor, settings: RetentionSettings, now: number, options: RetentionOptions = {}): Promise<RetentionResult> {
+export async function runRetention(
+  db: Executor,
+  settings: RetentionSettings,
+  now: number,
+  options: RetentionOptions = {},
+): Promise<RetentionResult> {
   const batchSize = options.batchSize ?? 2_000;
   const pause = options.pause ?? defaultPause;
   const logCutoff = now - settings.logRetentionDays * DAY_MS;
@@ -88,10 +93,16 @@ export interface RetentionJob {
 }
 
 /** Starts the background job; the settings are read afresh before every pass. */
-export function startRetentionJob(db: Kysely<Database>, getSettings: () => RetentionSettings, options: RetentionJobOptions = {}): RetentionJob {
+export function startRetentionJob(
+  db: Kysely<Database>,
+  getSettings: () => RetentionSettings,
+  options: RetentionJobOptions = {},
+): RetentionJob {
   const holder = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   const lockTtlMs = options.lockTtlMs ?? 10 * 60_000;
-  const onError = options.onError ?? ((error: unknown) => console.warn(`Retention job: ${error instanceof Error ? error.message : String(error)}`));
+  const onError =
+    options.onError ??
+    ((error: unknown) => console.warn(`Retention job: ${error instanceof Error ? error.message : String(error)}`));
   let running: Promise<RetentionResult | null> | null = null;
   let isStopped = false;
 
@@ -100,7 +111,10 @@ export function startRetentionJob(db: Kysely<Database>, getSettings: () => Reten
 
   const pass = async (): Promise<RetentionResult | null> => {
     if (!(await holdLock())) return null;
-    const result = await runRetention(db, getSettings(), Date.now(), { batchSize: options.batchSize, shouldContinue: holdLock });
+    const result = await runRetention(db, getSettings(), Date.now(), {
+      batchSize: options.batchSize,
+      shouldContinue: holdLock,
+    });
     options.onPass?.(result);
     return result;
   };
@@ -121,9 +135,12 @@ export function startRetentionJob(db: Kysely<Database>, getSettings: () => Reten
   const first = setTimeout(() => {
     void runNow();
   }, options.firstRunMs ?? 60_000);
-  const interval = setInterval(() => {
-    void runNow();
-  }, options.intervalMs ?? 5 * 60_000);
+  const interval = setInterval(
+    () => {
+      void runNow();
+    },
+    options.intervalMs ?? 5 * 60_000,
+  );
   first.unref();
   interval.unref();
 

@@ -126,7 +126,11 @@ async function bootServerState(): Promise<ServerState> {
   return { env, secrets, db, cipher, runtime, logWriter, counters, outbound, reloadConfig, shutdown };
 }
 
-async function startRetention(db: Kysely<Database>, env: Env, getSettings: () => ConfigSnapshot["settings"]): Promise<RetentionJob> {
+async function startRetention(
+  db: Kysely<Database>,
+  env: Env,
+  getSettings: () => ConfigSnapshot["settings"],
+): Promise<RetentionJob> {
   const { startRetentionJob } = await import("./retention-job");
   const intervalMs = env.RETENTION_INTERVAL_SECONDS * 1_000;
   return startRetentionJob(db, getSettings, {
@@ -134,7 +138,9 @@ async function startRetention(db: Kysely<Database>, env: Env, getSettings: () =>
     firstRunMs: Math.min(60_000, intervalMs),
     onPass: (result) => {
       if (result.deletedLogs + result.deletedBodies > 0) {
-        console.log(`Retention: deleted ${result.deletedLogs} log rows and ${result.deletedBodies} bodies (pid ${process.pid})`);
+        console.log(
+          `Retention: deleted ${result.deletedLogs} log rows and ${result.deletedBodies} bodies (pid ${process.pid})`,
+        );
       }
     },
   });

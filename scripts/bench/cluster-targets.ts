@@ -18,7 +18,8 @@ export function startOursWorkers(options: OursOptions, workers = 2): Promise<Our
 
 export async function startOursPostgresPair(options: OursOptions): Promise<OursTarget> {
   // The local server these machines run, unless told otherwise.
-  const postgresUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
+  const postgresUrl =
+    process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
   const database = await createPostgresTestDatabase(postgresUrl);
   try {
     const pair = await startOurs({

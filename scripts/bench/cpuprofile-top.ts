@@ -35,7 +35,11 @@ function bucketOf(url: string, functionName: string): string {
   if (url.startsWith("node:")) return url.split("/")[0]!.replace(/^node:internal.*/, "node:internal");
   const chunk = url.match(/\.next[^/]*\/(server\/chunks\/[^/]+|server\/app\/.+)$/);
   if (chunk) return `app bundle ${chunk[1]!.slice(0, 60)}`;
-  return url.replace(/^file:\/\/\/?/, "/").split("/").slice(-2).join("/");
+  return url
+    .replace(/^file:\/\/\/?/, "/")
+    .split("/")
+    .slice(-2)
+    .join("/");
 }
 
 const maps = new Map<string, SourceMap | null>();
@@ -52,15 +56,23 @@ function original(url: string, line: number, column: number): string | null {
   if (!map) return null;
   const entry = map.findEntry(line, column) as { originalSource?: string; originalLine?: number; name?: string };
   if (!entry.originalSource) return null;
-  const source = entry.originalSource.replace(/^turbopack:\/\/\/\[project\]\//, "").replace(/^.*node_modules\//, "node_modules/");
+  const source = entry.originalSource
+    .replace(/^turbopack:\/\/\/\[project\]\//, "")
+    .replace(/^.*node_modules\//, "node_modules/");
   return `${source}:${(entry.originalLine ?? 0) + 1}`;
 }
 
 /** Coarse layers, to tell the gateway's own work from what Next.js and Node cost anyway. */
 function layerOf(bucket: string): string {
-  if (/lib\/gateway|lib\/http|lib\/metrics|lib\/log-writer|lib\/server|lib\/crypto|^zod$|eventsource-parser|prom-client/.test(bucket)) return "gateway code (lib/*, zod, eventsource-parser, prom-client)";
+  if (
+    /lib\/gateway|lib\/http|lib\/metrics|lib\/log-writer|lib\/server|lib\/crypto|^zod$|eventsource-parser|prom-client/.test(
+      bucket,
+    )
+  )
+    return "gateway code (lib/*, zod, eventsource-parser, prom-client)";
   if (/kysely|better-sqlite3|db\/|\.\.\/db/.test(bucket)) return "call-log writes (kysely, better-sqlite3, db/queries)";
-  if (/^next\/|turbopack|app bundle|@opentelemetry|%40opentelemetry/.test(bucket)) return "Next.js (router, route module, web Request/Response glue)";
+  if (/^next\/|turbopack|app bundle|@opentelemetry|%40opentelemetry/.test(bucket))
+    return "Next.js (router, route module, web Request/Response glue)";
   if (bucket === "(garbage collector)") return "garbage collector";
   if (bucket === "(native)") return "native (socket writes, JSON, crypto…)";
   if (bucket === "(program)") return "(program: V8/libuv outside JS)";
@@ -86,10 +98,22 @@ export function summarize(profile: CpuProfile, top = 30): string {
       continue;
     }
     const source = original(url, lineNumber, columnNumber);
-    const where = source ?? (url ? `${url.replace(/^file:\/\//, "").split("/").slice(-3).join("/")}:${lineNumber + 1}` : "");
+    const where =
+      source ??
+      (url
+        ? `${url
+            .replace(/^file:\/\//, "")
+            .split("/")
+            .slice(-3)
+            .join("/")}:${lineNumber + 1}`
+        : "");
     const key = `${functionName || "(anonymous)"}  ${where}`;
     byFunction.set(key, (byFunction.get(key) ?? 0) + us);
-    const bucket = source ? (source.startsWith("node_modules/") ? bucketOf(source, functionName) : source.split("/").slice(0, -1).join("/") || source) : bucketOf(url, functionName);
+    const bucket = source
+      ? source.startsWith("node_modules/")
+        ? bucketOf(source, functionName)
+        : source.split("/").slice(0, -1).join("/") || source
+      : bucketOf(url, functionName);
     byBucket.set(bucket, (byBucket.get(bucket) ?? 0) + us);
   }
   const busyUs = totalUs - idleUs;
@@ -97,12 +121,18 @@ export function summarize(profile: CpuProfile, top = 30): string {
   for (const [bucket, us] of byBucket) byLayer.set(layerOf(bucket), (byLayer.get(layerOf(bucket)) ?? 0) + us);
   const pct = (us: number): string => `${((us / busyUs) * 100).toFixed(1).padStart(5)}%`;
   const ms = (us: number): string => `${(us / 1000).toFixed(0).padStart(7)} ms`;
-  const lines = [`profile ${(totalUs / 1e6).toFixed(1)} s, busy ${(busyUs / 1e6).toFixed(2)} s (idle ${((idleUs / totalUs) * 100).toFixed(0)}%)`, "", "top self time by function:"];
-  for (const [key, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`${ms(us)} ${pct(us)}  ${key}`);
+  const lines = [
+    `profile ${(totalUs / 1e6).toFixed(1)} s, busy ${(busyUs / 1e6).toFixed(2)} s (idle ${((idleUs / totalUs) * 100).toFixed(0)}%)`,
+    "",
+    "top self time by function:",
+  ];
+  for (const [key, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top))
+    lines.push(`${ms(us)} ${pct(us)}  ${key}`);
   lines.push("", "self time by layer:");
   for (const [key, us] of [...byLayer].sort((a, b) => b[1] - a[1])) lines.push(`${ms(us)} ${pct(us)}  ${key}`);
   lines.push("", "self time by package / folder:");
-  for (const [key, us] of [...byBucket].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`${ms(us)} ${pct(us)}  ${key}`);
+  for (const [key, us] of [...byBucket].sort((a, b) => b[1] - a[1]).slice(0, top))
+    lines.push(`${ms(us)} ${pct(us)}  ${key}`);
   return lines.join("\n");
 }
 

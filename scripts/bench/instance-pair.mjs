@@ -62,7 +62,9 @@ const balancer = createServer((socket) => {
   upstream.on("close", () => socket.destroy());
 });
 balancer.listen({ port, host, backlog: 2048 }, () => {
-  console.log(`Instance pair listening on http://${host}:${port} → ${instances.map((instance) => instance.port).join(", ")}`);
+  console.log(
+    `Instance pair listening on http://${host}:${port} → ${instances.map((instance) => instance.port).join(", ")}`,
+  );
 });
 
 let isStopping = false;

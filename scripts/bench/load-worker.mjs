@@ -62,7 +62,13 @@ async function main() {
       // Against the clock, so timer drift does not stretch the ramp.
       const wait = startedAt + (index * 1000) / slices - performance.now();
       if (wait > 0) await sleep(wait);
-      runs.push(runOne({ ...base, connections: perSlice, overallRate: perSlice, amount: perSlice * job.durationS }, latencies, counts));
+      runs.push(
+        runOne(
+          { ...base, connections: perSlice, overallRate: perSlice, amount: perSlice * job.durationS },
+          latencies,
+          counts,
+        ),
+      );
     }
     results = await Promise.all(runs);
   } else {

@@ -92,7 +92,10 @@ export const floorDir = join(root, "tmp", "bench", "next-floor");
 
 /** Writes and builds the floor app unless an identical build exists. */
 export function ensureFloorBuild(log: (line: string) => void): void {
-  const hash = createHash("sha256").update(JSON.stringify(FILES)).update(readFileSync(join(root, "node_modules/next/package.json"))).digest("hex");
+  const hash = createHash("sha256")
+    .update(JSON.stringify(FILES))
+    .update(readFileSync(join(root, "node_modules/next/package.json")))
+    .digest("hex");
   const stamp = join(floorDir, ".next", "floor-hash");
   if (existsSync(stamp) && readFileSync(stamp, "utf8") === hash) return;
   for (const [path, text] of Object.entries(FILES)) {
@@ -115,7 +118,14 @@ export async function startFloor(upstreamPort: number): Promise<{ child: Child; 
   const proc = spawn(process.execPath, [join(floorDir, "server.mjs")], {
     cwd: floorDir,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: String(port), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", FLOOR_UPSTREAM: `http://127.0.0.1:${upstreamPort}` },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      PORT: String(port),
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      FLOOR_UPSTREAM: `http://127.0.0.1:${upstreamPort}`,
+    },
   });
   let output = "";
   proc.stdout.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));

@@ -8,7 +8,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { MachineInfo } from "./proc";
 import { fmt, median, percentile, ratio } from "./stats";
 
-export type ScenarioId = "json-c10" | "json-c50" | "json-r100" | "json-r300" | "sse-c10" | "sse-c50" | "sse-r100" | "sse-r300";
+export type ScenarioId =
+  "json-c10" | "json-c50" | "json-r100" | "json-r300" | "sse-c10" | "sse-c50" | "sse-r100" | "sse-r300";
 
 export interface RunRecord {
   round: number;
@@ -141,7 +142,12 @@ function scenarioTable(report: BenchReport, scenario: ScenarioId): string {
     ["req/s", (s) => s.rps, 0],
     ["latency p50 ms", (s) => s.p50, 2],
     ["latency p99 ms", (s) => s.p99, 2],
-    ...(isStream ? ([["TTFT p50 ms", (s: Summary) => s.ttftP50, 2], ["TTFT p99 ms", (s: Summary) => s.ttftP99, 2]] as [string, (s: Summary) => number, number][]) : []),
+    ...(isStream
+      ? ([
+          ["TTFT p50 ms", (s: Summary) => s.ttftP50, 2],
+          ["TTFT p99 ms", (s: Summary) => s.ttftP99, 2],
+        ] as [string, (s: Summary) => number, number][])
+      : []),
     ["CPU ms/req", (s) => s.cpu, 3],
   ];
   const lines = [
@@ -151,7 +157,9 @@ function scenarioTable(report: BenchReport, scenario: ScenarioId): string {
     `|---|${columns.map(() => "---:").join("|")}|---:|`,
   ];
   for (const [target, summary] of summaries) {
-    lines.push(`| ${TARGET_LABELS[target] ?? target} | ${columns.map(([, get, digits]) => fmt(get(summary), digits)).join(" | ")} | ${summary.errors} |`);
+    lines.push(
+      `| ${TARGET_LABELS[target] ?? target} | ${columns.map(([, get, digits]) => fmt(get(summary), digits)).join(" | ")} | ${summary.errors} |`,
+    );
   }
   const pairs: [string, string][] = [
     ["ours", "portkey"],
@@ -190,13 +198,17 @@ export function evaluateGoals(report: BenchReport): Goal[] {
   const get = (target: string, scenario: ScenarioId) => summarize(report.runs, target, scenario);
   for (const mode of ["json", "sse"] as const) {
     const scenarios = (["c10", "c50", "r100", "r300"] as const).map((shape) => `${mode}-${shape}` as ScenarioId);
-    const pairs = scenarios.map((scenario) => [scenario, get("ours", scenario), get("portkey", scenario)] as const).filter(([, a, b]) => a && b);
+    const pairs = scenarios
+      .map((scenario) => [scenario, get("ours", scenario), get("portkey", scenario)] as const)
+      .filter(([, a, b]) => a && b);
     if (pairs.length === 0) continue;
     const met = pairs.every(([, ours, portkey]) => ours!.cpu <= portkey!.cpu);
     goals.push({
       name: `CPU per request ≤ Portkey's, ${mode === "json" ? "non-streaming" : "streaming"} (every load shape)`,
       ours: pairs.map(([scenario, ours]) => `${scenario.slice(mode.length + 1)} ${fmt(ours!.cpu, 3)}`).join(", "),
-      reference: pairs.map(([scenario, , portkey]) => `${scenario.slice(mode.length + 1)} ${fmt(portkey!.cpu, 3)}`).join(", "),
+      reference: pairs
+        .map(([scenario, , portkey]) => `${scenario.slice(mode.length + 1)} ${fmt(portkey!.cpu, 3)}`)
+        .join(", "),
       met,
     });
   }
@@ -208,7 +220,9 @@ export function evaluateGoals(report: BenchReport): Goal[] {
       name: `Added latency over direct at 100 req/s, ${scenario.startsWith("sse") ? "streaming" : "non-streaming"} (p50 / p99 ms) ≤ Portkey's`,
       ours: `${fmt(added(ours, "p50"))} / ${fmt(added(ours, "p99"))}`,
       reference: `${fmt(added(portkey, "p50"))} / ${fmt(added(portkey, "p99"))}`,
-      met: Boolean(judge(added(ours, "p50"), added(portkey, "p50")) && judge(added(ours, "p99"), added(portkey, "p99"))),
+      met: Boolean(
+        judge(added(ours, "p50"), added(portkey, "p50")) && judge(added(ours, "p99"), added(portkey, "p99")),
+      ),
     });
   }
   {
@@ -248,7 +262,9 @@ export function evaluateGoals(report: BenchReport): Goal[] {
     goals.push({
       name: `${sustain.rate} req/s held for ${sustain.seconds} s: 0 errors, p99 < 100 ms`,
       ours: `${sustain.errors} errors, p99 ${fmt(sustain.p99)} ms`,
-      reference: report.sustain.portkey ? `Portkey ${report.sustain.portkey.errors} errors, p99 ${fmt(report.sustain.portkey.p99)} ms` : "–",
+      reference: report.sustain.portkey
+        ? `Portkey ${report.sustain.portkey.errors} errors, p99 ${fmt(report.sustain.portkey.p99)} ms`
+        : "–",
       met: sustain.errors === 0 && sustain.p99 < 100 && sustain.seconds >= 60,
     });
   }
@@ -270,7 +286,10 @@ export function renderResults(report: BenchReport): string {
   const goals = evaluateGoals(report);
   if (goals.length > 0) {
     lines.push("#### Goals", "", "| goal | ours | Portkey / reference | met |", "|---|---|---|:---:|");
-    for (const goal of goals) lines.push(`| ${goal.name} | ${goal.ours} | ${goal.reference} | ${goal.met === null ? "?" : goal.met ? "yes" : "**no**"} |`);
+    for (const goal of goals)
+      lines.push(
+        `| ${goal.name} | ${goal.ours} | ${goal.reference} | ${goal.met === null ? "?" : goal.met ? "yes" : "**no**"} |`,
+      );
     lines.push("");
   }
   for (const scenario of Object.keys(SCENARIO_TITLES) as ScenarioId[]) {
@@ -280,7 +299,9 @@ export function renderResults(report: BenchReport): string {
   const rss = Object.entries(report.peakRssMb);
   if (rss.length > 0) {
     lines.push("#### Peak RSS during the load matrix (VmHWM)", "", "| target | peak RSS MB |", "|---|---:|");
-    for (const target of ORDER) if (report.peakRssMb[target] !== undefined) lines.push(`| ${TARGET_LABELS[target]} | ${fmt(report.peakRssMb[target]!, 0)} |`);
+    for (const target of ORDER)
+      if (report.peakRssMb[target] !== undefined)
+        lines.push(`| ${TARGET_LABELS[target]} | ${fmt(report.peakRssMb[target]!, 0)} |`);
     lines.push("", "The direct target's process is the mock provider itself.", "");
   }
   const slow = Object.entries(report.slowStreams);
@@ -309,13 +330,24 @@ export function renderResults(report: BenchReport): string {
       "|---|---:|---:|---:|---:|",
     );
     for (const [target, result] of aborts) {
-      lines.push(`| ${TARGET_LABELS[target]} | ${result.clients} | ${result.upstreamCalls} | ${result.cancelled} | ${fmt(result.cancelDelayP50Ms, 1)} / ${fmt(result.cancelDelayMaxMs, 1)} |`);
+      lines.push(
+        `| ${TARGET_LABELS[target]} | ${result.clients} | ${result.upstreamCalls} | ${result.cancelled} | ${fmt(result.cancelDelayP50Ms, 1)} / ${fmt(result.cancelDelayMaxMs, 1)} |`,
+      );
     }
-    lines.push("", "Counted by the mock provider: a call is cancelled when its connection closed before the answer finished.", "");
+    lines.push(
+      "",
+      "Counted by the mock provider: a call is cancelled when its connection closed before the answer finished.",
+      "",
+    );
   }
   const sustain = Object.entries(report.sustain);
   if (sustain.length > 0) {
-    lines.push("#### Sustained fixed rate (half the requests streaming)", "", "| target | rate | seconds | requests | errors | p50 ms | p99 ms | max ms | CPU ms/req | peak RSS MB |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    lines.push(
+      "#### Sustained fixed rate (half the requests streaming)",
+      "",
+      "| target | rate | seconds | requests | errors | p50 ms | p99 ms | max ms | CPU ms/req | peak RSS MB |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    );
     for (const [target, result] of sustain) {
       lines.push(
         `| ${TARGET_LABELS[target]} | ${result.rate} | ${result.seconds} | ${result.requests} | ${result.errors} | ${fmt(result.p50)} | ${fmt(result.p99)} | ${fmt(result.max)} | ${fmt(result.cpuMsPerRequest, 3)} | ${fmt(result.peakRssMb, 0)} |`,
@@ -364,13 +396,18 @@ export function writeReport(path: string, report: BenchReport): void {
   if (!text.includes(GATEWAY_START) || !text.includes(GATEWAY_END)) {
     const section = `${GATEWAY_START}\n## Gateway: overhead per request against Portkey, a raw proxy and the provider itself\n\n${RESULTS_START}\n${RESULTS_END}\n${GATEWAY_END}\n`;
     const analyticsAt = text.indexOf("<!-- analytics:start -->");
-    text = analyticsAt === -1 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, analyticsAt)}${section}\n${text.slice(analyticsAt)}`;
+    text =
+      analyticsAt === -1
+        ? `${text.trimEnd()}\n\n${section}`
+        : `${text.slice(0, analyticsAt)}${section}\n${text.slice(analyticsAt)}`;
   }
-  if (!text.includes("<!-- analytics:start -->")) text = `${text.trimEnd()}\n\n<!-- analytics:start -->\n<!-- analytics:end -->\n`;
+  if (!text.includes("<!-- analytics:start -->"))
+    text = `${text.trimEnd()}\n\n<!-- analytics:start -->\n<!-- analytics:end -->\n`;
   const sectionStart = text.indexOf(GATEWAY_START);
   const sectionEnd = text.indexOf(GATEWAY_END);
   let section = text.slice(sectionStart, sectionEnd);
-  if (!section.includes(RESULTS_START) || !section.includes(RESULTS_END)) section = `${section.trimEnd()}\n\n${RESULTS_START}\n${RESULTS_END}\n`;
+  if (!section.includes(RESULTS_START) || !section.includes(RESULTS_END))
+    section = `${section.trimEnd()}\n\n${RESULTS_START}\n${RESULTS_END}\n`;
   const before = section.slice(0, section.indexOf(RESULTS_START) + RESULTS_START.length);
   const after = section.slice(section.indexOf(RESULTS_END));
   section = `${before}\n${renderResults(report)}\n${after}`;

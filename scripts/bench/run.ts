@@ -41,7 +41,8 @@ import { root, startMock, startOurs, startPortkey, startRawProxy, type Child } f
 
 const env = process.env;
 const isQuick = env.BENCH_QUICK === "1";
-const num = (name: string, fallback: number): number => (env[name] !== undefined && env[name] !== "" ? Number(env[name]) : fallback);
+const num = (name: string, fallback: number): number =>
+  env[name] !== undefined && env[name] !== "" ? Number(env[name]) : fallback;
 const config = {
   isQuick,
   rounds: num("BENCH_ROUNDS", isQuick ? 1 : 3),
@@ -57,9 +58,15 @@ const config = {
 };
 const TARGET_NAMES = ["direct", "raw", "floor", "portkey", "ours", "base", "ours-w2", "ours-pg2"] as const;
 type TargetName = (typeof TARGET_NAMES)[number];
-const selectedTargets = (env.BENCH_TARGETS ?? `direct,raw,${env.BENCH_FLOOR === "1" ? "floor," : ""}portkey,ours,ours-w2,ours-pg2`).split(",").filter((name): name is TargetName => (TARGET_NAMES as readonly string[]).includes(name));
+const selectedTargets = (
+  env.BENCH_TARGETS ?? `direct,raw,${env.BENCH_FLOOR === "1" ? "floor," : ""}portkey,ours,ours-w2,ours-pg2`
+)
+  .split(",")
+  .filter((name): name is TargetName => (TARGET_NAMES as readonly string[]).includes(name));
 const phases = new Set((env.BENCH_ONLY ?? "matrix,slow,abort,sustain").split(","));
-const sustainTargets = (env.BENCH_SUSTAIN_TARGETS ?? "ours").split(",").filter((name): name is TargetName => selectedTargets.includes(name as TargetName));
+const sustainTargets = (env.BENCH_SUSTAIN_TARGETS ?? "ours")
+  .split(",")
+  .filter((name): name is TargetName => selectedTargets.includes(name as TargetName));
 
 const ALL_SCENARIOS: readonly { id: ScenarioId; stream: boolean; connections?: number; rate?: number }[] = [
   { id: "json-c10", stream: false, connections: 10 },
@@ -74,13 +81,22 @@ const ALL_SCENARIOS: readonly { id: ScenarioId; stream: boolean; connections?: n
 /** The multi-process targets run only these scenarios (the throughput ones), to keep the run short. */
 const CLUSTER_TARGETS: ReadonlySet<string> = new Set(["ours-w2", "ours-pg2"]);
 const clusterScenarios = new Set((env.BENCH_CLUSTER_SCENARIOS ?? "json-c50,sse-c50").split(","));
-const runsScenario = (target: string, scenario: string): boolean => !CLUSTER_TARGETS.has(target) || clusterScenarios.has(scenario);
-const SCENARIOS = env.BENCH_SCENARIOS ? ALL_SCENARIOS.filter((scenario) => env.BENCH_SCENARIOS!.split(",").includes(scenario.id)) : ALL_SCENARIOS;
+const runsScenario = (target: string, scenario: string): boolean =>
+  !CLUSTER_TARGETS.has(target) || clusterScenarios.has(scenario);
+const SCENARIOS = env.BENCH_SCENARIOS
+  ? ALL_SCENARIOS.filter((scenario) => env.BENCH_SCENARIOS!.split(",").includes(scenario.id))
+  : ALL_SCENARIOS;
 
 const MODELS = { fast: "bench-fast", slow: "bench-slow", abort: "bench-abort" };
-const WORDS = "The quick brown fox jumps over the lazy dog while a careful gateway counts every token it relays and never copies a byte twice".split(" ");
+const WORDS =
+  "The quick brown fox jumps over the lazy dog while a careful gateway counts every token it relays and never copies a byte twice".split(
+    " ",
+  );
 const FAST_BEHAVIOR = { text: WORDS.slice(0, 20).join(" ") };
-const SLOW_BEHAVIOR = { chunks: WORDS.slice(0, 20).map((word, index) => (index === 0 ? word : ` ${word}`)), chunkDelayMs: [25, 50] };
+const SLOW_BEHAVIOR = {
+  chunks: WORDS.slice(0, 20).map((word, index) => (index === 0 ? word : ` ${word}`)),
+  chunkDelayMs: [25, 50],
+};
 const ABORT_BEHAVIOR = { chunks: Array.from({ length: 40 }, (_, index) => `w${index} `), chunkDelayMs: 100 };
 
 function chatBody(model: string, stream: boolean): string {
@@ -88,7 +104,11 @@ function chatBody(model: string, stream: boolean): string {
     model,
     messages: [
       { role: "system", content: "You are a concise assistant. Answer in one short paragraph." },
-      { role: "user", content: "Explain in plain words what an API gateway in front of several language-model providers does, and why it should add as little latency as possible to every request it relays." },
+      {
+        role: "user",
+        content:
+          "Explain in plain words what an API gateway in front of several language-model providers does, and why it should add as little latency as possible to every request it relays.",
+      },
     ],
     max_tokens: 128,
     temperature: 0.2,
@@ -111,7 +131,10 @@ const children: Child[] = [];
 let mockPort = 0;
 
 async function mockControl(method: string, path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`http://127.0.0.1:${mockPort}/__mock/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`http://127.0.0.1:${mockPort}/__mock/${path}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return response.json();
 }
 
@@ -122,7 +145,8 @@ async function resetMock(): Promise<void> {
   await mockControl("PUT", `behavior/${MODELS.abort}`, ABORT_BEHAVIOR);
 }
 
-const log = (line: string): void => console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(3)}s] ${line}`);
+const log = (line: string): void =>
+  console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(3)}s] ${line}`);
 const t0 = performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -135,18 +159,36 @@ async function startTargets(): Promise<Map<TargetName, Target>> {
   const agent = (): http.Agent => new http.Agent({ keepAlive: true, maxSockets: 16 });
   const upstreamHeaders = { authorization: "Bearer sk-bench-direct" };
   if (selectedTargets.includes("direct")) {
-    targets.set("direct", { name: "direct", pid: mock.child.pid, url: `http://127.0.0.1:${mock.port}/v1/chat/completions`, headers: upstreamHeaders, agent: agent() });
+    targets.set("direct", {
+      name: "direct",
+      pid: mock.child.pid,
+      url: `http://127.0.0.1:${mock.port}/v1/chat/completions`,
+      headers: upstreamHeaders,
+      agent: agent(),
+    });
   }
   if (selectedTargets.includes("raw")) {
     const raw = await startRawProxy(mock.port);
     children.push(raw.child);
-    targets.set("raw", { name: "raw", pid: raw.child.pid, url: `http://127.0.0.1:${raw.port}/v1/chat/completions`, headers: upstreamHeaders, agent: agent() });
+    targets.set("raw", {
+      name: "raw",
+      pid: raw.child.pid,
+      url: `http://127.0.0.1:${raw.port}/v1/chat/completions`,
+      headers: upstreamHeaders,
+      agent: agent(),
+    });
   }
   if (selectedTargets.includes("floor")) {
     ensureFloorBuild(log);
     const floor = await startFloor(mock.port);
     children.push(floor.child);
-    targets.set("floor", { name: "floor", pid: floor.child.pid, url: `http://127.0.0.1:${floor.port}/v1/chat/completions`, headers: upstreamHeaders, agent: agent() });
+    targets.set("floor", {
+      name: "floor",
+      pid: floor.child.pid,
+      url: `http://127.0.0.1:${floor.port}/v1/chat/completions`,
+      headers: upstreamHeaders,
+      agent: agent(),
+    });
   }
   if (selectedTargets.includes("portkey")) {
     const portkey = await startPortkey();
@@ -155,18 +197,35 @@ async function startTargets(): Promise<Map<TargetName, Target>> {
       name: "portkey",
       pid: portkey.child.pid,
       url: `http://127.0.0.1:${portkey.port}/v1/chat/completions`,
-      headers: { ...upstreamHeaders, "x-portkey-provider": "openai", "x-portkey-custom-host": `http://127.0.0.1:${mock.port}/v1` },
+      headers: {
+        ...upstreamHeaders,
+        "x-portkey-provider": "openai",
+        "x-portkey-custom-host": `http://127.0.0.1:${mock.port}/v1`,
+      },
       agent: agent(),
     });
   }
   if (selectedTargets.includes("ours")) {
     const profileDir = env.BENCH_CPU_PROF;
     if (profileDir) mkdirSync(profileDir, { recursive: true });
-    const ours = await startOurs({ mockPort: mock.port, models: MODELS, execArgv: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [] });
+    const ours = await startOurs({
+      mockPort: mock.port,
+      models: MODELS,
+      execArgv: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+    });
     children.push({ ...ours.child, stop: ours.stop });
-    targets.set("ours", { name: "ours", pid: ours.child.pid, url: `http://127.0.0.1:${ours.port}/v1/chat/completions`, headers: { authorization: `Bearer ${ours.apiKey}` }, agent: agent() });
+    targets.set("ours", {
+      name: "ours",
+      pid: ours.child.pid,
+      url: `http://127.0.0.1:${ours.port}/v1/chat/completions`,
+      headers: { authorization: `Bearer ${ours.apiKey}` },
+      agent: agent(),
+    });
   }
-  for (const [name, start] of [["ours-w2", startOursWorkers], ["ours-pg2", startOursPostgresPair]] as const) {
+  for (const [name, start] of [
+    ["ours-w2", startOursWorkers],
+    ["ours-pg2", startOursPostgresPair],
+  ] as const) {
     if (!selectedTargets.includes(name)) continue;
     let started;
     try {
@@ -177,12 +236,24 @@ async function startTargets(): Promise<Map<TargetName, Target>> {
       continue;
     }
     children.push({ ...started.child, stop: started.stop });
-    targets.set(name, { name, pid: started.child.pid, url: `http://127.0.0.1:${started.port}/v1/chat/completions`, headers: { authorization: `Bearer ${started.apiKey}` }, agent: agent() });
+    targets.set(name, {
+      name,
+      pid: started.child.pid,
+      url: `http://127.0.0.1:${started.port}/v1/chat/completions`,
+      headers: { authorization: `Bearer ${started.apiKey}` },
+      agent: agent(),
+    });
   }
   if (selectedTargets.includes("base") && env.BENCH_BASE_DIST) {
     const base = await startOurs({ mockPort: mock.port, models: MODELS, distDir: env.BENCH_BASE_DIST });
     children.push({ ...base.child, stop: base.stop });
-    targets.set("base", { name: "base", pid: base.child.pid, url: `http://127.0.0.1:${base.port}/v1/chat/completions`, headers: { authorization: `Bearer ${base.apiKey}` }, agent: agent() });
+    targets.set("base", {
+      name: "base",
+      pid: base.child.pid,
+      url: `http://127.0.0.1:${base.port}/v1/chat/completions`,
+      headers: { authorization: `Bearer ${base.apiKey}` },
+      agent: agent(),
+    });
   }
   return targets;
 }
@@ -230,18 +301,36 @@ function runLoad(job: LoadJob): Promise<LoadResult> {
 /** Responses per second, timed from the first response to the last. */
 function achievedRate(result: LoadResult, durationS: number): number {
   if (result.spanMs < 500 || result.requests < 2) return result.requests / durationS;
-  return result.stepMs > 0 ? (result.requests * 1000) / (result.spanMs + result.stepMs) : ((result.requests - 1) * 1000) / result.spanMs;
+  return result.stepMs > 0
+    ? (result.requests * 1000) / (result.spanMs + result.stepMs)
+    : ((result.requests - 1) * 1000) / result.spanMs;
 }
 
-async function measure(target: Target, scenario: (typeof SCENARIOS)[number], durationS: number, round: number): Promise<RunRecord> {
+async function measure(
+  target: Target,
+  scenario: (typeof SCENARIOS)[number],
+  durationS: number,
+  round: number,
+): Promise<RunRecord> {
   const body = chatBody(MODELS.fast, scenario.stream);
   const cpuBefore = cpuMs(target.pid);
   const startedAt = performance.now();
-  const load = runLoad({ url: target.url, headers: target.headers, body, durationS, connections: scenario.connections, rate: scenario.rate });
+  const load = runLoad({
+    url: target.url,
+    headers: target.headers,
+    body,
+    durationS,
+    connections: scenario.connections,
+    rate: scenario.rate,
+  });
   // A fixed-rate run sends its last requests about durationS seconds in (see load-worker.mjs).
   const spanMs = durationS * 1000;
   const samples = scenario.stream
-    ? sampleStreams({ url: target.url, headers: target.headers, body, agent: target.agent, timeoutMs: 30_000 }, 1000 / config.ttftSamplesPerS, startedAt + spanMs - 100)
+    ? sampleStreams(
+        { url: target.url, headers: target.headers, body, agent: target.agent, timeoutMs: 30_000 },
+        1000 / config.ttftSamplesPerS,
+        startedAt + spanMs - 100,
+      )
     : Promise.resolve([] as StreamOutcome[]);
   const [result, sampled] = await Promise.all([load, samples]);
   const cpu = cpuMs(target.pid) - cpuBefore;
@@ -281,7 +370,9 @@ async function runMatrix(targets: Map<TargetName, Target>, report: BenchReport):
         const run = await measure(target, scenario, scenario.rate ? config.rateS : config.closedS, round);
         report.runs.push(run);
         const ttft = run.ttfts.length > 0 ? ` ttft p50 ${percentile(run.ttfts, 50).toFixed(2)}` : "";
-        log(`r${round} ${scenario.id.padEnd(9)} ${target.name.padEnd(7)} ${run.rps.toFixed(0).padStart(5)} req/s  p50 ${run.p50.toFixed(2)}  p99 ${run.p99.toFixed(2)}${ttft}  cpu ${run.cpuMsPerRequest.toFixed(3)} ms/req  err ${run.errors}`);
+        log(
+          `r${round} ${scenario.id.padEnd(9)} ${target.name.padEnd(7)} ${run.rps.toFixed(0).padStart(5)} req/s  p50 ${run.p50.toFixed(2)}  p99 ${run.p99.toFixed(2)}${ttft}  cpu ${run.cpuMsPerRequest.toFixed(3)} ms/req  err ${run.errors}`,
+        );
         await sleep(config.gapMs);
       }
     }
@@ -300,7 +391,9 @@ async function runSlowStreams(targets: Map<TargetName, Target>, report: BenchRep
     const startedAt = performance.now();
     const body = chatBody(MODELS.slow, true);
     const outcomes = await Promise.all(
-      Array.from({ length: config.slowStreams }, () => streamOnce({ url: target.url, headers: target.headers, body, agent: false, timeoutMs: 60_000 })),
+      Array.from({ length: config.slowStreams }, () =>
+        streamOnce({ url: target.url, headers: target.headers, body, agent: false, timeoutMs: 60_000 }),
+      ),
     );
     const wallMs = performance.now() - startedAt;
     const stats = (await mockControl("GET", "stats")) as { maxConcurrent: number };
@@ -315,11 +408,16 @@ async function runSlowStreams(targets: Map<TargetName, Target>, report: BenchRep
       wallMs,
       ttftP50: percentile(ttfts, 50),
       ttftP99: percentile(ttfts, 99),
-      durationP50: percentile(outcomes.map((outcome) => outcome.totalMs), 50),
+      durationP50: percentile(
+        outcomes.map((outcome) => outcome.totalMs),
+        50,
+      ),
       upstreamMaxConcurrent: stats.maxConcurrent,
       cpuMsPerStream: (cpuMs(target.pid) - cpuBefore) / outcomes.length,
     };
-    log(`${config.slowStreams} slow streams via ${name}: ${errors.length} errors, peak RSS ${report.slowStreams[name]!.peakRssMb.toFixed(0)} MB, ${(wallMs / 1000).toFixed(1)} s`);
+    log(
+      `${config.slowStreams} slow streams via ${name}: ${errors.length} errors, peak RSS ${report.slowStreams[name]!.peakRssMb.toFixed(0)} MB, ${(wallMs / 1000).toFixed(1)} s`,
+    );
     await sleep(500);
   }
 }
@@ -338,7 +436,16 @@ async function runAborts(targets: Map<TargetName, Target>, report: BenchReport):
     await resetMock();
     const body = chatBody(MODELS.abort, true);
     const outcomes = await Promise.all(
-      Array.from({ length: config.aborts }, () => streamOnce({ url: target.url, headers: target.headers, body, agent: false, abortAtFirstContent: true, timeoutMs: 20_000 })),
+      Array.from({ length: config.aborts }, () =>
+        streamOnce({
+          url: target.url,
+          headers: target.headers,
+          body,
+          agent: false,
+          abortAtFirstContent: true,
+          timeoutMs: 20_000,
+        }),
+      ),
     );
     const lastAbort = Math.max(...outcomes.map((outcome) => outcome.abortedAt ?? 0));
     // Give every gateway time to pass the disconnect on (or not): 1.5 s, well under the 4 s stream.
@@ -359,7 +466,11 @@ async function runAborts(targets: Map<TargetName, Target>, report: BenchReport):
     log(`${config.aborts} aborts via ${name}: ${cancelled.length}/${calls.length} upstream requests cancelled`);
     // Let uncancelled upstream streams finish before the next phase.
     const deadline = Date.now() + 6_000;
-    while (Date.now() < deadline && ((await mockControl("GET", "stats")) as { activeRequests: number }).activeRequests > 0) await sleep(200);
+    while (
+      Date.now() < deadline &&
+      ((await mockControl("GET", "stats")) as { activeRequests: number }).activeRequests > 0
+    )
+      await sleep(200);
   }
 }
 
@@ -370,11 +481,22 @@ async function runSustain(targets: Map<TargetName, Target>, report: BenchReport)
     await resetMock();
     const path = new URL(target.url).pathname;
     const headers = { "content-type": "application/json", ...target.headers };
-    const requests = [false, true].map((stream) => ({ method: "POST", path, headers, body: chatBody(MODELS.fast, stream) }));
+    const requests = [false, true].map((stream) => ({
+      method: "POST",
+      path,
+      headers,
+      body: chatBody(MODELS.fast, stream),
+    }));
     resetPeakRss(target.pid);
     const cpuBefore = cpuMs(target.pid);
     log(`${config.sustainRate} req/s for ${config.sustainS} s via ${name} (half streaming)…`);
-    const result = await runLoad({ url: target.url, headers: target.headers, requests, durationS: config.sustainS, rate: config.sustainRate });
+    const result = await runLoad({
+      url: target.url,
+      headers: target.headers,
+      requests,
+      durationS: config.sustainS,
+      rate: config.sustainRate,
+    });
     report.sustain[name] = {
       rate: config.sustainRate,
       seconds: config.sustainS,
@@ -388,7 +510,9 @@ async function runSustain(targets: Map<TargetName, Target>, report: BenchReport)
       peakRssMb: peakRssMb(target.pid),
     };
     const sustained = report.sustain[name]!;
-    log(`sustain ${name}: ${sustained.requests} requests, ${sustained.errors} errors, p50 ${sustained.p50.toFixed(2)} p99 ${sustained.p99.toFixed(2)} ms`);
+    log(
+      `sustain ${name}: ${sustained.requests} requests, ${sustained.errors} errors, p50 ${sustained.p50.toFixed(2)} p99 ${sustained.p99.toFixed(2)} ms`,
+    );
   }
 }
 
@@ -396,7 +520,8 @@ async function runSustain(targets: Map<TargetName, Target>, report: BenchReport)
 
 function versionOf(pkg: string): string {
   try {
-    return (JSON.parse(readFileSync(join(root, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
+    return (JSON.parse(readFileSync(join(root, "node_modules", pkg, "package.json"), "utf8")) as { version: string })
+      .version;
   } catch {
     return "?";
   }
@@ -406,9 +531,12 @@ async function ensureProductionBuild(): Promise<void> {
   if (!selectedTargets.includes("ours")) return;
   const distDir = env.NEXT_DIST_DIR || ".next";
   if (env.BENCH_SKIP_BUILD === "1" && existsSync(join(root, distDir, "BUILD_ID"))) return;
-  const { ensureBuild } = (await import(join(root, "scripts/build-state.mjs"))) as { ensureBuild(options: { root: string }): boolean };
+  const { ensureBuild } = (await import(join(root, "scripts/build-state.mjs"))) as {
+    ensureBuild(options: { root: string }): boolean;
+  };
   const started = performance.now();
-  if (ensureBuild({ root: root.endsWith("/") ? root : `${root}/` })) log(`built the production app in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  if (ensureBuild({ root: root.endsWith("/") ? root : `${root}/` }))
+    log(`built the production app in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
 async function main(): Promise<void> {
@@ -417,7 +545,13 @@ async function main(): Promise<void> {
   const report: BenchReport = {
     date: new Date().toISOString(),
     machine,
-    versions: { node: process.version, next: versionOf("next"), portkey: versionOf("@portkey-ai/gateway"), autocannon: versionOf("autocannon"), honoNodeServer: versionOf("@hono/node-server") },
+    versions: {
+      node: process.version,
+      next: versionOf("next"),
+      portkey: versionOf("@portkey-ai/gateway"),
+      autocannon: versionOf("autocannon"),
+      honoNodeServer: versionOf("@hono/node-server"),
+    },
     config: { ...config, targets: selectedTargets, sustainTargets },
     loadBefore: loadAverage(),
     loadAfter: "",
@@ -443,7 +577,10 @@ async function main(): Promise<void> {
     const machineAfter = machineCpu();
     const ownAfter = pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
     const totalMs = machineAfter.totalMs - machineBefore.totalMs;
-    report.foreignCpuShare = totalMs > 0 ? Math.max(0, machineAfter.busyMs - machineBefore.busyMs - (ownAfter - ownBefore)) / totalMs : Number.NaN;
+    report.foreignCpuShare =
+      totalMs > 0
+        ? Math.max(0, machineAfter.busyMs - machineBefore.busyMs - (ownAfter - ownBefore)) / totalMs
+        : Number.NaN;
     report.loadAfter = loadAverage();
   } finally {
     for (const target of targets.values()) target.agent.destroy();
@@ -459,7 +596,9 @@ async function main(): Promise<void> {
     writeReport(join(root, "docs", "benchmarks.md"), report);
     log("docs/benchmarks.md updated");
   }
-  log(`done in ${report.totalSeconds.toFixed(0)} s; load average ${report.loadAfter}; other processes used ${(report.foreignCpuShare * 100).toFixed(0)}% of the CPU`);
+  log(
+    `done in ${report.totalSeconds.toFixed(0)} s; load average ${report.loadAfter}; other processes used ${(report.foreignCpuShare * 100).toFixed(0)}% of the CPU`,
+  );
 }
 
 main().then(

@@ -89,7 +89,11 @@ export function streamOnce(request: StreamRequest): Promise<StreamOutcome> {
  * Sends one streaming request every `intervalMs` until `stopAt` (performance.now() ms),
  * each on a keep-alive connection, and collects what each saw.
  */
-export async function sampleStreams(request: Omit<StreamRequest, "abortAtFirstContent">, intervalMs: number, stopAt: number): Promise<StreamOutcome[]> {
+export async function sampleStreams(
+  request: Omit<StreamRequest, "abortAtFirstContent">,
+  intervalMs: number,
+  stopAt: number,
+): Promise<StreamOutcome[]> {
   const pending: Promise<StreamOutcome>[] = [];
   let next = performance.now();
   while (next < stopAt) {

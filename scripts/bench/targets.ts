@@ -48,7 +48,11 @@ function track(name: string, child: ChildProcess): Child {
 
 /** Starts a script that prints `{"port":N}` as its first stdout line. */
 async function startPortPrinter(name: string, args: string[]): Promise<{ child: Child; port: number }> {
-  const proc = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_ENV: "production" } });
+  const proc = spawn(process.execPath, args, {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   const child = track(name, proc);
   const lines = createInterface({ input: proc.stdout! });
   const port = await new Promise<number>((resolve, reject) => {
@@ -73,25 +77,52 @@ async function waitForHttp(url: string, child: Child, timeoutMs = 60_000, init?:
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${child.name} did not answer ${url} within ${timeoutMs} ms:\n${child.output()}`);
+    if (Date.now() > deadline)
+      throw new Error(`${child.name} did not answer ${url} within ${timeoutMs} ms:\n${child.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
 export async function startMock(): Promise<{ child: Child; port: number }> {
-  return startPortPrinter("mock", ["--import", "tsx", join(root, "tests/support/mock-provider.ts"), "--port", "0", "--max-recorded-calls", "3000"]);
+  return startPortPrinter("mock", [
+    "--import",
+    "tsx",
+    join(root, "tests/support/mock-provider.ts"),
+    "--port",
+    "0",
+    "--max-recorded-calls",
+    "3000",
+  ]);
 }
 
 export async function startRawProxy(upstreamPort: number): Promise<{ child: Child; port: number }> {
-  return startPortPrinter("raw", ["--import", "tsx", join(root, "scripts/bench/raw-proxy.ts"), "--port", "0", "--upstream", `http://127.0.0.1:${upstreamPort}`]);
+  return startPortPrinter("raw", [
+    "--import",
+    "tsx",
+    join(root, "scripts/bench/raw-proxy.ts"),
+    "--port",
+    "0",
+    "--upstream",
+    `http://127.0.0.1:${upstreamPort}`,
+  ]);
 }
 
 export async function startPortkey(): Promise<{ child: Child; port: number }> {
   const port = await findFreePort();
   const proc = spawn(
     process.execPath,
-    ["--import", join(root, "scripts/bench/bind-localhost.mjs"), join(root, "node_modules/@portkey-ai/gateway/build/start-server.js"), "--headless", `--port=${port}`],
-    { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production" } },
+    [
+      "--import",
+      join(root, "scripts/bench/bind-localhost.mjs"),
+      join(root, "node_modules/@portkey-ai/gateway/build/start-server.js"),
+      "--headless",
+      `--port=${port}`,
+    ],
+    {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production" },
+    },
   );
   const child = track("portkey", proc);
   await waitForHttp(`http://127.0.0.1:${port}/`, child);
@@ -141,24 +172,30 @@ export async function startOurs(options: OursOptions): Promise<OursTarget> {
   const databaseUrl = options.databaseUrl ?? join(dataDir, "bench.db");
   const encryptionKey = randomBytes(32);
   const port = await findFreePort();
-  const proc = spawn(process.execPath, [...(options.execArgv ?? []), options.script ?? join(root, "scripts/server.mjs")], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      SECRETS_FILE: join(dataDir, "secrets.json"),
-      ENCRYPTION_KEY: encryptionKey.toString("hex"),
-      ADMIN_PASSWORD: randomBytes(12).toString("hex"),
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      ...(options.distDir || process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: options.distDir ?? process.env.NEXT_DIST_DIR } : {}),
-      ...options.env,
+  const proc = spawn(
+    process.execPath,
+    [...(options.execArgv ?? []), options.script ?? join(root, "scripts/server.mjs")],
+    {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        DATABASE_URL: databaseUrl,
+        SECRETS_FILE: join(dataDir, "secrets.json"),
+        ENCRYPTION_KEY: encryptionKey.toString("hex"),
+        ADMIN_PASSWORD: randomBytes(12).toString("hex"),
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        ...(options.distDir || process.env.NEXT_DIST_DIR
+          ? { NEXT_DIST_DIR: options.distDir ?? process.env.NEXT_DIST_DIR }
+          : {}),
+        ...options.env,
+      },
     },
-  });
+  );
   const child = track(options.distDir ? `ours (${options.distDir})` : "ours", proc);
   const stop = async (): Promise<void> => {
     await child.stop();
@@ -171,7 +208,11 @@ export async function startOurs(options: OursOptions): Promise<OursTarget> {
     const db = createDb(databaseUrl);
     let apiKey: string;
     try {
-      const seeder = new GatewaySeeder(db, createSecretCipher(encryptionKey), `sk-bench-${randomBytes(12).toString("hex")}`);
+      const seeder = new GatewaySeeder(
+        db,
+        createSecretCipher(encryptionKey),
+        `sk-bench-${randomBytes(12).toString("hex")}`,
+      );
       await seeder.endpoint("mock", `http://127.0.0.1:${options.mockPort}/v1`);
       const { fast, slow, abort } = options.models;
       // Every group has a fallback provider at priority 2, as a real one would; it is never needed.
@@ -186,10 +227,13 @@ export async function startOurs(options: OursOptions): Promise<OursTarget> {
     }
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const response = await fetch(`http://127.0.0.1:${port}/v1/models`, { headers: { authorization: `Bearer ${apiKey}` } });
+      const response = await fetch(`http://127.0.0.1:${port}/v1/models`, {
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
       const text = await response.text();
       if (response.ok && text.includes(options.models.abort)) break;
-      if (Date.now() > deadline) throw new Error(`the server did not load the seeded configuration: ${response.status} ${text.slice(0, 200)}`);
+      if (Date.now() > deadline)
+        throw new Error(`the server did not load the seeded configuration: ${response.status} ${text.slice(0, 200)}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     return { child, port, apiKey, dataDir, stop };

@@ -42,11 +42,16 @@ export const configExport: Command = {
   async run({ values }, context) {
     const includeSecrets = flagOption(values, "include-secrets");
     const passphraseVariable = stringOption(values, "passphrase-env");
-    if (includeSecrets && passphraseVariable === undefined) throw new UsageError("--include-secrets needs --passphrase-env VAR");
-    if (!includeSecrets && passphraseVariable !== undefined) throw new UsageError("--passphrase-env is only used with --include-secrets");
+    if (includeSecrets && passphraseVariable === undefined)
+      throw new UsageError("--include-secrets needs --passphrase-env VAR");
+    if (!includeSecrets && passphraseVariable !== undefined)
+      throw new UsageError("--passphrase-env is only used with --include-secrets");
     const passphrase = passphraseFrom(passphraseVariable);
     const db = await context.db();
-    const document = await exportConfig(db, includeSecrets ? await context.cipher() : null, { includeSecrets, passphrase });
+    const document = await exportConfig(db, includeSecrets ? await context.cipher() : null, {
+      includeSecrets,
+      passphrase,
+    });
     const text = serializeConfigDocument(document);
     const out = stringOption(values, "out");
     if (out === undefined) {
@@ -74,13 +79,18 @@ export function describePlan(result: ImportResult, isDryRun: boolean): string {
   }
   const kept = plan.kept.filter((entry) => entry.kind !== "apiKey");
   if (kept.length > 0) {
-    lines.push(`Kept, not in the document (--prune removes them): ${kept.map((entry) => `${entry.kind} ${entry.name}`).join(", ")}`);
+    lines.push(
+      `Kept, not in the document (--prune removes them): ${kept.map((entry) => `${entry.kind} ${entry.name}`).join(", ")}`,
+    );
   }
   if (plan.skippedApiKeys.length > 0) {
-    lines.push(`Skipped API keys ${plan.skippedApiKeys.join(", ")}: cannot import key secrets; create keys with \`keys create\``);
+    lines.push(
+      `Skipped API keys ${plan.skippedApiKeys.join(", ")}: cannot import key secrets; create keys with \`keys create\``,
+    );
   }
   if (isDryRun) lines.push("Nothing was changed (dry run).");
-  else if (result.isApplied) lines.push(`Applied ${plan.changes.length} changes; configuration version ${result.configVersion}.`);
+  else if (result.isApplied)
+    lines.push(`Applied ${plan.changes.length} changes; configuration version ${result.configVersion}.`);
   else lines.push("Nothing to change: the database already matches the document.");
   return lines.join("\n");
 }
@@ -124,7 +134,11 @@ export const configImport: Command = {
     const isDryRun = flagOption(values, "dry-run");
     const db = await context.db();
     const cipher = document.secrets ? await context.cipher() : null;
-    const result = await importConfig(db, cipher, document, { passphrase, prune: flagOption(values, "prune"), dryRun: isDryRun });
+    const result = await importConfig(db, cipher, document, {
+      passphrase,
+      prune: flagOption(values, "prune"),
+      dryRun: isDryRun,
+    });
     context.stdout(flagOption(values, "json") ? JSON.stringify(result, null, 2) : describePlan(result, isDryRun));
     return 0;
   },

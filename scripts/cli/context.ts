@@ -90,7 +90,9 @@ async function openCipher(env: Env, openDb: () => Promise<Kysely<Database>>): Pr
     try {
       await getCredentialApiKey(db, cipher, sample.id);
     } catch {
-      throw new CliError("The encryption key (ENCRYPTION_KEY or SECRETS_FILE) is not the one this database's provider keys were encrypted with");
+      throw new CliError(
+        "The encryption key (ENCRYPTION_KEY or SECRETS_FILE) is not the one this database's provider keys were encrypted with",
+      );
     }
   }
   return cipher;

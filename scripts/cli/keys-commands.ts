@@ -45,7 +45,9 @@ export const keysCreate: Command = {
     const { id, key } = await createApiKey(db, { name, allGroups, groupIds, expiresAt });
     context.stdout(key);
     const scope = allGroups ? "all groups" : `groups ${groupNames.join(", ")}`;
-    context.stderr(`Created API key "${name}" (id ${id}) for ${scope}; expires ${formatTime(expiresAt, "never")}. It is shown only this once.`);
+    context.stderr(
+      `Created API key "${name}" (id ${id}) for ${scope}; expires ${formatTime(expiresAt, "never")}. It is shown only this once.`,
+    );
     return 0;
   },
 };
@@ -59,7 +61,8 @@ export const keysList: Command = {
   name: "keys list",
   summary: "List API keys",
   usage: "[--json]",
-  description: "Lists every API key with its prefix, state, groups, expiry and last use. Keys themselves are never shown again.",
+  description:
+    "Lists every API key with its prefix, state, groups, expiry and last use. Keys themselves are never shown again.",
   options: { json: { type: "boolean" } },
   optionHelp: [["--json", "print JSON instead of a table"]],
   positionals: { min: 0, max: 0 },
@@ -118,7 +121,9 @@ export const keysRevoke: Command = {
     const matches = byId ? [byId] : keys.filter((key) => key.name === target);
     if (matches.length === 0) throw new CliError(`No API key with the name or id "${target}"`);
     if (matches.length > 1) {
-      throw new CliError(`${matches.length} keys are named "${target}" (ids ${matches.map((key) => key.id).join(", ")}); revoke one by id`);
+      throw new CliError(
+        `${matches.length} keys are named "${target}" (ids ${matches.map((key) => key.id).join(", ")}); revoke one by id`,
+      );
     }
     const [key] = matches as [ApiKeyView];
     await deleteApiKey(db, key.id);

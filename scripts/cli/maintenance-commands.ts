@@ -51,7 +51,8 @@ export const rollupsRebuild: Command = {
       const value = values[name];
       if (typeof value !== "string") return undefined;
       const at = Date.parse(value);
-      if (Number.isNaN(at)) throw new UsageError(`--${name} ${value}: expected an ISO 8601 time such as 2026-01-31T00:00:00Z`);
+      if (Number.isNaN(at))
+        throw new UsageError(`--${name} ${value}: expected an ISO 8601 time such as 2026-01-31T00:00:00Z`);
       return at;
     };
     const from = time("from");
@@ -59,7 +60,10 @@ export const rollupsRebuild: Command = {
     const db = await context.db();
     const result = await rebuildRollups(db, { from, to });
     if (result.hours === 0) context.stdout("No stored log rows in that range: nothing to rebuild.");
-    else context.stdout(`Rebuilt ${result.hours} hours (${formatTime(result.from)} to ${formatTime(result.to)}): ${result.rollupRows} rollup rows.`);
+    else
+      context.stdout(
+        `Rebuilt ${result.hours} hours (${formatTime(result.from)} to ${formatTime(result.to)}): ${result.rollupRows} rollup rows.`,
+      );
     return 0;
   },
 };

@@ -16,7 +16,9 @@ export class UsageError extends CliError {
 
 /** Left-aligned columns separated by two spaces; the header row first. */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
+  );
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
@@ -29,7 +31,13 @@ export function formatTime(epochMs: number | null, empty = "-"): string {
   return epochMs === null ? empty : new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-const UNITS_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000, y: 365 * 86_400_000 };
+const UNITS_MS: Record<string, number> = {
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 7 * 86_400_000,
+  y: 365 * 86_400_000,
+};
 
 /**
  * `--expires`: a duration from now (`90m`, `12h`, `30d`, `2w`, `1y`), an ISO 8601 time, or
@@ -45,7 +53,8 @@ export function parseExpiry(value: string, now: number): number | null {
     return now + amount * (UNITS_MS[duration[2] ?? "d"] ?? 0);
   }
   const at = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(at)) throw new UsageError(`--expires ${text}: expected a duration such as 30d, 12h or 2w, an ISO date, or "never"`);
+  if (Number.isNaN(at))
+    throw new UsageError(`--expires ${text}: expected a duration such as 30d, 12h or 2w, an ISO date, or "never"`);
   if (at <= now) throw new UsageError(`--expires ${text}: that time has already passed`);
   return at;
 }

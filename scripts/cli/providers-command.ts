@@ -31,7 +31,11 @@ export const providersTest: Command = {
     let providers: ProviderConfig[] = [...snapshot.providers.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
     if (name !== undefined) providers = providers.filter((provider) => provider.name === name);
     if (providers.length === 0) {
-      throw new CliError(name === undefined ? "No providers yet: add one in the dashboard or with `config import`" : `No provider named "${name}"`);
+      throw new CliError(
+        name === undefined
+          ? "No providers yet: add one in the dashboard or with `config import`"
+          : `No provider named "${name}"`,
+      );
     }
     const outbound = createOutboundClient();
     const runtime: GatewayRuntime = {
@@ -48,12 +52,19 @@ export const providersTest: Command = {
     const results: { provider: ProviderConfig; result: ProviderTestResult }[] = [];
     try {
       // One at a time: a test is a probe, not a load test, and the output stays in order.
-      for (const provider of providers) results.push({ provider, result: await runProviderTest(provider, outbound.send, { runtime }) });
+      for (const provider of providers)
+        results.push({ provider, result: await runProviderTest(provider, outbound.send, { runtime }) });
     } finally {
       outbound.destroy();
     }
     if (flagOption(values, "json")) {
-      context.stdout(JSON.stringify(results.map(({ provider, result }) => ({ name: provider.name, ...result })), null, 2));
+      context.stdout(
+        JSON.stringify(
+          results.map(({ provider, result }) => ({ name: provider.name, ...result })),
+          null,
+          2,
+        ),
+      );
     } else {
       const rows = results.map(({ provider, result }) => [
         result.isOk ? "ok" : "FAIL",

@@ -38,11 +38,15 @@ interface CliRun {
 /** Runs the CLI as `npm run cli` does, in a child process (async: the mock answers meanwhile). */
 function cli(args: string[], env: Record<string, string>, input?: string): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", join(root, "scripts", "cli.ts"), ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "test", ...env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--conditions=react-server", "--import", "tsx", join(root, "scripts", "cli.ts"), ...args],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "test", ...env },
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -73,11 +77,25 @@ describe("the CLI against a temporary database", () => {
     dir = mkdtempSync(join(tmpdir(), "aps-cli-"));
     mock = await startMockProvider();
     databases = [await createServerDatabase(dir, "main"), await createServerDatabase(dir, "fresh")];
-    env = { DATABASE_URL: databases[0]?.url ?? "", SECRETS_FILE: join(dir, "secrets.json"), ENCRYPTION_KEY: TEST_ENCRYPTION_KEY };
+    env = {
+      DATABASE_URL: databases[0]?.url ?? "",
+      SECRETS_FILE: join(dir, "secrets.json"),
+      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    };
     db = createDb(env.DATABASE_URL);
     await migrateToLatest(db);
-    const endpoint = await createCredential(db, createTestCipher(), { name: "mock", baseUrl: mock.url, apiKey: PROVIDER_KEY });
-    const good = await createProvider(db, { name: "cli-good", credentialId: endpoint, upstreamModel: "cli-good", priceInput: 1, priceOutput: 2 });
+    const endpoint = await createCredential(db, createTestCipher(), {
+      name: "mock",
+      baseUrl: mock.url,
+      apiKey: PROVIDER_KEY,
+    });
+    const good = await createProvider(db, {
+      name: "cli-good",
+      credentialId: endpoint,
+      upstreamModel: "cli-good",
+      priceInput: 1,
+      priceOutput: 2,
+    });
     const bad = await createProvider(db, { name: "cli-bad", credentialId: endpoint, upstreamModel: "cli-bad" });
     const chat = await createGroup(db, { name: "chat", description: "CLI test" });
     await setGroupMember(db, chat, { providerId: good, priority: 1, weight: 1 });
@@ -103,7 +121,16 @@ describe("the CLI against a temporary database", () => {
       child.on("close", (code) => resolve({ code, stdout, stderr: "" }));
     });
     assert.equal(npm.code, 0);
-    const commands = ["config export", "config import", "keys create", "keys list", "keys revoke", "providers test", "logs prune", "rollups rebuild"];
+    const commands = [
+      "config export",
+      "config import",
+      "keys create",
+      "keys list",
+      "keys revoke",
+      "providers test",
+      "logs prune",
+      "rollups rebuild",
+    ];
     for (const command of commands) assert.ok(npm.stdout.includes(command), `main help lists ${command}`);
     for (const command of commands) {
       const help = await cli([...command.split(" "), "--help"], env);
@@ -117,11 +144,18 @@ describe("the CLI against a temporary database", () => {
     assertOneLineError(await cli(["frobnicate", "now"], env), 2, /Unknown command "frobnicate now"/);
     assertOneLineError(await cli(["keys", "lst"], env), 2, /did you mean keys create or keys list or keys revoke/);
     assertOneLineError(await cli(["keys", "list", "--bogus"], env), 2, /Unknown option '--bogus'/);
-    assertOneLineError(await cli(["keys", "list"], { ...env, DATABASE_URL: "mysql://root@localhost/db" }), 1, /Invalid DATABASE_URL/);
+    assertOneLineError(
+      await cli(["keys", "list"], { ...env, DATABASE_URL: "mysql://root@localhost/db" }),
+      1,
+      /Invalid DATABASE_URL/,
+    );
   });
 
   it("keys create prints a working key once; keys list shows it; keys revoke removes it", async () => {
-    const created = await cli(["keys", "create", "--name", "backend", "--groups", "chat,other", "--expires", "30d"], env);
+    const created = await cli(
+      ["keys", "create", "--name", "backend", "--groups", "chat,other", "--expires", "30d"],
+      env,
+    );
     assert.equal(created.code, 0, created.stderr);
     assert.match(created.stdout, /^sk-[A-Za-z0-9]{48}\n$/, "the key alone on stdout");
     const key = created.stdout.trim();
@@ -138,12 +172,30 @@ describe("the CLI against a temporary database", () => {
     assert.match(list.stdout, /^ID\s+NAME\s+PREFIX\s+STATE\s+GROUPS\s+EXPIRES\s+LAST USED/);
     assert.match(list.stdout, new RegExp(`backend\\s+${key.slice(0, 7)}…\\s+enabled\\s+chat,other`));
     assert.ok(!list.stdout.includes(key), "the key is never shown again");
-    const json = JSON.parse((await cli(["keys", "list", "--json"], env)).stdout) as { name: string; groups: string[] }[];
-    assert.deepEqual(json.map((row) => [row.name, row.groups]), [["backend", ["chat", "other"]]]);
+    const json = JSON.parse((await cli(["keys", "list", "--json"], env)).stdout) as {
+      name: string;
+      groups: string[];
+    }[];
+    assert.deepEqual(
+      json.map((row) => [row.name, row.groups]),
+      [["backend", ["chat", "other"]]],
+    );
 
-    assertOneLineError(await cli(["keys", "create", "--name", "x", "--groups", "nope"], env), 1, /No group named "nope"/);
-    assertOneLineError(await cli(["keys", "create", "--name", "x", "--groups", "chat", "--all-groups"], env), 2, /either --groups/);
-    assertOneLineError(await cli(["keys", "create", "--name", "x", "--all-groups", "--expires", "yesterday"], env), 2, /--expires yesterday/);
+    assertOneLineError(
+      await cli(["keys", "create", "--name", "x", "--groups", "nope"], env),
+      1,
+      /No group named "nope"/,
+    );
+    assertOneLineError(
+      await cli(["keys", "create", "--name", "x", "--groups", "chat", "--all-groups"], env),
+      2,
+      /either --groups/,
+    );
+    assertOneLineError(
+      await cli(["keys", "create", "--name", "x", "--all-groups", "--expires", "yesterday"], env),
+      2,
+      /--expires yesterday/,
+    );
 
     const revoked = await cli(["keys", "revoke", "backend"], env);
     assert.equal(revoked.code, 0, revoked.stderr);
@@ -154,7 +206,8 @@ describe("the CLI against a temporary database", () => {
   });
 
   it("keys revoke refuses a shared name and takes an id", async () => {
-    for (let i = 0; i < 2; i += 1) assert.equal((await cli(["keys", "create", "--name", "twin", "--all-groups"], env)).code, 0);
+    for (let i = 0; i < 2; i += 1)
+      assert.equal((await cli(["keys", "create", "--name", "twin", "--all-groups"], env)).code, 0);
     assertOneLineError(await cli(["keys", "revoke", "twin"], env), 1, /2 keys are named "twin".*revoke one by id/);
     const [first] = (await listApiKeys(db)).filter((key) => key.name === "twin");
     assert.equal((await cli(["keys", "revoke", String(first?.id)], env)).code, 0);
@@ -180,11 +233,15 @@ describe("the CLI against a temporary database", () => {
 
   it("config export → import into a fresh database (a new secrets file) round-trips, with a dry run first", async () => {
     const file = join(dir, "config.json");
-    const withSecrets = await cli(["config", "export", "--include-secrets", "--passphrase-env", "CONFIG_PASSPHRASE", "--out", file], { ...env, CONFIG_PASSPHRASE: PASSPHRASE });
+    const withSecrets = await cli(
+      ["config", "export", "--include-secrets", "--passphrase-env", "CONFIG_PASSPHRASE", "--out", file],
+      { ...env, CONFIG_PASSPHRASE: PASSPHRASE },
+    );
     assert.equal(withSecrets.code, 0, withSecrets.stderr);
     assert.equal(statSync(file).mode & 0o777, 0o600, "a file with secrets is private");
     const text = readFileSync(file, "utf8");
-    for (const secret of [PROVIDER_KEY, "cli-metrics-token"]) assert.ok(!text.includes(secret), `no plaintext ${secret}`);
+    for (const secret of [PROVIDER_KEY, "cli-metrics-token"])
+      assert.ok(!text.includes(secret), `no plaintext ${secret}`);
 
     const plain = await cli(["config", "export"], env);
     assert.equal(plain.code, 0);
@@ -192,7 +249,11 @@ describe("the CLI against a temporary database", () => {
     assert.ok(!plain.stdout.includes("canary"));
 
     // A new deployment: another database, no ENCRYPTION_KEY and no secrets file yet.
-    const fresh = { DATABASE_URL: databases[1]?.url ?? "", SECRETS_FILE: join(dir, "fresh-secrets.json"), CONFIG_PASSPHRASE: PASSPHRASE };
+    const fresh = {
+      DATABASE_URL: databases[1]?.url ?? "",
+      SECRETS_FILE: join(dir, "fresh-secrets.json"),
+      CONFIG_PASSPHRASE: PASSPHRASE,
+    };
     const dry = await cli(["config", "import", file, "--dry-run", "--passphrase-env", "CONFIG_PASSPHRASE"], fresh);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /^Dry run: would create 6, update 2, remove 0/);
@@ -203,7 +264,11 @@ describe("the CLI against a temporary database", () => {
     try {
       assert.equal((await listCredentials(freshDb)).length, 0, "the dry run wrote nothing");
 
-      assertOneLineError(await cli(["config", "import", file, "--passphrase-env", "WRONG"], { ...fresh, WRONG: "not the passphrase" }), 1, /passphrase is wrong/);
+      assertOneLineError(
+        await cli(["config", "import", file, "--passphrase-env", "WRONG"], { ...fresh, WRONG: "not the passphrase" }),
+        1,
+        /passphrase is wrong/,
+      );
       assertOneLineError(await cli(["config", "import", file], fresh), 1, /give the passphrase/);
 
       const applied = await cli(["config", "import", file, "--passphrase-env", "CONFIG_PASSPHRASE"], fresh);
@@ -213,7 +278,11 @@ describe("the CLI against a temporary database", () => {
       assert.ok(secrets, "the fresh deployment's secrets file was created, as the server would");
       const [endpoint] = await listCredentials(freshDb);
       const cipher = createSecretCipher(Buffer.from(secrets.encryptionKey, "hex"));
-      assert.equal(await getCredentialApiKey(freshDb, cipher, endpoint?.id ?? 0), PROVIDER_KEY, "re-encrypted with the new key");
+      assert.equal(
+        await getCredentialApiKey(freshDb, cipher, endpoint?.id ?? 0),
+        PROVIDER_KEY,
+        "re-encrypted with the new key",
+      );
 
       const exportedAgain = await cli(["config", "export"], fresh);
       const strip = (json: string) => {
@@ -229,13 +298,27 @@ describe("the CLI against a temporary database", () => {
     } finally {
       await freshDb.destroy();
     }
-    assertOneLineError(await cli(["config", "import", join(dir, "missing.json")], env), 2, /Cannot read .*missing\.json \(ENOENT\)/);
-    writeFileSync(join(dir, "bad.json"), JSON.stringify({ version: 1, providers: [{ name: "p", endpoint: "nowhere", upstreamModel: "m" }] }));
-    assertOneLineError(await cli(["config", "import", join(dir, "bad.json")], env), 1, /providers\[0\]\.endpoint: no endpoint named "nowhere"/);
+    assertOneLineError(
+      await cli(["config", "import", join(dir, "missing.json")], env),
+      2,
+      /Cannot read .*missing\.json \(ENOENT\)/,
+    );
+    writeFileSync(
+      join(dir, "bad.json"),
+      JSON.stringify({ version: 1, providers: [{ name: "p", endpoint: "nowhere", upstreamModel: "m" }] }),
+    );
+    assertOneLineError(
+      await cli(["config", "import", join(dir, "bad.json")], env),
+      1,
+      /providers\[0\]\.endpoint: no endpoint named "nowhere"/,
+    );
   });
 
   it("refuses to invent an encryption key for a database that already holds provider keys", async () => {
-    const run = await cli(["providers", "test"], { DATABASE_URL: env.DATABASE_URL ?? "", SECRETS_FILE: join(dir, "elsewhere.json") });
+    const run = await cli(["providers", "test"], {
+      DATABASE_URL: env.DATABASE_URL ?? "",
+      SECRETS_FILE: join(dir, "elsewhere.json"),
+    });
     assertOneLineError(run, 1, /No encryption key: set ENCRYPTION_KEY/);
     const wrong = await cli(["providers", "test"], { ...env, ENCRYPTION_KEY: "b".repeat(64) });
     assertOneLineError(wrong, 1, /not the one this database's provider keys were encrypted with/);
@@ -255,7 +338,11 @@ describe("the CLI against a temporary database", () => {
     assert.match(pruned.stdout, /^Deleted 2 log rows older than 30 days .* and 1 stored bodies/);
     assert.equal(await countCallLogs(db), 2);
 
-    const rollups = () => db.selectFrom("usage_hourly").select((eb) => eb.fn.sum<number>("requests").as("n")).executeTakeFirstOrThrow();
+    const rollups = () =>
+      db
+        .selectFrom("usage_hourly")
+        .select((eb) => eb.fn.sum<number>("requests").as("n"))
+        .executeTakeFirstOrThrow();
     const before = Number((await rollups()).n);
     await db.deleteFrom("usage_hourly").execute();
     const rebuilt = await cli(["rollups", "rebuild", "--from", new Date(now - 20 * DAY_MS).toISOString()], env);

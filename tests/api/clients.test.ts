@@ -2,7 +2,14 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { generateText, streamText } from "ai";
-import OpenAI, { APIError, AuthenticationError, BadRequestError, InternalServerError, NotFoundError, RateLimitError } from "openai";
+import OpenAI, {
+  APIError,
+  AuthenticationError,
+  BadRequestError,
+  InternalServerError,
+  NotFoundError,
+  RateLimitError,
+} from "openai";
 import { REQUEST_ID_PATTERN, startGateway, type Gateway } from "../support/seed";
 
 // Real client libraries pointed at the gateway: only the base URL and the key change.
@@ -158,19 +165,28 @@ describe("real OpenAI clients against the gateway", () => {
     gw.track((await streamed.response).headers?.["x-request-id"] ?? null);
 
     const rows = await gw.settle();
-    assert.deepEqual(rows.map((row) => [row.status, row.isStream]), [[200, false], [200, true]]);
+    assert.deepEqual(
+      rows.map((row) => [row.status, row.isStream]),
+      [
+        [200, false],
+        [200, true],
+      ],
+    );
     assert.equal(chatCalls() - callsBefore, 2);
     assert.equal(gw.mock.callsFor("cl-chat").at(-1)?.headers.authorization, `Bearer ${gw.canaryKey}`);
   });
 
   it("openai: a stream reaches the SDK as it is produced, not buffered until the upstream ends", async () => {
     // The SDK asks for gzip; neither compression nor the relay may hold the events back.
-    const { data: stream, request_id } = await client.chat.completions.create({ model: "cl-slow", messages, stream: true }).withResponse();
+    const { data: stream, request_id } = await client.chat.completions
+      .create({ model: "cl-slow", messages, stream: true })
+      .withResponse();
     let text = "";
     let wasUpstreamOpenAtFirstContent: boolean | null = null;
     for await (const chunk of stream) {
       const piece = chunk.choices[0]?.delta.content ?? "";
-      if (piece && wasUpstreamOpenAtFirstContent === null) wasUpstreamOpenAtFirstContent = gw.mock.callsFor("cl-slow")[0]?.finishedAt === null;
+      if (piece && wasUpstreamOpenAtFirstContent === null)
+        wasUpstreamOpenAtFirstContent = gw.mock.callsFor("cl-slow")[0]?.finishedAt === null;
       text += piece;
     }
     assert.equal(text, "one two three four five");

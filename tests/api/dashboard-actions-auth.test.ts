@@ -50,7 +50,9 @@ function pageUrl(worker: string): string | null {
     .slice("app/".length, -"/page".length)
     .split("/")
     .filter((segment) => segment !== "" && !/^\(.*\)$/.test(segment))
-    .map((segment) => (segment === "[locale]" ? "en" : segment.startsWith("[[...") ? "" : segment.startsWith("[") ? "1" : segment));
+    .map((segment) =>
+      segment === "[locale]" ? "en" : segment.startsWith("[[...") ? "" : segment.startsWith("[") ? "1" : segment,
+    );
   return `/${segments.filter(Boolean).join("/")}`;
 }
 
@@ -62,7 +64,13 @@ function readServerActions(): ServerAction[] {
     id,
     file: entry.filename ?? "(unknown module)",
     name: entry.exportedName ?? "(unknown export)",
-    pages: [...new Set(Object.keys(entry.workers ?? {}).map(pageUrl).filter((url): url is string => url !== null))],
+    pages: [
+      ...new Set(
+        Object.keys(entry.workers ?? {})
+          .map(pageUrl)
+          .filter((url): url is string => url !== null),
+      ),
+    ],
   }));
 }
 
@@ -70,10 +78,25 @@ function readServerActions(): ServerAction[] {
 
 /** Arguments shaped like the calls the dashboard's own forms make, React's reply encoding. */
 function argumentBodies(): Array<{ label: string; body: () => string | FormData }> {
-  const plausible = { id: 1, name: `${canary}-new`, keyword: `${canary}-new`, isEnabled: false, groupIds: [1], password: "x" };
+  const plausible = {
+    id: 1,
+    name: `${canary}-new`,
+    keyword: `${canary}-new`,
+    isEnabled: false,
+    groupIds: [1],
+    password: "x",
+  };
   const formFields = (root: string) => {
     const form = new FormData();
-    for (const [key, value] of Object.entries({ id: "1", name: `${canary}-new`, keyword: `${canary}-new`, locale: "en", current: ADMIN_PASSWORD, next: "attacker-1234", confirm: "attacker-1234" })) {
+    for (const [key, value] of Object.entries({
+      id: "1",
+      name: `${canary}-new`,
+      keyword: `${canary}-new`,
+      locale: "en",
+      current: ADMIN_PASSWORD,
+      next: "attacker-1234",
+      confirm: "attacker-1234",
+    })) {
       form.set(`_1_${key}`, value);
     }
     // React sends the root last: the server decodes it as soon as it arrives.
@@ -101,9 +124,22 @@ function originHeaders(baseUrl: string, index: number): Array<{ label: string; h
   const subrequest = subrequestHeaders[index % subrequestHeaders.length]!;
   return [
     { label: "same-origin", headers: { origin: baseUrl, "x-middleware-subrequest": subrequest } },
-    { label: "foreign", headers: { origin: "https://evil.example", "x-forwarded-host": "evil.example", "x-middleware-subrequest": subrequest } },
+    {
+      label: "foreign",
+      headers: {
+        origin: "https://evil.example",
+        "x-forwarded-host": "evil.example",
+        "x-middleware-subrequest": subrequest,
+      },
+    },
     { label: "no-origin", headers: { "x-middleware-subrequest": subrequest } },
-    { label: "forged-cookie", headers: { origin: baseUrl, cookie: "authjs.session-token=forged.jwt.value; __Secure-authjs.session-token=forged" } },
+    {
+      label: "forged-cookie",
+      headers: {
+        origin: baseUrl,
+        cookie: "authjs.session-token=forged.jwt.value; __Secure-authjs.session-token=forged",
+      },
+    },
   ];
 }
 
@@ -114,7 +150,13 @@ interface Outcome {
   setCookie: string;
 }
 
-async function callAction(baseUrl: string, page: string, actionId: string, body: string | FormData, headers: Record<string, string>): Promise<Outcome> {
+async function callAction(
+  baseUrl: string,
+  page: string,
+  actionId: string,
+  body: string | FormData,
+  headers: Record<string, string>,
+): Promise<Outcome> {
   const response = await fetch(`${baseUrl}${page}`, {
     method: "POST",
     redirect: "manual",
@@ -170,11 +212,19 @@ const configurationTables = [
   "admin_users",
 ] as const;
 
-async function snapshotDatabase(db: Kysely<Database>): Promise<{ counts: Record<string, number>; rows: Record<string, unknown[]> }> {
+async function snapshotDatabase(
+  db: Kysely<Database>,
+): Promise<{ counts: Record<string, number>; rows: Record<string, unknown[]> }> {
   const tables =
     getDialect(db) === "postgres"
-      ? await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() order by table_name`.execute(db)
-      : await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db);
+      ? await sql<{
+          name: string;
+        }>`select table_name as name from information_schema.tables where table_schema = current_schema() order by table_name`.execute(
+          db,
+        )
+      : await sql<{
+          name: string;
+        }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db);
   const counts: Record<string, number> = {};
   for (const { name } of tables.rows) {
     // The server's own background jobs take this lock on a timer, whoever calls.
@@ -195,7 +245,11 @@ async function seed(db: Kysely<Database>): Promise<void> {
     baseUrl: "http://127.0.0.1:9/v1",
     apiKey: `sk-${canary}-provider-key`,
   });
-  const providerId = await createProvider(db, { name: `${canary}-provider`, credentialId, upstreamModel: `${canary}-model` });
+  const providerId = await createProvider(db, {
+    name: `${canary}-provider`,
+    credentialId,
+    upstreamModel: `${canary}-model`,
+  });
   const groupId = await createGroup(db, { name: `${canary}-group` });
   await setGroupMember(db, groupId, { providerId, priority: 1, weight: 1 });
   await createApiKey(db, { name: `${canary}-key`, allGroups: false, groupIds: [groupId], expiresAt: null });
@@ -251,7 +305,9 @@ describe("every dashboard server action refuses a caller without a session", () 
       for (const page of pages) {
         for (const { label: argsLabel, body } of argumentBodies()) {
           const variants = originHeaders(server.baseUrl, index);
-          const outcomes = await Promise.all(variants.map(({ headers }) => callAction(server.baseUrl, page, action.id, body(), headers)));
+          const outcomes = await Promise.all(
+            variants.map(({ headers }) => callAction(server.baseUrl, page, action.id, body(), headers)),
+          );
           for (const [variant, outcome] of outcomes.entries()) {
             const originLabel = variants[variant]!.label;
             requests += 1;
@@ -259,14 +315,21 @@ describe("every dashboard server action refuses a caller without a session", () 
             const where = `${action.file}#${action.name} at ${page} with ${argsLabel}, ${originLabel}`;
             if (isRefusal(outcome)) refusals += 1;
             else if (isForwarded(outcome)) forwarded += 1;
-            else if (outcome.status >= 200 && outcome.status < 300) failures.push(`${where}: answered ${outcome.status} without refusing: ${outcome.text.slice(0, 300)}`);
+            else if (outcome.status >= 200 && outcome.status < 300)
+              failures.push(`${where}: answered ${outcome.status} without refusing: ${outcome.text.slice(0, 300)}`);
             if (outcome.text.includes(canary)) failures.push(`${where}: the response holds stored data`);
-            if (/authjs\.session-token=[^;]/.test(outcome.setCookie)) failures.push(`${where}: a session cookie was set`);
+            if (/authjs\.session-token=[^;]/.test(outcome.setCookie))
+              failures.push(`${where}: a session cookie was set`);
           }
         }
       }
-      if (refusals === 0) failures.push(`${action.file}#${action.name}: no call was refused as unauthorized (statuses ${JSON.stringify([...statuses])})`);
-      log.push(`${action.file}#${action.name} (${action.id.slice(0, 10)}…) on ${pages.join(", ")}: ${requests} calls, ${refusals} refused, ${forwarded} forwarded, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+      if (refusals === 0)
+        failures.push(
+          `${action.file}#${action.name}: no call was refused as unauthorized (statuses ${JSON.stringify([...statuses])})`,
+        );
+      log.push(
+        `${action.file}#${action.name} (${action.id.slice(0, 10)}…) on ${pages.join(", ")}: ${requests} calls, ${refusals} refused, ${forwarded} forwarded, statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
+      );
     }
 
     // A form post without JavaScript names the action in a field instead of a header.
@@ -277,10 +340,17 @@ describe("every dashboard server action refuses a caller without a session", () 
       form.set("keyword", `${canary}-new`);
       form.set("locale", "en");
       const page = action.pages[0] ?? "/en/settings";
-      const response = await fetch(`${server.baseUrl}${page}`, { method: "POST", redirect: "manual", headers: { origin: server.baseUrl }, body: form });
+      const response = await fetch(`${server.baseUrl}${page}`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { origin: server.baseUrl },
+        body: form,
+      });
       const text = await response.text();
-      if (text.includes(canary)) failures.push(`${action.file}#${action.name}: the no-JS form post returned stored data`);
-      if (/authjs\.session-token=[^;]/.test(response.headers.getSetCookie().join("\n"))) failures.push(`${action.file}#${action.name}: no-JS post set a session cookie`);
+      if (text.includes(canary))
+        failures.push(`${action.file}#${action.name}: the no-JS form post returned stored data`);
+      if (/authjs\.session-token=[^;]/.test(response.headers.getSetCookie().join("\n")))
+        failures.push(`${action.file}#${action.name}: no-JS post set a session cookie`);
     }
 
     console.log(`Server actions exercised without a session:\n  ${log.join("\n  ")}`);
@@ -289,7 +359,8 @@ describe("every dashboard server action refuses a caller without a session", () 
     const afterCalls = await snapshotDatabase(db);
     assert.deepEqual(failures, []);
     assert.deepEqual(afterCalls.counts, before.counts, "row counts of every table are unchanged");
-    for (const table of configurationTables) assert.deepEqual(afterCalls.rows[table], before.rows[table], `${table} is unchanged`);
+    for (const table of configurationTables)
+      assert.deepEqual(afterCalls.rows[table], before.rows[table], `${table} is unchanged`);
   });
 
   it("the public login action signs nobody in with wrong credentials, and the same call with the right ones does", async () => {
@@ -302,7 +373,11 @@ describe("every dashboard server action refuses a caller without a session", () 
       form.set("_1_password", password);
       form.set("_1_locale", "en");
       form.set("0", '[{"error":null},"$K1"]');
-      return callAction(server.baseUrl, page, login.id, form, { origin: server.baseUrl, "x-forwarded-for": address, "x-middleware-subrequest": subrequestHeaders[0]! });
+      return callAction(server.baseUrl, page, login.id, form, {
+        origin: server.baseUrl,
+        "x-forwarded-for": address,
+        "x-middleware-subrequest": subrequestHeaders[0]!,
+      });
     };
     const adminBefore = await db.selectFrom("admin_users").selectAll().execute();
 
@@ -313,11 +388,19 @@ describe("every dashboard server action refuses a caller without a session", () 
       ["admin", `${ADMIN_PASSWORD} `],
     ] as const) {
       const outcome = await attempt(username, password, "203.0.113.7");
-      assert.doesNotMatch(outcome.setCookie, /authjs\.session-token=[^;]/, `${username}/${JSON.stringify(password)} gets no session`);
+      assert.doesNotMatch(
+        outcome.setCookie,
+        /authjs\.session-token=[^;]/,
+        `${username}/${JSON.stringify(password)} gets no session`,
+      );
       assert.match(outcome.text, /"error":"(invalid|throttled)"/, `${username}/${JSON.stringify(password)} is refused`);
       assert.ok(!outcome.text.includes(canary));
     }
-    assert.deepEqual(await db.selectFrom("admin_users").selectAll().execute(), adminBefore, "failed logins change no admin row");
+    assert.deepEqual(
+      await db.selectFrom("admin_users").selectAll().execute(),
+      adminBefore,
+      "failed logins change no admin row",
+    );
 
     // Positive control: the very same encoding reaches the action, so the refusals above mean something.
     const success = await attempt("admin", ADMIN_PASSWORD, "198.51.100.9");
@@ -329,12 +412,22 @@ describe("every dashboard server action refuses a caller without a session", () 
     // And with that session, a protected action called the same way does write.
     const create = actions.find((action) => action.name === "createKeywordAction");
     assert.ok(create);
-    const created = await callAction(server.baseUrl, create.pages[0] ?? "/en/keywords", create.id, JSON.stringify([{ keyword: `${canary}-authorized` }]), {
-      cookie,
-      origin: server.baseUrl,
-    });
+    const created = await callAction(
+      server.baseUrl,
+      create.pages[0] ?? "/en/keywords",
+      create.id,
+      JSON.stringify([{ keyword: `${canary}-authorized` }]),
+      {
+        cookie,
+        origin: server.baseUrl,
+      },
+    );
     assert.match(created.text, /"ok":true/);
-    const stored = await db.selectFrom("failure_keywords").select("keyword").where("keyword", "=", `${canary}-authorized`).execute();
+    const stored = await db
+      .selectFrom("failure_keywords")
+      .select("keyword")
+      .where("keyword", "=", `${canary}-authorized`)
+      .execute();
     assert.equal(stored.length, 1, "the signed-in call created the keyword");
   });
 });

@@ -3,7 +3,16 @@ import { after, before, describe, it } from "node:test";
 import type { CallLogDetail } from "../../db/queries/call-logs";
 import type { MockBehavior } from "../support/mock-provider";
 import { findFreePort } from "../support/server";
-import { assertErrorShape, keywordHitCount, parseJson, sleep, startGateway, waitUntil, type Captured, type Gateway } from "../support/seed";
+import {
+  assertErrorShape,
+  keywordHitCount,
+  parseJson,
+  sleep,
+  startGateway,
+  waitUntil,
+  type Captured,
+  type Gateway,
+} from "../support/seed";
 
 // RELIABILITY B: upstream faults on non-streaming requests.
 
@@ -14,11 +23,29 @@ const GOOD_PRICES = { priceInput: 2, priceOutput: 4, priceCached: 1 };
 const GOOD_COST = (7 * 2 + 5 * 4) / 1_000_000;
 
 const BAD_200S: [string, MockBehavior][] = [
-  ["error-object", { body: { error: { message: "The server is overloaded", type: "server_error" }, usage: { prompt_tokens: 900, completion_tokens: 900 } } }],
+  [
+    "error-object",
+    {
+      body: {
+        error: { message: "The server is overloaded", type: "server_error" },
+        usage: { prompt_tokens: 900, completion_tokens: 900 },
+      },
+    },
+  ],
   ["html", { html: "<html><body><h1>502 Bad Gateway</h1></body></html>" }],
   ["empty", { body: "" }],
   ["truncated", { truncateAfterBytes: 40 }],
-  ["no-choices", { body: { id: "chatcmpl-x", object: "chat.completion", choices: [], usage: { prompt_tokens: 900, completion_tokens: 900 } } }],
+  [
+    "no-choices",
+    {
+      body: {
+        id: "chatcmpl-x",
+        object: "chat.completion",
+        choices: [],
+        usage: { prompt_tokens: 900, completion_tokens: 900 },
+      },
+    },
+  ],
 ];
 
 type Content = { choices: { message: { content: string } }[] };
@@ -76,7 +103,12 @@ describe("upstream faults on non-streaming requests (RELIABILITY B)", () => {
         await s.group("stalled", [{ model: "fo-stall", totalTimeoutMs: 1_000 }, good("fo-stall-next")]);
         await s.group("stalled-all", [{ model: "fo-stall-only", totalTimeoutMs: 1_000 }]);
         for (const [kind] of BAD_200S) await s.group(`bad-${kind}`, [`fo-bad-${kind}`, good(`fo-bad-${kind}-next`)]);
-        await s.group("all-fail", ["fo-all-500", { model: "fo-all-dead", endpoint: "dead" }, "fo-all-502", "fo-all-never"]);
+        await s.group("all-fail", [
+          "fo-all-500",
+          { model: "fo-all-dead", endpoint: "dead" },
+          "fo-all-502",
+          "fo-all-never",
+        ]);
         await s.group("breaker", ["fo-brk-bad", good("fo-brk-next")]);
         await s.group("breaker-solo", ["fo-brk-solo"]);
         await s.group("keyword", ["fo-kw-text", good("fo-kw-text-next")]);
@@ -116,14 +148,28 @@ describe("upstream faults on non-streaming requests (RELIABILITY B)", () => {
     const response = await gw.chat(key, { model: "server-errors", messages });
     assert.equal(response.status, 200);
     assert.equal(contentOf(response), "Hello from fo-5xx-ok");
-    assert.deepEqual([gw.mock.callsFor("fo-500").length, gw.mock.callsFor("fo-503").length, gw.mock.callsFor("fo-5xx-ok").length], [1, 1, 1]);
+    assert.deepEqual(
+      [gw.mock.callsFor("fo-500").length, gw.mock.callsFor("fo-503").length, gw.mock.callsFor("fo-5xx-ok").length],
+      [1, 1, 1],
+    );
     const [row] = await gw.settle();
-    assert.deepEqual(attemptsOf(row), [["fo-500", "failed", 500], ["fo-503", "failed", 503], ["fo-5xx-ok", "ok", 200]]);
+    assert.deepEqual(attemptsOf(row), [
+      ["fo-500", "failed", 500],
+      ["fo-503", "failed", 503],
+      ["fo-5xx-ok", "ok", 200],
+    ]);
     assertBilledOnce(row, "fo-5xx-ok");
   });
 
   it("passes an upstream 400 through as is, without failover or a breaker count", async () => {
-    gw.mock.setBehavior("fo-400", { status: 400, error: { message: "This model's maximum context length is 8192 tokens", param: "messages", code: "context_length_exceeded" } });
+    gw.mock.setBehavior("fo-400", {
+      status: 400,
+      error: {
+        message: "This model's maximum context length is 8192 tokens",
+        param: "messages",
+        code: "context_length_exceeded",
+      },
+    });
     const responses: Captured[] = [];
     // One more than the breaker threshold: a client's own error must never open it.
     for (let i = 0; i < 4; i++) responses.push(await gw.chat(key, { model: "client-error", messages }));
@@ -143,9 +189,15 @@ describe("upstream faults on non-streaming requests (RELIABILITY B)", () => {
   });
 
   it("fails over on upstream 401 and 403 and never shows them as the client's 401", async () => {
-    gw.mock.setBehavior("fo-401", { status: 401, error: { message: "Incorrect API key provided", code: "invalid_api_key" } });
+    gw.mock.setBehavior("fo-401", {
+      status: 401,
+      error: { message: "Incorrect API key provided", code: "invalid_api_key" },
+    });
     gw.mock.setBehavior("fo-403", { status: 403, error: { message: "Forbidden" } });
-    gw.mock.setBehavior("fo-401-only", { status: 401, error: { message: "Incorrect API key provided", code: "invalid_api_key" } });
+    gw.mock.setBehavior("fo-401-only", {
+      status: 401,
+      error: { message: "Incorrect API key provided", code: "invalid_api_key" },
+    });
     gw.mock.setBehavior("fo-403-only", { status: 403 });
     const served = await gw.chat(key, { model: "auth", messages });
     const failed = await gw.chat(key, { model: "auth-all", messages });
@@ -154,12 +206,22 @@ describe("upstream faults on non-streaming requests (RELIABILITY B)", () => {
     const error = assertErrorShape(failed, 502, "upstream_error");
     assert.notEqual(error.code, "invalid_api_key");
     assert.doesNotMatch(failed.body, /Incorrect API key/);
-    assert.deepEqual(["fo-401", "fo-403", "fo-auth-ok"].map((model) => gw.mock.callsFor(model).length), [1, 1, 1]);
+    assert.deepEqual(
+      ["fo-401", "fo-403", "fo-auth-ok"].map((model) => gw.mock.callsFor(model).length),
+      [1, 1, 1],
+    );
     assert.deepEqual([gw.mock.callsFor("fo-401-only").length, gw.mock.callsFor("fo-403-only").length], [1, 1]);
     const [servedRow, failedRow] = await gw.settle();
-    assert.deepEqual(attemptsOf(servedRow), [["fo-401", "failed", 401], ["fo-403", "failed", 403], ["fo-auth-ok", "ok", 200]]);
+    assert.deepEqual(attemptsOf(servedRow), [
+      ["fo-401", "failed", 401],
+      ["fo-403", "failed", 403],
+      ["fo-auth-ok", "ok", 200],
+    ]);
     assert.equal(failedRow?.status, 502);
-    assert.deepEqual(attemptsOf(failedRow), [["fo-401-only", "failed", 401], ["fo-403-only", "failed", 403]]);
+    assert.deepEqual(attemptsOf(failedRow), [
+      ["fo-401-only", "failed", 401],
+      ["fo-403-only", "failed", 403],
+    ]);
   });
 
   it("fails over on 429 and rests that provider for its Retry-After, then tries it again", async () => {
@@ -175,8 +237,14 @@ describe("upstream faults on non-streaming requests (RELIABILITY B)", () => {
     assert.equal(contentOf(rested), "Hello from fo-429", "tried again once the rest is over");
     assert.deepEqual([gw.mock.callsFor("fo-429").length, gw.mock.callsFor("fo-429-next").length], [2, 2]);
     const [first, second, third] = await gw.settle();
-    assert.deepEqual(attemptsOf(first), [["fo-429", "failed", 429], ["fo-429-next", "ok", 200]]);
-    assert.deepEqual(attemptsOf(second), [["fo-429", "skipped", null], ["fo-429-next", "ok", 200]]);
+    assert.deepEqual(attemptsOf(first), [
+      ["fo-429", "failed", 429],
+      ["fo-429-next", "ok", 200],
+    ]);
+    assert.deepEqual(attemptsOf(second), [
+      ["fo-429", "skipped", null],
+      ["fo-429-next", "ok", 200],
+    ]);
     assert.deepEqual(attemptsOf(third), [["fo-429", "ok", 200]]);
   });
 
@@ -190,7 +258,10 @@ describe("upstream faults on non-streaming requests (RELIABILITY B)", () => {
     assert.deepEqual([gw.mock.callsFor("fo-429-x").length, gw.mock.callsFor("fo-429-y").length], [1, 1]);
     const [row] = await gw.settle();
     assert.equal(row?.status, 429);
-    assert.deepEqual(attemptsOf(row), [["fo-429-x", "failed", 429], ["fo-429-y", "failed", 429]]);
+    assert.deepEqual(attemptsOf(row), [
+      ["fo-429-x", "failed", 429],
+      ["fo-429-y", "failed", 429],
+    ]);
   });
 
   it("fails over from a refused connection well within the connect timeout", async () => {
@@ -199,7 +270,10 @@ describe("upstream faults on non-streaming requests (RELIABILITY B)", () => {
     assert.ok(response.elapsedMs < 3_000, `answered in ${response.elapsedMs} ms`);
     assert.equal(gw.mock.callsFor("fo-refused-next").length, 1);
     const [row] = await gw.settle();
-    assert.deepEqual(attemptsOf(row), [["fo-refused", "failed", null], ["fo-refused-next", "ok", 200]]);
+    assert.deepEqual(attemptsOf(row), [
+      ["fo-refused", "failed", null],
+      ["fo-refused-next", "ok", 200],
+    ]);
     assert.match(row?.attempts[0]?.reason ?? "", /refused/);
     assert.doesNotMatch(JSON.stringify(row?.attempts), new RegExp(String(deadPort)), "the attempt names no port");
   });
@@ -210,11 +284,18 @@ describe("upstream faults on non-streaming requests (RELIABILITY B)", () => {
     assert.equal(contentOf(response), "Hello from fo-slow-next");
     assert.ok(response.elapsedMs >= 280 && response.elapsedMs < 4_500, `answered in ${response.elapsedMs} ms`);
     const [slow] = gw.mock.callsFor("fo-slow");
-    await gw.mock.waitFor(() => slow?.closedAt !== null, 5_000, () => "the slow upstream request to be closed");
+    await gw.mock.waitFor(
+      () => slow?.closedAt !== null,
+      5_000,
+      () => "the slow upstream request to be closed",
+    );
     assert.equal(slow?.aborted, true);
     assert.deepEqual([gw.mock.callsFor("fo-slow").length, gw.mock.callsFor("fo-slow-next").length], [1, 1]);
     const [row] = await gw.settle();
-    assert.deepEqual(attemptsOf(row), [["fo-slow", "failed", null], ["fo-slow-next", "ok", 200]]);
+    assert.deepEqual(attemptsOf(row), [
+      ["fo-slow", "failed", null],
+      ["fo-slow-next", "ok", 200],
+    ]);
     assert.match(row?.attempts[0]?.reason ?? "", /first-token timeout/);
   });
 
@@ -224,12 +305,19 @@ describe("upstream faults on non-streaming requests (RELIABILITY B)", () => {
     const served = await gw.chat(key, { model: "stalled", messages });
     const timedOut = await gw.chat(key, { model: "stalled-all", messages });
     assert.equal(contentOf(served), "Hello from fo-stall-next");
-    for (const response of [served, timedOut]) assert.ok(response.elapsedMs >= 950 && response.elapsedMs < 4_500, `took ${response.elapsedMs} ms`);
-    assert.deepEqual(["fo-stall", "fo-stall-next", "fo-stall-only"].map((model) => gw.mock.callsFor(model).length), [1, 1, 1]);
+    for (const response of [served, timedOut])
+      assert.ok(response.elapsedMs >= 950 && response.elapsedMs < 4_500, `took ${response.elapsedMs} ms`);
+    assert.deepEqual(
+      ["fo-stall", "fo-stall-next", "fo-stall-only"].map((model) => gw.mock.callsFor(model).length),
+      [1, 1, 1],
+    );
     const error = assertErrorShape(timedOut, 504, "upstream_timeout");
     assert.equal(error.type, "timeout_error");
     const [servedRow, timedOutRow] = await gw.settle();
-    assert.deepEqual(attemptsOf(servedRow), [["fo-stall", "failed", 200], ["fo-stall-next", "ok", 200]]);
+    assert.deepEqual(attemptsOf(servedRow), [
+      ["fo-stall", "failed", 200],
+      ["fo-stall-next", "ok", 200],
+    ]);
     assert.match(servedRow?.attempts[0]?.reason ?? "", /total timeout/);
     assert.equal(timedOutRow?.status, 504);
     assert.deepEqual(attemptsOf(timedOutRow), [["fo-stall-only", "failed", 200]]);
@@ -241,9 +329,15 @@ describe("upstream faults on non-streaming requests (RELIABILITY B)", () => {
       const response = await gw.chat(key, { model: `bad-${kind}`, messages });
       assert.equal(response.status, 200);
       assert.equal(contentOf(response), `Hello from fo-bad-${kind}-next`);
-      assert.deepEqual([gw.mock.callsFor(`fo-bad-${kind}`).length, gw.mock.callsFor(`fo-bad-${kind}-next`).length], [1, 1]);
+      assert.deepEqual(
+        [gw.mock.callsFor(`fo-bad-${kind}`).length, gw.mock.callsFor(`fo-bad-${kind}-next`).length],
+        [1, 1],
+      );
       const [row] = await gw.settle();
-      assert.deepEqual(attemptsOf(row), [[`fo-bad-${kind}`, "failed", 200], [`fo-bad-${kind}-next`, "ok", 200]]);
+      assert.deepEqual(attemptsOf(row), [
+        [`fo-bad-${kind}`, "failed", 200],
+        [`fo-bad-${kind}-next`, "ok", 200],
+      ]);
       assertBilledOnce(row, `fo-bad-${kind}-next`);
     });
   }
@@ -259,7 +353,11 @@ describe("upstream faults on non-streaming requests (RELIABILITY B)", () => {
     assert.ok(response.elapsedMs < 3_000, `took ${response.elapsedMs} ms`);
     const [row] = await gw.settle();
     assert.equal(row?.status, 502);
-    assert.deepEqual(attemptsOf(row), [["fo-all-500", "failed", 500], ["fo-all-dead", "failed", null], ["fo-all-502", "failed", 502]]);
+    assert.deepEqual(attemptsOf(row), [
+      ["fo-all-500", "failed", 500],
+      ["fo-all-dead", "failed", null],
+      ["fo-all-502", "failed", 502],
+    ]);
   });
 
   it("opens the breaker after three failures: the provider is then skipped and says so", async () => {
@@ -270,21 +368,36 @@ describe("upstream faults on non-streaming requests (RELIABILITY B)", () => {
     assert.equal(gw.mock.callsFor("fo-brk-bad").length, 3);
     assert.equal(gw.mock.callsFor("fo-brk-next").length, 4);
     const rows = await gw.settle();
-    for (const row of rows.slice(0, 3)) assert.deepEqual(attemptsOf(row), [["fo-brk-bad", "failed", 500], ["fo-brk-next", "ok", 200]]);
-    assert.deepEqual(attemptsOf(rows[3]), [["fo-brk-bad", "skipped", null], ["fo-brk-next", "ok", 200]]);
+    for (const row of rows.slice(0, 3))
+      assert.deepEqual(attemptsOf(row), [
+        ["fo-brk-bad", "failed", 500],
+        ["fo-brk-next", "ok", 200],
+      ]);
+    assert.deepEqual(attemptsOf(rows[3]), [
+      ["fo-brk-bad", "skipped", null],
+      ["fo-brk-next", "ok", 200],
+    ]);
     assert.match(rows[3]?.attempts[0]?.reason ?? "", /circuit open/);
   });
 
   it("still tries a group's only provider when its breaker is open, rather than refusing", async () => {
     gw.mock.setBehavior("fo-brk-solo", { status: 500 });
-    for (let i = 0; i < 4; i++) assertErrorShape(await gw.chat(key, { model: "breaker-solo", messages }), 502, "upstream_error");
+    for (let i = 0; i < 4; i++)
+      assertErrorShape(await gw.chat(key, { model: "breaker-solo", messages }), 502, "upstream_error");
     assert.equal(gw.mock.callsFor("fo-brk-solo").length, 4);
     const rows = await gw.settle();
-    assert.deepEqual(attemptsOf(rows[3]), [["fo-brk-solo", "skipped", null], ["fo-brk-solo", "failed", 500]]);
+    assert.deepEqual(attemptsOf(rows[3]), [
+      ["fo-brk-solo", "skipped", null],
+      ["fo-brk-solo", "failed", 500],
+    ]);
   });
 
   it("fails over on a failure keyword in the answer text and counts the hit, but not on one in the id", async () => {
-    gw.mock.setBehavior("fo-kw-id", { id: "chatcmpl-zebra-marker", responseModel: "zebra-marker-model", text: "A plain answer" });
+    gw.mock.setBehavior("fo-kw-id", {
+      id: "chatcmpl-zebra-marker",
+      responseModel: "zebra-marker-model",
+      text: "A plain answer",
+    });
     gw.mock.setBehavior("fo-kw-text", { text: "Sorry, AS AN AI LANGUAGE MODEL I cannot help." });
     const idOnly = await gw.chat(key, { model: "keyword-id", messages });
     const inText = await gw.chat(key, { model: "keyword", messages });
@@ -292,14 +405,24 @@ describe("upstream faults on non-streaming requests (RELIABILITY B)", () => {
     const upstream = JSON.parse(gw.mock.callsFor("fo-kw-id")[0]?.responseBody ?? "{}") as Record<string, unknown>;
     const relayed = parseJson<Record<string, unknown>>(idOnly);
     assert.deepEqual({ ...relayed, model: null }, { ...upstream, model: null }, "relayed unchanged (model aside)");
-    assert.deepEqual(["fo-kw-id", "fo-kw-id-next", "fo-kw-text", "fo-kw-text-next"].map((model) => gw.mock.callsFor(model).length), [1, 0, 1, 1]);
+    assert.deepEqual(
+      ["fo-kw-id", "fo-kw-id-next", "fo-kw-text", "fo-kw-text-next"].map((model) => gw.mock.callsFor(model).length),
+      [1, 0, 1, 1],
+    );
     assert.equal(contentOf(inText), "Hello from fo-kw-text-next");
-    await waitUntil(async () => (await keywordHitCount(gw.db, keywordInText)) === 1, 5_000, "the keyword hit to be counted");
+    await waitUntil(
+      async () => (await keywordHitCount(gw.db, keywordInText)) === 1,
+      5_000,
+      "the keyword hit to be counted",
+    );
     // Counters are flushed together, so the id keyword's count is final by now.
     assert.equal(await keywordHitCount(gw.db, keywordInId), 0);
     const [idRow, textRow] = await gw.settle();
     assert.deepEqual(attemptsOf(idRow), [["fo-kw-id", "ok", 200]]);
-    assert.deepEqual(attemptsOf(textRow), [["fo-kw-text", "failed", 200], ["fo-kw-text-next", "ok", 200]]);
+    assert.deepEqual(attemptsOf(textRow), [
+      ["fo-kw-text", "failed", 200],
+      ["fo-kw-text-next", "ok", 200],
+    ]);
     assert.match(textRow?.attempts[0]?.reason ?? "", /keyword/);
     assertBilledOnce(textRow, "fo-kw-text-next");
   });

@@ -36,7 +36,10 @@ describe("foundation over HTTP", () => {
   });
 
   it("redirects / to the best locale from Accept-Language", async () => {
-    const response = await fetch(`${server.baseUrl}/`, { redirect: "manual", headers: { "accept-language": "ja,en;q=0.5" } });
+    const response = await fetch(`${server.baseUrl}/`, {
+      redirect: "manual",
+      headers: { "accept-language": "ja,en;q=0.5" },
+    });
     assert.ok([307, 308].includes(response.status));
     assert.equal(new URL(response.headers.get("location") ?? "", server.baseUrl).pathname, "/ja");
   });
@@ -115,7 +118,9 @@ describe("npm start", () => {
   });
 
   it("does not rebuild when nothing changed since the last build", async () => {
-    const { computeSourceHash } = (await import(join(root, "scripts", "build-state.mjs"))) as { computeSourceHash(root: string): string };
+    const { computeSourceHash } = (await import(join(root, "scripts", "build-state.mjs"))) as {
+      computeSourceHash(root: string): string;
+    };
     const stamp = readFileSync(join(root, process.env.NEXT_DIST_DIR || ".next", "source-hash"), "utf8");
     assert.equal(stamp, computeSourceHash(root));
   });

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { createOutboundClient } from "../../lib/http/outbound";
-import { FETCH_MAX_BYTES, FETCH_TIMEOUT_MS, fetchModelList, MAX_LISTED_MODELS, ModelFetchError, type ModelFetchProblem } from "../../lib/importer/fetch-models";
+import {
+  FETCH_MAX_BYTES,
+  FETCH_TIMEOUT_MS,
+  fetchModelList,
+  MAX_LISTED_MODELS,
+  ModelFetchError,
+  type ModelFetchProblem,
+} from "../../lib/importer/fetch-models";
 import { MODELS_LIST, startMockProvider, type JsonValue, type MockProvider } from "../support/mock-provider";
 
 /*
@@ -26,7 +33,11 @@ describe("importer: listing an endpoint's models", () => {
     await mock.close();
   });
 
-  async function rejectsWith(promise: Promise<unknown>, problem: ModelFetchProblem, status: number | null = null): Promise<ModelFetchError> {
+  async function rejectsWith(
+    promise: Promise<unknown>,
+    problem: ModelFetchProblem,
+    status: number | null = null,
+  ): Promise<ModelFetchError> {
     let caught: unknown;
     await assert.rejects(promise, (error) => {
       caught = error;
@@ -66,7 +77,9 @@ describe("importer: listing an endpoint's models", () => {
   });
 
   it("explains an HTML page instead of a list (with and without /v1)", async () => {
-    mock.setBehavior(MODELS_LIST, { html: "<!doctype html><html><body><h1>Welcome to nginx</h1><script>alert(1)</script></body></html>" });
+    mock.setBehavior(MODELS_LIST, {
+      html: "<!doctype html><html><body><h1>Welcome to nginx</h1><script>alert(1)</script></body></html>",
+    });
     await rejectsWith(fetchModelList(client.getJson, mock.url, KEY), "notJson");
     // Without /v1 both candidate addresses are tried; the first one's answer explains it.
     await rejectsWith(fetchModelList(client.getJson, origin(), KEY), "notJson");
@@ -133,7 +146,11 @@ describe("importer: listing an endpoint's models", () => {
     await rejectsWith(fetchModelList(client.getJson, mock.url, KEY, { timeoutMs: 600 }), "timeout");
     const elapsed = performance.now() - started;
     assert.ok(elapsed >= 550 && elapsed < 5_000, `gave up after ${elapsed.toFixed(0)} ms`);
-    await mock.waitFor(() => mock.activeRequests === 0, 5_000, () => `${mock.activeRequests} requests still open`);
+    await mock.waitFor(
+      () => mock.activeRequests === 0,
+      5_000,
+      () => `${mock.activeRequests} requests still open`,
+    );
     // Without /v1 the two tries share one budget instead of doubling the wait.
     const shared = performance.now();
     await rejectsWith(fetchModelList(client.getJson, origin(), KEY, { timeoutMs: 600 }), "timeout");
@@ -175,15 +192,28 @@ describe("importer: listing an endpoint's models", () => {
     const throwing = (error: Error) => async () => {
       throw error;
     };
-    await rejectsWith(fetchModelList(throwing(new OutboundError("address_blocked")), "http://10.0.0.1/v1", KEY), "addressBlocked");
-    await rejectsWith(fetchModelList(throwing(new OutboundError("http_error", 401)), "http://10.0.0.1/v1", KEY), "upstreamUnauthorized", 401);
-    await rejectsWith(fetchModelList(throwing(new OutboundError("something_else")), "http://10.0.0.1/v1", KEY), "connectionFailed");
+    await rejectsWith(
+      fetchModelList(throwing(new OutboundError("address_blocked")), "http://10.0.0.1/v1", KEY),
+      "addressBlocked",
+    );
+    await rejectsWith(
+      fetchModelList(throwing(new OutboundError("http_error", 401)), "http://10.0.0.1/v1", KEY),
+      "upstreamUnauthorized",
+      401,
+    );
+    await rejectsWith(
+      fetchModelList(throwing(new OutboundError("something_else")), "http://10.0.0.1/v1", KEY),
+      "connectionFailed",
+    );
   });
 
   it("refuses other schemes and credentials in the URL, and explains a closed port", async () => {
     await rejectsWith(fetchModelList(client.getJson, "file:///etc/passwd", KEY), "invalidUrl");
     await rejectsWith(fetchModelList(client.getJson, "not a url", KEY), "invalidUrl");
-    await rejectsWith(fetchModelList(client.getJson, `http://user:pass@127.0.0.1:${mock.port}/v1`, KEY), "credentialsInUrl");
+    await rejectsWith(
+      fetchModelList(client.getJson, `http://user:pass@127.0.0.1:${mock.port}/v1`, KEY),
+      "credentialsInUrl",
+    );
     await rejectsWith(fetchModelList(client.getJson, "http://127.0.0.1:9/v1", KEY), "connectionRefused");
   });
 });

@@ -40,7 +40,9 @@ function parsePrometheusText(text: string): { samples: Sample[]; types: Map<stri
 }
 
 function find(samples: Sample[], name: string, labels: Record<string, string> = {}): Sample[] {
-  return samples.filter((sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value));
+  return samples.filter(
+    (sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value),
+  );
 }
 
 function total(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
@@ -56,9 +58,18 @@ describe("/metrics, /api/ready and /api/health over HTTP", () => {
 
   before(async () => {
     gw = await startGateway({
-      settings: { metricsToken: METRICS_TOKEN, maxAttempts: 3, failoverThreshold: 2, failoverWindowSeconds: 60, cooldownSeconds: 600 },
+      settings: {
+        metricsToken: METRICS_TOKEN,
+        maxAttempts: 3,
+        failoverThreshold: 2,
+        failoverWindowSeconds: 60,
+        cooldownSeconds: 600,
+      },
       async seed(s) {
-        await s.group("mx-chat", [{ model: "mx-a", priceInput: 2, priceOutput: 4 }, { model: "mx-b", priceInput: 1, priceOutput: 1 }]);
+        await s.group("mx-chat", [
+          { model: "mx-a", priceInput: 2, priceOutput: 4 },
+          { model: "mx-b", priceInput: 1, priceOutput: 1 },
+        ]);
         await s.group("mx-down", ["mx-broken"]);
         key = await s.key("metrics-test", { groups: ["mx-chat", "mx-down"] });
       },
@@ -81,7 +92,11 @@ describe("/metrics, /api/ready and /api/health over HTTP", () => {
     const ready = await fetch(`${gw.baseUrl}/api/ready`);
     assert.equal(ready.status, 200);
     assert.equal(ready.headers.get("cache-control"), "no-store");
-    const body = (await ready.json()) as { status: string; checks: Record<string, string>; logQueue: { queued: number; dropped: number } };
+    const body = (await ready.json()) as {
+      status: string;
+      checks: Record<string, string>;
+      logQueue: { queued: number; dropped: number };
+    };
     assert.equal(body.status, "ready");
     assert.deepEqual(body.checks, { database: "ok", migrations: "ok", logQueue: "ok" });
     assert.equal(body.logQueue.dropped, 0);
@@ -89,7 +104,12 @@ describe("/metrics, /api/ready and /api/health over HTTP", () => {
   });
 
   it("refuses a scrape without the token, or with a wrong one, with 401 JSON", async () => {
-    for (const authorization of [undefined, "Bearer wrong-token", `Basic ${METRICS_TOKEN}`, `Bearer ${METRICS_TOKEN}x`]) {
+    for (const authorization of [
+      undefined,
+      "Bearer wrong-token",
+      `Basic ${METRICS_TOKEN}`,
+      `Bearer ${METRICS_TOKEN}x`,
+    ]) {
       const response = await scrape(authorization);
       assert.equal(response.status, 401, `refused: ${authorization}`);
       assert.match(response.headers.get("content-type") ?? "", /application\/json/);
@@ -131,12 +151,21 @@ describe("/metrics, /api/ready and /api/health over HTTP", () => {
       expected.set(label, (expected.get(label) ?? 0) + 1);
     }
     const actual = new Map(
-      find(samples, "gateway_requests_total").map((sample) => [JSON.stringify([sample.labels.group, sample.labels.provider, sample.labels.status_class]), sample.value]),
+      find(samples, "gateway_requests_total").map((sample) => [
+        JSON.stringify([sample.labels.group, sample.labels.provider, sample.labels.status_class]),
+        sample.value,
+      ]),
     );
     assert.deepEqual(actual, expected);
     assert.equal(total(samples, "gateway_requests_total"), sent.length);
-    assert.equal(total(samples, "gateway_requests_total", { group: "mx-chat", provider: "mx-a", status_class: "2xx" }), 4);
-    assert.equal(total(samples, "gateway_requests_total", { group: "mx-chat", provider: "mx-b", status_class: "2xx" }), 1);
+    assert.equal(
+      total(samples, "gateway_requests_total", { group: "mx-chat", provider: "mx-a", status_class: "2xx" }),
+      4,
+    );
+    assert.equal(
+      total(samples, "gateway_requests_total", { group: "mx-chat", provider: "mx-b", status_class: "2xx" }),
+      1,
+    );
     assert.equal(total(samples, "gateway_requests_total", { group: "mx-down", status_class: "5xx" }), 2);
     assert.equal(total(samples, "gateway_requests_total", { group: "", provider: "", status_class: "4xx" }), 1);
 
@@ -150,7 +179,10 @@ describe("/metrics, /api/ready and /api/health over HTTP", () => {
     // Latency and time to first token: one observation per request (per request that had a first token).
     assert.equal(total(samples, "gateway_request_duration_seconds_count"), rows.length);
     const latencySum = rows.reduce((sum, row) => sum + row.latencyMs, 0) / 1000;
-    assert.ok(Math.abs(total(samples, "gateway_request_duration_seconds_sum") - latencySum) < 0.01 * rows.length, "latency sum");
+    assert.ok(
+      Math.abs(total(samples, "gateway_request_duration_seconds_sum") - latencySum) < 0.01 * rows.length,
+      "latency sum",
+    );
     assert.equal(total(samples, "gateway_request_duration_seconds_bucket", { le: "+Inf" }), rows.length);
     const withTtft = rows.filter((row) => row.ttftMs !== null);
     assert.ok(withTtft.length >= 1, "the stream has a time to first token");
@@ -158,10 +190,19 @@ describe("/metrics, /api/ready and /api/health over HTTP", () => {
 
     // Tokens and cost.
     const sum = (pick: (row: CallLogDetail) => number) => rows.reduce((acc, row) => acc + pick(row), 0);
-    assert.equal(total(samples, "gateway_tokens_total", { type: "prompt" }), sum((row) => row.promptTokens));
-    assert.equal(total(samples, "gateway_tokens_total", { type: "completion" }), sum((row) => row.completionTokens));
+    assert.equal(
+      total(samples, "gateway_tokens_total", { type: "prompt" }),
+      sum((row) => row.promptTokens),
+    );
+    assert.equal(
+      total(samples, "gateway_tokens_total", { type: "completion" }),
+      sum((row) => row.completionTokens),
+    );
     assert.ok(sum((row) => row.promptTokens) > 0);
-    assert.equal(total(samples, "gateway_tokens_total", { group: "mx-chat", provider: "mx-b", type: "prompt" }), sum((row) => (row.providerName === "mx-b" ? row.promptTokens : 0)));
+    assert.equal(
+      total(samples, "gateway_tokens_total", { group: "mx-chat", provider: "mx-b", type: "prompt" }),
+      sum((row) => (row.providerName === "mx-b" ? row.promptTokens : 0)),
+    );
     assert.ok(Math.abs(total(samples, "gateway_cost_total") - sum((row) => row.cost)) < 1e-9, "cost");
     assert.ok(total(samples, "gateway_cost_total", { provider: "mx-a" }) > 0);
 

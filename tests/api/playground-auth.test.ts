@@ -12,7 +12,12 @@ import { sleep, startGateway, waitForLogRow, type Gateway } from "../support/see
  */
 
 const ADMIN_PASSWORD = "test-password-1";
-const TURN = { id: "chat-1", trigger: "submit-message", group: "chat", messages: [{ id: "m1", role: "user", parts: [{ type: "text", text: "hello" }] }] };
+const TURN = {
+  id: "chat-1",
+  trigger: "submit-message",
+  group: "chat",
+  messages: [{ id: "m1", role: "user", parts: [{ type: "text", text: "hello" }] }],
+};
 
 /** Signs in through Auth.js's own endpoints and returns the session cookie. */
 async function signInOverHttp(baseUrl: string): Promise<string> {
@@ -74,13 +79,19 @@ describe("POST /api/playground access", () => {
     }
     // A session whose default password still has to be changed is not enough either.
     const cookie = await signInOverHttp(baseUrl);
-    await gateway.db.updateTable("admin_users").set({ must_change_password: toDbBoolean(true) }).execute();
+    await gateway.db
+      .updateTable("admin_users")
+      .set({ must_change_password: toDbBoolean(true) })
+      .execute();
     try {
       const response = await postTurn(baseUrl, { cookie });
       assert.equal(response.status, 401);
       await response.arrayBuffer();
     } finally {
-      await gateway.db.updateTable("admin_users").set({ must_change_password: toDbBoolean(false) }).execute();
+      await gateway.db
+        .updateTable("admin_users")
+        .set({ must_change_password: toDbBoolean(false) })
+        .execute();
     }
     await sleep(300);
     assert.equal(gateway.mock.callCount, 0, "no provider was called");
@@ -112,9 +123,21 @@ describe("POST /api/playground access", () => {
     const cases: [string, Record<string, string>, unknown, number, string][] = [
       ["not JSON", { cookie }, "{oops", 400, "invalid_request"],
       ["no messages", { cookie }, { group: "chat", messages: [] }, 400, "invalid_request"],
-      ["a system message", { cookie }, { ...TURN, messages: [{ id: "s", role: "system", parts: [{ type: "text", text: "x" }] }] }, 400, "invalid_request"],
+      [
+        "a system message",
+        { cookie },
+        { ...TURN, messages: [{ id: "s", role: "system", parts: [{ type: "text", text: "x" }] }] },
+        400,
+        "invalid_request",
+      ],
       ["an unknown group", { cookie }, { ...TURN, group: "nope" }, 404, "group_not_found"],
-      ["a form post", { cookie, "content-type": "application/x-www-form-urlencoded" }, "group=chat", 400, "invalid_request"],
+      [
+        "a form post",
+        { cookie, "content-type": "application/x-www-form-urlencoded" },
+        "group=chat",
+        400,
+        "invalid_request",
+      ],
     ];
     for (const [what, headers, body, status, code] of cases) {
       const response = await postTurn(gateway.baseUrl, headers, body);

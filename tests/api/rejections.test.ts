@@ -10,7 +10,11 @@ const LIMIT = 65_536;
 const messages = [{ role: "user", content: "hi" }];
 
 /** A raw POST on its own connection; a body the server refuses early may meet a closed socket. */
-function rawPost(url: string, headers: Record<string, string>, write: (send: (chunk: Buffer) => boolean) => Promise<void>): Promise<Captured & { wasAnsweredEarly: boolean }> {
+function rawPost(
+  url: string,
+  headers: Record<string, string>,
+  write: (send: (chunk: Buffer) => boolean) => Promise<void>,
+): Promise<Captured & { wasAnsweredEarly: boolean }> {
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
     let isBodyDone = false;
@@ -23,7 +27,8 @@ function rawPost(url: string, headers: Record<string, string>, write: (send: (ch
       response.on("data", (piece: Buffer) => pieces.push(piece));
       response.on("end", () => {
         const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(response.headers)) if (typeof value === "string") headers[name] = value;
+        for (const [name, value] of Object.entries(response.headers))
+          if (typeof value === "string") headers[name] = value;
         request.destroy();
         resolve({
           status: response.statusCode ?? 0,
@@ -111,7 +116,9 @@ describe("requests refused before any provider is called (RELIABILITY A)", () =>
   });
 
   it("answers a body over the limit with a Content-Length with 413 before reading it", async () => {
-    const body = Buffer.from(JSON.stringify({ model: "allowed", messages: [{ role: "user", content: "x".repeat(LIMIT) }] }));
+    const body = Buffer.from(
+      JSON.stringify({ model: "allowed", messages: [{ role: "user", content: "x".repeat(LIMIT) }] }),
+    );
     const response = await rawPost(
       `${gw.baseUrl}/v1/chat/completions`,
       { authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": String(body.length) },
@@ -189,7 +196,15 @@ describe("requests refused before any provider is called (RELIABILITY A)", () =>
     }
     const bodies = new Set(responses.map((response) => response.body));
     assert.equal(bodies.size, 1, `one identical 401 body, got ${[...bodies].join(" | ")}`);
-    const headerSets = new Set(responses.map((r) => JSON.stringify(Object.keys(r.headers).filter((h) => h !== "date").sort())));
+    const headerSets = new Set(
+      responses.map((r) =>
+        JSON.stringify(
+          Object.keys(r.headers)
+            .filter((h) => h !== "date")
+            .sort(),
+        ),
+      ),
+    );
     assert.equal(headerSets.size, 1, "the same headers too");
     await expectRefused(responses, 401);
   });
@@ -198,10 +213,16 @@ describe("requests refused before any provider is called (RELIABILITY A)", () =>
     const unknown = await gw.chat(key, { model: "no-such-group", messages });
     const forbidden = await gw.chat(key, { model: "secret", messages });
     const byUpstreamId = await gw.chat(key, { model: "rej-secret", messages });
-    const errors = [unknown, forbidden, byUpstreamId].map((response) => assertErrorShape(response, 404, "model_not_found"));
+    const errors = [unknown, forbidden, byUpstreamId].map((response) =>
+      assertErrorShape(response, 404, "model_not_found"),
+    );
     for (const error of errors) assert.equal(error.param, "model");
     const unknownShape = unknown.body.replaceAll("no-such-group", "NAME");
-    assert.equal(forbidden.body.replaceAll("secret", "NAME"), unknownShape, "nothing tells a real group from an unknown one");
+    assert.equal(
+      forbidden.body.replaceAll("secret", "NAME"),
+      unknownShape,
+      "nothing tells a real group from an unknown one",
+    );
     assert.equal(byUpstreamId.body.replaceAll("rej-secret", "NAME"), unknownShape);
     await expectRefused([unknown, forbidden, byUpstreamId], 404);
   });
@@ -230,7 +251,10 @@ describe("requests refused before any provider is called (RELIABILITY A)", () =>
     const response = await gw.chat(key, body, { headers, query });
 
     assert.equal(response.status, 200, response.body);
-    assert.equal(parseJson<{ choices: { message: { content: string } }[] }>(response).choices[0]?.message.content, "Hello from rej-allowed");
+    assert.equal(
+      parseJson<{ choices: { message: { content: string } }[] }>(response).choices[0]?.message.content,
+      "Hello from rej-allowed",
+    );
     assert.equal(evil.callCount, 0, "the other upstream never saw a request");
     const [call] = gw.mock.calls;
     assert.equal(gw.mock.callCount, 1);
@@ -239,10 +263,17 @@ describe("requests refused before any provider is called (RELIABILITY A)", () =>
     assert.equal(call?.url, "/v1/chat/completions");
     assert.equal(call?.headers.authorization, `Bearer ${gw.canaryKey}`, "the provider's key, not the client's");
     for (const name of Object.keys(headers)) assert.equal(call?.headers[name], undefined, `${name} is not forwarded`);
-    assert.deepEqual(call?.body, { ...body, model: "rej-allowed" }, "unknown fields forwarded as sent, only model replaced");
+    assert.deepEqual(
+      call?.body,
+      { ...body, model: "rej-allowed" },
+      "unknown fields forwarded as sent, only model replaced",
+    );
 
     const [row] = await gw.settle();
     assert.equal(row?.status, 200);
-    assert.deepEqual(row?.attempts.map((attempt) => [attempt.providerName, attempt.outcome]), [["rej-allowed", "ok"]]);
+    assert.deepEqual(
+      row?.attempts.map((attempt) => [attempt.providerName, attempt.outcome]),
+      [["rej-allowed", "ok"]],
+    );
   });
 });

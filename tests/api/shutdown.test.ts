@@ -1,21 +1,35 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { countCallLogs, getCallLog } from "../../db/queries/call-logs";
-import { CANARY_PREFIX, assertErrorShape, startGateway, streamedContent, waitUntil, type Gateway } from "../support/seed";
+import {
+  CANARY_PREFIX,
+  assertErrorShape,
+  startGateway,
+  streamedContent,
+  waitUntil,
+  type Gateway,
+} from "../support/seed";
 
 // RELIABILITY E (SIGTERM with a live stream): refuse new work, finish what runs, keep its row.
 
 const TICKS = Array.from({ length: 10 }, (_, i) => ` tick${i}`);
 
 /** What a new client sees while the server drains: a 503 in OpenAI's shape, or no listener at all. */
-async function tryNewRequest(url: string, key: string): Promise<{ status: number; body: string; contentType: string } | "refused"> {
+async function tryNewRequest(
+  url: string,
+  key: string,
+): Promise<{ status: number; body: string; contentType: string } | "refused"> {
   try {
     const response = await fetch(url, {
       method: "POST",
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json", connection: "close" },
       body: JSON.stringify({ model: "quick", messages: [{ role: "user", content: "hi" }] }),
     });
-    return { status: response.status, body: await response.text(), contentType: response.headers.get("content-type") ?? "" };
+    return {
+      status: response.status,
+      body: await response.text(),
+      contentType: response.headers.get("content-type") ?? "",
+    };
   } catch (error) {
     const code = (error as { cause?: { code?: string } }).cause?.code;
     if (code === "ECONNREFUSED" || code === "ECONNRESET" || code === "UND_ERR_SOCKET") return "refused";
@@ -52,7 +66,16 @@ describe("graceful shutdown", () => {
     const refused = await tryNewRequest(`${gw.baseUrl}/v1/chat/completions`, key);
     if (refused !== "refused") {
       assert.equal(refused.status, 503, refused.body);
-      assertErrorShape({ status: refused.status, headers: { "content-type": refused.contentType }, body: refused.body, requestId: null, elapsedMs: 0 }, 503);
+      assertErrorShape(
+        {
+          status: refused.status,
+          headers: { "content-type": refused.contentType },
+          body: refused.body,
+          requestId: null,
+          elapsedMs: 0,
+        },
+        503,
+      );
     }
     assert.equal(gw.mock.callsFor("sd-quick").length, 0, "a refused request reaches no provider");
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { CallLogDetail } from "../../db/queries/call-logs";
-import type { MockBehavior, MockCall, SseFraming } from "../support/mock-provider";
+import type { MockCall, SseFraming } from "../support/mock-provider";
 import {
   REQUEST_ID_PATTERN,
   splitSseEvents,
@@ -42,7 +42,9 @@ function assertStreamHeaders(result: StreamResult): void {
 
 /** The `{"error":…}` payloads in a stream. */
 function errorEvents(text: string): { error: Record<string, unknown> }[] {
-  return sseData(text).filter((data): data is { error: Record<string, unknown> } => typeof data !== "string" && "error" in data);
+  return sseData(text).filter(
+    (data): data is { error: Record<string, unknown> } => typeof data !== "string" && "error" in data,
+  );
 }
 
 /** A broken committed stream: what was sent, then exactly one OpenAI-shaped error event, no [DONE]. */
@@ -90,13 +92,18 @@ describe("streaming faults (RELIABILITY C)", () => {
     await gw?.stop();
   });
 
-  const stream = (model: string, extra: Record<string, unknown> = {}) => gw.stream(key, { model, messages, stream: true, ...extra });
+  const stream = (model: string, extra: Record<string, unknown> = {}) =>
+    gw.stream(key, { model, messages, stream: true, ...extra });
 
   it("relays a stream byte for byte, minus the usage chunk the gateway asked for itself", async () => {
     const result = await stream("basic").finished;
     assertStreamHeaders(result);
     const call = onlyCall(gw, "st-basic");
-    assert.deepEqual((call.body as { stream_options?: unknown }).stream_options, { include_usage: true }, "usage requested upstream");
+    assert.deepEqual(
+      (call.body as { stream_options?: unknown }).stream_options,
+      { include_usage: true },
+      "usage requested upstream",
+    );
     assert.equal(result.body, withoutUsageEvent(call.responseBody));
     assert.notEqual(result.body, call.responseBody, "the upstream did send a usage chunk");
     assert.equal(streamedContent(result.body), "Hello from st-basic");
@@ -119,7 +126,10 @@ describe("streaming faults (RELIABILITY C)", () => {
     assert.equal(notAsked.body, withoutUsageEvent(notAskedCall?.responseBody ?? ""));
     assert.ok(!notAsked.body.includes('"usage"'), "no usage chunk for a client that did not ask");
     for (const row of await gw.settle()) {
-      assert.deepEqual([row.promptTokens, row.completionTokens, row.cachedTokens, row.isUsageEstimated], [21, 13, 5, false]);
+      assert.deepEqual(
+        [row.promptTokens, row.completionTokens, row.cachedTokens, row.isUsageEstimated],
+        [21, 13, 5, false],
+      );
       assert.ok(Math.abs(row.cost - ((21 - 5) * 2 + 5 * 1 + 13 * 4) / 1_000_000) < 1e-12, `cost ${row.cost}`);
     }
   });
@@ -138,11 +148,22 @@ describe("streaming faults (RELIABILITY C)", () => {
     gw.mock.setBehavior("st-stall", { stallAfterChunks: 0 });
     const result = await stream("stall-first").finished;
     assertStreamHeaders(result);
-    assert.equal(result.body, withoutUsageEvent(onlyCall(gw, "st-stall-next").responseBody), "only the good provider's bytes");
+    assert.equal(
+      result.body,
+      withoutUsageEvent(onlyCall(gw, "st-stall-next").responseBody),
+      "only the good provider's bytes",
+    );
     const stalled = onlyCall(gw, "st-stall");
-    await gw.mock.waitFor(() => stalled.closedAt !== null, 5_000, () => "the stalled upstream to be closed");
+    await gw.mock.waitFor(
+      () => stalled.closedAt !== null,
+      5_000,
+      () => "the stalled upstream to be closed",
+    );
     const [row] = await gw.settle();
-    assert.deepEqual(attemptsOf(row), [["st-stall", "failed"], ["st-stall-next", "ok"]]);
+    assert.deepEqual(attemptsOf(row), [
+      ["st-stall", "failed"],
+      ["st-stall-next", "ok"],
+    ]);
     assert.match(row?.attempts[0]?.reason ?? "", /first-token timeout/);
   });
 
@@ -159,8 +180,16 @@ describe("streaming faults (RELIABILITY C)", () => {
     assert.equal(resets.body, withoutUsageEvent(onlyCall(gw, "st-early-reset-ok").responseBody));
     for (const model of ["st-early-inband", "st-early-500", "st-early-reset", "st-early-empty"]) onlyCall(gw, model);
     const [errorsRow, resetsRow] = await gw.settle();
-    assert.deepEqual(attemptsOf(errorsRow), [["st-early-inband", "failed"], ["st-early-500", "failed"], ["st-early-ok", "ok"]]);
-    assert.deepEqual(attemptsOf(resetsRow), [["st-early-reset", "failed"], ["st-early-empty", "failed"], ["st-early-reset-ok", "ok"]]);
+    assert.deepEqual(attemptsOf(errorsRow), [
+      ["st-early-inband", "failed"],
+      ["st-early-500", "failed"],
+      ["st-early-ok", "ok"],
+    ]);
+    assert.deepEqual(attemptsOf(resetsRow), [
+      ["st-early-reset", "failed"],
+      ["st-early-empty", "failed"],
+      ["st-early-reset-ok", "ok"],
+    ]);
   });
 
   it("ends a stream reset after content with one error event and no [DONE], never another provider's text", async () => {
@@ -181,11 +210,19 @@ describe("streaming faults (RELIABILITY C)", () => {
 
   it("passes an in-band error after content on as one error event, never spliced", async () => {
     // The delay lets "One" commit the stream first; " two" and the error then arrive together.
-    gw.mock.setBehavior("st-mid-error", { chunks: ["One", " two", " three"], chunkDelayMs: 100, inBandErrorAfterChunks: 2, error: { message: "upstream overloaded" } });
+    gw.mock.setBehavior("st-mid-error", {
+      chunks: ["One", " two", " three"],
+      chunkDelayMs: 100,
+      inBandErrorAfterChunks: 2,
+      error: { message: "upstream overloaded" },
+    });
     const result = await stream("mid-error").finished;
     assertStreamHeaders(result);
     const upstream = splitSseEvents(onlyCall(gw, "st-mid-error").responseBody);
-    const beforeError = upstream.filter((event) => !event.data?.includes('"error"')).map((event) => event.raw).join("");
+    const beforeError = upstream
+      .filter((event) => !event.data?.includes('"error"'))
+      .map((event) => event.raw)
+      .join("");
     assertEndsWithOneErrorEvent(result.body, beforeError);
     assert.equal(streamedContent(result.body), "One two");
     assert.equal(gw.mock.callsFor("st-mid-error-next").length, 0);
@@ -202,7 +239,11 @@ describe("streaming faults (RELIABILITY C)", () => {
     assertEndsWithOneErrorEvent(result.body, call.responseBody);
     assert.equal(streamedContent(result.body), "Hello there");
     assert.ok(result.elapsedMs >= 480 && result.elapsedMs < 5_000, `ended after ${result.elapsedMs} ms`);
-    await gw.mock.waitFor(() => call.closedAt !== null, 5_000, () => "the idle upstream to be closed");
+    await gw.mock.waitFor(
+      () => call.closedAt !== null,
+      5_000,
+      () => "the idle upstream to be closed",
+    );
     assert.equal(gw.mock.callsFor("st-mid-idle-next").length, 0);
     const [row] = await gw.settle();
     assert.equal(row?.isIncomplete, true);
@@ -237,23 +278,43 @@ describe("streaming faults (RELIABILITY C)", () => {
     assert.equal(failedOver.body, withoutUsageEvent(onlyCall(gw, "st-slow-first-next").responseBody));
     assert.equal(onlyCall(gw, "st-slow-first").aborted, true, "the slow provider's request was closed");
     onlyCall(gw, "st-late");
-    assert.ok((failedOver.headersAtMs ?? 0) >= 450, `headers after the first provider gave up (${failedOver.headersAtMs} ms)`);
+    assert.ok(
+      (failedOver.headersAtMs ?? 0) >= 450,
+      `headers after the first provider gave up (${failedOver.headersAtMs} ms)`,
+    );
     assertStreamHeaders(late);
-    assert.ok((late.headersAtMs ?? 0) >= 750, `headers waited for the first content (${late.headersAtMs} ms), not the role chunk`);
+    assert.ok(
+      (late.headersAtMs ?? 0) >= 750,
+      `headers waited for the first content (${late.headersAtMs} ms), not the role chunk`,
+    );
     assert.equal(streamedContent(late.body), "worth the wait");
     const [failedOverRow, lateRow] = await gw.settle();
-    assert.deepEqual(attemptsOf(failedOverRow), [["st-slow-first", "failed"], ["st-slow-first-next", "ok"]]);
+    assert.deepEqual(attemptsOf(failedOverRow), [
+      ["st-slow-first", "failed"],
+      ["st-slow-first-next", "ok"],
+    ]);
     assert.ok((lateRow?.ttftMs ?? 0) >= 750, `ttft ${lateRow?.ttftMs}`);
   });
 
   it("closes the upstream within 1 s when the client leaves before the first token, and logs 499", async () => {
     gw.mock.setBehavior("st-gone-before", { delayBeforeHeadersMs: 20_000 });
     const client = stream("gone-before");
-    await gw.mock.waitFor(() => gw.mock.callsFor("st-gone-before").length === 1, 5_000, () => "the upstream request");
+    await gw.mock.waitFor(
+      () => gw.mock.callsFor("st-gone-before").length === 1,
+      5_000,
+      () => "the upstream request",
+    );
     const call = onlyCall(gw, "st-gone-before");
     const abortedAt = client.abort();
-    await gw.mock.waitFor(() => call.closedAt !== null, 3_000, () => "the upstream request to be closed");
-    assert.ok(call.closedAt! - abortedAt < 1_000, `upstream closed ${call.closedAt! - abortedAt} ms after the client left`);
+    await gw.mock.waitFor(
+      () => call.closedAt !== null,
+      3_000,
+      () => "the upstream request to be closed",
+    );
+    assert.ok(
+      call.closedAt! - abortedAt < 1_000,
+      `upstream closed ${call.closedAt! - abortedAt} ms after the client left`,
+    );
     await client.finished;
     const [row] = await gw.settle();
     assert.equal(row?.status, 499);
@@ -262,13 +323,23 @@ describe("streaming faults (RELIABILITY C)", () => {
   });
 
   it("closes the upstream within 1 s when the client leaves mid-stream, and logs 499 with usage so far", async () => {
-    gw.mock.setBehavior("st-gone-after", { chunks: Array.from({ length: 30 }, (_, i) => ` word${i}`), chunkDelayMs: 150 });
+    gw.mock.setBehavior("st-gone-after", {
+      chunks: Array.from({ length: 30 }, (_, i) => ` word${i}`),
+      chunkDelayMs: 150,
+    });
     const client = stream("gone-after");
     await client.waitForText((text) => text.includes("word0"));
     const call = onlyCall(gw, "st-gone-after");
     const abortedAt = client.abort();
-    await gw.mock.waitFor(() => call.closedAt !== null, 3_000, () => "the upstream request to be closed");
-    assert.ok(call.closedAt! - abortedAt < 1_000, `upstream closed ${call.closedAt! - abortedAt} ms after the client left`);
+    await gw.mock.waitFor(
+      () => call.closedAt !== null,
+      3_000,
+      () => "the upstream request to be closed",
+    );
+    assert.ok(
+      call.closedAt! - abortedAt < 1_000,
+      `upstream closed ${call.closedAt! - abortedAt} ms after the client left`,
+    );
     assert.equal(call.aborted, true, "closed by the gateway, not finished");
     assert.ok(call.chunksSent < 30);
     const result = await client.finished;
@@ -280,7 +351,10 @@ describe("streaming faults (RELIABILITY C)", () => {
 
   it("fails over on a failure keyword before the first content, but ends with an error event after it", async () => {
     gw.mock.setBehavior("st-kw-first", { chunks: ["As an AI language model,", " I cannot"] });
-    gw.mock.setBehavior("st-kw-late", { chunks: ["Sure.", " As an AI language model", " I cannot"], chunkDelayMs: 100 });
+    gw.mock.setBehavior("st-kw-late", {
+      chunks: ["Sure.", " As an AI language model", " I cannot"],
+      chunkDelayMs: 100,
+    });
     const first = await stream("keyword-first").finished;
     const late = await stream("keyword-late").finished;
     assert.equal(first.body, withoutUsageEvent(onlyCall(gw, "st-kw-first-next").responseBody));
@@ -291,7 +365,10 @@ describe("streaming faults (RELIABILITY C)", () => {
     assert.ok(!late.body.includes("[DONE]"));
     assert.equal(gw.mock.callsFor("st-kw-late-next").length, 0);
     const [firstRow, lateRow] = await gw.settle();
-    assert.deepEqual(attemptsOf(firstRow), [["st-kw-first", "failed"], ["st-kw-first-next", "ok"]]);
+    assert.deepEqual(attemptsOf(firstRow), [
+      ["st-kw-first", "failed"],
+      ["st-kw-first-next", "ok"],
+    ]);
     assert.equal(lateRow?.isIncomplete, true);
   });
 });

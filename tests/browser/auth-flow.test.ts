@@ -62,7 +62,10 @@ describe("admin sign-in journey in the browser", () => {
     assert.equal(sessionCookie.httpOnly, true);
     assert.equal(sessionCookie.sameSite, "Lax");
 
-    await Promise.all([page.waitForURL((url) => url.pathname === "/en/login"), page.getByTestId("logout").first().click()]);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === "/en/login"),
+      page.getByTestId("logout").first().click(),
+    ]);
 
     // The old cookie no longer opens the dashboard after logout.
     await context.addCookies([sessionCookie]);
@@ -77,7 +80,10 @@ describe("admin sign-in journey in the browser", () => {
     await signIn(page, server.baseUrl, "admin", "a-new-secret-1");
     assert.equal(new URL(page.url()).pathname, "/en");
 
-    await Promise.all([page.waitForURL((url) => url.pathname === "/ja"), page.getByTestId("locale-switcher").selectOption("ja")]);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === "/ja"),
+      page.getByTestId("locale-switcher").selectOption("ja"),
+    ]);
     await page.getByRole("heading", { name: "概要" }).waitFor();
     assert.ok(await page.getByText("ログアウト").first().isVisible());
     await page.screenshot({ path: `${screenshots}overview-ja.png` });
@@ -87,7 +93,10 @@ describe("admin sign-in journey in the browser", () => {
   });
 
   it("sends a visitor to the best locale from Accept-Language", async () => {
-    const context = await browser.newContext({ locale: "ko-KR", extraHTTPHeaders: { "accept-language": "ko-KR,ko;q=0.9" } });
+    const context = await browser.newContext({
+      locale: "ko-KR",
+      extraHTTPHeaders: { "accept-language": "ko-KR,ko;q=0.9" },
+    });
     const page = await context.newPage();
     await page.goto(`${server.baseUrl}/`);
     assert.equal(new URL(page.url()).pathname, "/ko/login");

@@ -31,10 +31,13 @@ const titles = { en: "Configuration", zh: "配置", ja: "構成", ko: "구성" }
 function actionIds(): Map<string, string> {
   const distDir = process.env.NEXT_DIST_DIR || ".next";
   const manifestPath = new URL(`../../${distDir}/server/server-reference-manifest.json`, import.meta.url);
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { node: Record<string, { filename?: string; exportedName?: string }> };
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+    node: Record<string, { filename?: string; exportedName?: string }>;
+  };
   const ids = new Map<string, string>();
   for (const [id, entry] of Object.entries(manifest.node)) {
-    if (entry.filename === "app/[locale]/(dashboard)/config/actions.ts" && entry.exportedName) ids.set(entry.exportedName, id);
+    if (entry.filename === "app/[locale]/(dashboard)/config/actions.ts" && entry.exportedName)
+      ids.set(entry.exportedName, id);
   }
   return ids;
 }
@@ -42,7 +45,11 @@ function actionIds(): Map<string, string> {
 async function assertTranslated(page: Page, label: string): Promise<void> {
   const text = await page.locator("body").innerText();
   assert.doesNotMatch(text, /\b(Config|Errors|Common|Nav)\.[A-Za-z]/, `${label}: raw message id on the page`);
-  assert.doesNotMatch(await page.content(), /MISSING_MESSAGE|INVALID_MESSAGE|FORMATTING_ERROR/, `${label}: next-intl error marker`);
+  assert.doesNotMatch(
+    await page.content(),
+    /MISSING_MESSAGE|INVALID_MESSAGE|FORMATTING_ERROR/,
+    `${label}: next-intl error marker`,
+  );
 }
 
 /** Clicks the download button and returns the file's text. */
@@ -53,7 +60,9 @@ async function download(page: Page): Promise<{ name: string; text: string }> {
 }
 
 async function chooseFile(page: Page, name: string, text: string): Promise<void> {
-  await page.getByTestId("import-file").setInputFiles({ name, mimeType: "application/json", buffer: Buffer.from(text) });
+  await page
+    .getByTestId("import-file")
+    .setInputFiles({ name, mimeType: "application/json", buffer: Buffer.from(text) });
 }
 
 describe("the configuration page in the browser", () => {
@@ -69,8 +78,18 @@ describe("the configuration page in the browser", () => {
     const databaseUrl = database.url;
     db = createDb(databaseUrl);
     await migrateToLatest(db);
-    const credentialId = await createCredential(db, createTestCipher(), { name: "mock", baseUrl: "http://127.0.0.1:9/v1", apiKey: PROVIDER_KEY });
-    const alpha = await createProvider(db, { name: "alpha", credentialId, upstreamModel: "up-alpha", priceInput: 1, priceOutput: 2 });
+    const credentialId = await createCredential(db, createTestCipher(), {
+      name: "mock",
+      baseUrl: "http://127.0.0.1:9/v1",
+      apiKey: PROVIDER_KEY,
+    });
+    const alpha = await createProvider(db, {
+      name: "alpha",
+      credentialId,
+      upstreamModel: "up-alpha",
+      priceInput: 1,
+      priceOutput: 2,
+    });
     const beta = await createProvider(db, { name: "beta", credentialId, upstreamModel: "up-beta" });
     const chat = await createGroup(db, { name: "chat" });
     await setGroupMember(db, chat, { providerId: alpha, priority: 1, weight: 1 });
@@ -91,7 +110,11 @@ describe("the configuration page in the browser", () => {
   });
 
   it("downloads the configuration, previews an edited file's diff and applies it", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US", acceptDownloads: true });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      locale: "en-US",
+      acceptDownloads: true,
+    });
     const page = await context.newPage();
     const watcher = watchPage(page);
     await signIn(page, server.baseUrl, "admin", PASSWORD);
@@ -102,10 +125,19 @@ describe("the configuration page in the browser", () => {
     // Export without secrets: the file holds no key and no token.
     const plain = await download(page);
     assert.match(plain.name, /^gateway-config-\d{4}-\d{2}-\d{2}\.json$/);
-    for (const secret of [PROVIDER_KEY, METRICS_TOKEN, "canary"]) assert.ok(!plain.text.includes(secret), `no ${secret} in a default export`);
-    const document = JSON.parse(plain.text) as { version: number; providers: { name: string; priceOutput: number }[]; groups: { name: string }[]; secrets?: unknown };
+    for (const secret of [PROVIDER_KEY, METRICS_TOKEN, "canary"])
+      assert.ok(!plain.text.includes(secret), `no ${secret} in a default export`);
+    const document = JSON.parse(plain.text) as {
+      version: number;
+      providers: { name: string; priceOutput: number }[];
+      groups: { name: string }[];
+      secrets?: unknown;
+    };
     assert.equal(document.version, 1);
-    assert.deepEqual(document.providers.map((p) => p.name), ["alpha", "beta"]);
+    assert.deepEqual(
+      document.providers.map((p) => p.name),
+      ["alpha", "beta"],
+    );
     assert.equal(document.secrets, undefined);
 
     // With provider keys: a passphrase, confirmed; still no plaintext secret in the file.
@@ -124,45 +156,72 @@ describe("the configuration page in the browser", () => {
     document.providers[0]!.priceOutput = 9;
     document.providers = document.providers.filter((p) => p.name !== "beta");
     (document.groups as unknown[]).push({ name: "new-group", members: [{ provider: "alpha" }] });
-    const chatGroup = (document.groups as { name: string; members: { provider: string }[] }[]).find((g) => g.name === "chat")!;
+    const chatGroup = (document.groups as { name: string; members: { provider: string }[] }[]).find(
+      (g) => g.name === "chat",
+    )!;
     chatGroup.members = chatGroup.members.filter((m) => m.provider !== "beta");
     const version = await getConfigVersion(db);
     await chooseFile(page, "edited.json", JSON.stringify(document));
     await page.getByTestId("import-preview").click();
     await page.getByTestId("import-plan").waitFor();
     assert.equal(await page.getByTestId("import-summary").innerText(), "1 to create, 2 to change, 0 to remove");
-    await page.locator('[data-testid="import-change"][data-kind="provider"][data-name="alpha"][data-action="update"]').getByText("priceOutput").waitFor();
+    await page
+      .locator('[data-testid="import-change"][data-kind="provider"][data-name="alpha"][data-action="update"]')
+      .getByText("priceOutput")
+      .waitFor();
     await page.getByTestId("import-kept").getByText("1 item not in the file, kept").waitFor();
     assert.equal(await page.getByTestId("import-file-name").innerText(), "edited.json");
     // Let the download toasts fade, so the screenshot shows the whole diff.
     // A function, not a string: the page's Content-Security-Policy refuses eval.
-    await page.waitForFunction(() => !window.document.querySelector('[data-testid^="toast-"]'), undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => !window.document.querySelector('[data-testid^="toast-"]'), undefined, {
+      timeout: 10_000,
+    });
     await page.screenshot({ path: `${screenshots}config-import-preview-en.png`, fullPage: true });
     assert.equal(await getConfigVersion(db), version, "the preview wrote nothing");
 
     // With prune the diff also removes beta; applying takes effect at once.
     await page.getByTestId("import-prune").check();
     await page.getByTestId("import-preview").click();
-    await page.locator('[data-testid="import-change"][data-kind="provider"][data-name="beta"][data-action="remove"]').waitFor();
+    await page
+      .locator('[data-testid="import-change"][data-kind="provider"][data-name="beta"][data-action="remove"]')
+      .waitFor();
     await page.getByTestId("import-apply").click();
     await page.getByTestId("confirm").click();
     await page.getByTestId("toast-success").getByText("Applied 4 changes.").waitFor();
-    assert.deepEqual((await listProviders(db)).map((p) => [p.name, p.priceOutput]), [["alpha", 9]]);
-    assert.deepEqual((await listGroups(db)).map((g) => g.name), ["chat", "new-group"]);
+    assert.deepEqual(
+      (await listProviders(db)).map((p) => [p.name, p.priceOutput]),
+      [["alpha", 9]],
+    );
+    assert.deepEqual(
+      (await listGroups(db)).map((g) => g.name),
+      ["chat", "new-group"],
+    );
 
     // The encrypted file: a wrong passphrase is refused with a translated message, nothing changes.
     await chooseFile(page, "with-keys.json", withSecrets.text);
     await page.getByTestId("import-passphrase").fill("not the passphrase");
     await page.getByTestId("import-preview").click();
-    await page.getByTestId("import-error").getByText("Wrong passphrase, or the file was changed after export. Nothing was imported.").waitFor();
+    await page
+      .getByTestId("import-error")
+      .getByText("Wrong passphrase, or the file was changed after export. Nothing was imported.")
+      .waitFor();
     await page.getByTestId("import-passphrase").fill(PASSPHRASE);
     await page.getByTestId("import-preview").click();
-    await page.locator('[data-testid="import-change"][data-kind="provider"][data-name="beta"][data-action="create"]').waitFor();
+    await page
+      .locator('[data-testid="import-change"][data-kind="provider"][data-name="beta"][data-action="create"]')
+      .waitFor();
 
     // A broken file names the place of the problem.
-    await chooseFile(page, "broken.json", JSON.stringify({ version: 1, providers: [{ name: "x", endpoint: "nowhere", upstreamModel: "m" }] }));
+    await chooseFile(
+      page,
+      "broken.json",
+      JSON.stringify({ version: 1, providers: [{ name: "x", endpoint: "nowhere", upstreamModel: "m" }] }),
+    );
     await page.getByTestId("import-preview").click();
-    await page.getByTestId("import-error").getByText("The file is not a valid configuration document (first problem at providers[0].endpoint).").waitFor();
+    await page
+      .getByTestId("import-error")
+      .getByText("The file is not a valid configuration document (first problem at providers[0].endpoint).")
+      .waitFor();
 
     assert.deepEqual(watcher.errors, []);
     await context.close();
@@ -205,11 +264,20 @@ describe("the configuration page in the browser", () => {
       assert.ok(actionId, `${name} is in the manifest`);
       const response = await fetch(`${server.baseUrl}/en/config`, {
         method: "POST",
-        headers: { "next-action": actionId, accept: "text/x-component", "content-type": "text/plain;charset=UTF-8", origin: server.baseUrl },
+        headers: {
+          "next-action": actionId,
+          accept: "text/x-component",
+          "content-type": "text/plain;charset=UTF-8",
+          origin: server.baseUrl,
+        },
         body: JSON.stringify(args),
       });
       const body = await response.text();
-      assert.match(body, /"formError":"unauthorized"/, `${name} answers unauthorized (${response.status}): ${body.slice(0, 200)}`);
+      assert.match(
+        body,
+        /"formError":"unauthorized"/,
+        `${name} answers unauthorized (${response.status}): ${body.slice(0, 200)}`,
+      );
       assert.ok(!body.includes("alpha"), `${name} returns no configuration`);
     }
     assert.equal(await getConfigVersion(db), version, "a prune-everything import without a session changed nothing");

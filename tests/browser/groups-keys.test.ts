@@ -27,7 +27,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function actionIds(file: string): Map<string, string> {
   const distDir = process.env.NEXT_DIST_DIR || ".next";
   const manifestPath = new URL(`../../${distDir}/server/server-reference-manifest.json`, import.meta.url);
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { node: Record<string, { filename?: string; exportedName?: string }> };
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+    node: Record<string, { filename?: string; exportedName?: string }>;
+  };
   const ids = new Map<string, string>();
   for (const [id, entry] of Object.entries(manifest.node)) {
     if (entry.filename === file && entry.exportedName) ids.set(entry.exportedName, id);
@@ -44,10 +46,20 @@ const titles = {
 async function assertTranslated(page: Page, label: string): Promise<void> {
   const text = await page.locator("body").innerText();
   assert.doesNotMatch(text, /\b(Groups|ApiKeys|Errors|Common|Nav)\.[A-Za-z]/, `${label}: raw message id on the page`);
-  assert.doesNotMatch(await page.content(), /MISSING_MESSAGE|INVALID_MESSAGE|FORMATTING_ERROR/, `${label}: next-intl error marker`);
+  assert.doesNotMatch(
+    await page.content(),
+    /MISSING_MESSAGE|INVALID_MESSAGE|FORMATTING_ERROR/,
+    `${label}: next-intl error marker`,
+  );
 }
 
-async function shoot(page: Page, baseUrl: string, section: "groups" | "keys", locale: (typeof locales)[number], file = `${section}-${locale}`): Promise<void> {
+async function shoot(
+  page: Page,
+  baseUrl: string,
+  section: "groups" | "keys",
+  locale: (typeof locales)[number],
+  file = `${section}-${locale}`,
+): Promise<void> {
   await page.goto(`${baseUrl}/${locale}/${section}`);
   await page.getByRole("heading", { level: 1, name: titles[section][locale] }).waitFor();
   await assertTranslated(page, file);
@@ -78,7 +90,12 @@ describe("groups and API keys in the browser", () => {
     });
     providerIds.alpha = await createProvider(db, { name: "Alpha", credentialId, upstreamModel: "up-alpha" });
     providerIds.beta = await createProvider(db, { name: "Beta", credentialId, upstreamModel: "up-beta" });
-    providerIds.legacy = await createProvider(db, { name: "Legacy", credentialId, upstreamModel: "up-legacy", isEnabled: false });
+    providerIds.legacy = await createProvider(db, {
+      name: "Legacy",
+      credentialId,
+      upstreamModel: "up-legacy",
+      isEnabled: false,
+    });
     server = await startTestServer({ databaseUrl, dataDir, env: { ADMIN_PASSWORD: PASSWORD } });
     browser = await launchBrowser();
     mkdirSync(screenshots, { recursive: true });
@@ -92,7 +109,13 @@ describe("groups and API keys in the browser", () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function chat(key: string, model = "chat-main"): Promise<{ status: number; body: { choices?: { message: { content: string } }[]; error?: { code: string | null } } }> {
+  async function chat(
+    key: string,
+    model = "chat-main",
+  ): Promise<{
+    status: number;
+    body: { choices?: { message: { content: string } }[]; error?: { code: string | null } };
+  }> {
     const response = await fetch(`${server.baseUrl}/v1/chat/completions`, {
       method: "POST",
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
@@ -125,7 +148,10 @@ describe("groups and API keys in the browser", () => {
     await card.waitFor();
     await page.getByTestId("toast-success").getByText("Group chat-main created.").waitFor();
     await card.getByTestId("no-members").waitFor();
-    assert.equal(await card.getByTestId("routing-sentence").innerText(), "No enabled provider: every request to this group fails.");
+    assert.equal(
+      await card.getByTestId("routing-sentence").innerText(),
+      "No enabled provider: every request to this group fails.",
+    );
 
     const addMember = async (provider: string, priority: string, weight: string) => {
       await card.getByTestId("add-member-provider").selectOption({ label: provider });
@@ -149,11 +175,19 @@ describe("groups and API keys in the browser", () => {
     await legacyRow.getByTestId("member-disabled").getByText("disabled").waitFor();
 
     // Routing order, and a sentence that leaves the disabled provider out.
-    assert.deepEqual(await card.getByTestId("member-row").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-provider-name"))), ["Alpha", "Beta", "Legacy"]);
+    assert.deepEqual(
+      await card
+        .getByTestId("member-row")
+        .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-provider-name"))),
+      ["Alpha", "Beta", "Legacy"],
+    );
     assert.equal(await card.getByTestId("routing-sentence").innerText(), "Tries Alpha; if it fails, Beta.");
 
     // A second group, configured behind the dashboard's back, shows the weighted either-or.
-    const balanced = await createGroup(db, { name: "chat-balanced", description: "Shares load between Alpha and Beta" });
+    const balanced = await createGroup(db, {
+      name: "chat-balanced",
+      description: "Shares load between Alpha and Beta",
+    });
     await setGroupMember(db, balanced, { providerId: providerIds.alpha, priority: 1, weight: 3 });
     await setGroupMember(db, balanced, { providerId: providerIds.beta, priority: 1, weight: 1 });
     await page.reload();
@@ -225,7 +259,12 @@ describe("groups and API keys in the browser", () => {
     // More keys for the screenshots: one for all groups and disabled, one expired.
     const nightly = await createApiKey(db, { name: "nightly-batch", allGroups: true, groupIds: [], expiresAt: null });
     await setApiKeyEnabled(db, nightly.id, false);
-    await createApiKey(db, { name: "old-demo", allGroups: false, groupIds: [balanced], expiresAt: Date.now() - 86_400_000 });
+    await createApiKey(db, {
+      name: "old-demo",
+      allGroups: false,
+      groupIds: [balanced],
+      expiresAt: Date.now() - 86_400_000,
+    });
     for (const locale of locales) await shoot(page, server.baseUrl, "keys", locale);
     await page.setViewportSize({ width: 390, height: 844 });
     await shoot(page, server.baseUrl, "keys", "en", "keys-mobile");
@@ -263,7 +302,10 @@ describe("groups and API keys in the browser", () => {
 
     await page.goto(`${server.baseUrl}/en/groups`);
     assert.equal(await card.getByTestId("routing-sentence").innerText(), "Tries Beta.");
-    await card.locator('[data-testid="member-row"][data-provider-name="Alpha"]').getByTestId("member-disabled").waitFor();
+    await card
+      .locator('[data-testid="member-row"][data-provider-name="Alpha"]')
+      .getByTestId("member-disabled")
+      .waitFor();
 
     // ── Disable and enable in the UI: the gateway follows before the toast appears ──
     await page.goto(`${server.baseUrl}/en/keys`);
@@ -300,7 +342,9 @@ describe("groups and API keys in the browser", () => {
       probes.every((probe) => probe.status === 401 && probe.code === "invalid_api_key"),
       `every request after the revoke answered is refused: ${JSON.stringify(probes)}`,
     );
-    t.diagnostic(`revoked key: the action answered and the first probe was refused ${probes[0]!.sentAt} ms after the revoke was sent`);
+    t.diagnostic(
+      `revoked key: the action answered and the first probe was refused ${probes[0]!.sentAt} ms after the revoke was sent`,
+    );
     const completion = await chat(key);
     assert.equal(completion.status, 401);
     assert.equal(completion.body.error?.code, "invalid_api_key");
@@ -314,7 +358,10 @@ describe("groups and API keys in the browser", () => {
     await page.getByTestId("confirm").click();
     await page.getByTestId("toast-success").getByText("Group chat-spread deleted.").waitFor();
     await spreadCard.waitFor({ state: "detached" });
-    assert.deepEqual((await listGroups(db)).map((group) => group.name), ["chat-main"]);
+    assert.deepEqual(
+      (await listGroups(db)).map((group) => group.name),
+      ["chat-main"],
+    );
 
     assert.deepEqual(watcher.errors, []);
     await context.close();
@@ -329,10 +376,22 @@ describe("groups and API keys in the browser", () => {
       { section: "groups", name: "createGroupAction", args: [{ name: "sneaky", description: "" }] },
       { section: "groups", name: "updateGroupAction", args: [group.id, { name: "renamed", description: "" }] },
       { section: "groups", name: "deleteGroupAction", args: [group.id] },
-      { section: "groups", name: "setGroupMemberAction", args: [group.id, { providerId: providerIds.legacy, priority: 1, weight: 1 }] },
+      {
+        section: "groups",
+        name: "setGroupMemberAction",
+        args: [group.id, { providerId: providerIds.legacy, priority: 1, weight: 1 }],
+      },
       { section: "groups", name: "removeGroupMemberAction", args: [group.id, providerIds.beta] },
-      { section: "keys", name: "createApiKeyAction", args: [{ name: "sneaky", allGroups: true, groupIds: [], expiresAt: null }] },
-      { section: "keys", name: "updateApiKeyAction", args: [key.id, { name: "renamed", allGroups: true, groupIds: [] }] },
+      {
+        section: "keys",
+        name: "createApiKeyAction",
+        args: [{ name: "sneaky", allGroups: true, groupIds: [], expiresAt: null }],
+      },
+      {
+        section: "keys",
+        name: "updateApiKeyAction",
+        args: [key.id, { name: "renamed", allGroups: true, groupIds: [] }],
+      },
       { section: "keys", name: "setApiKeyEnabledAction", args: [key.id, true] },
       { section: "keys", name: "deleteApiKeyAction", args: [key.id] },
     ];
@@ -357,7 +416,11 @@ describe("groups and API keys in the browser", () => {
         body: JSON.stringify(call.args),
       });
       const body = await response.text();
-      assert.match(body, /"formError":"unauthorized"/, `${call.name} answers unauthorized (${response.status}): ${body.slice(0, 200)}`);
+      assert.match(
+        body,
+        /"formError":"unauthorized"/,
+        `${call.name} answers unauthorized (${response.status}): ${body.slice(0, 200)}`,
+      );
       assert.doesNotMatch(body, /sk-[A-Za-z0-9]{20,}/, `${call.name} leaks no key`);
     }
     assert.equal(JSON.stringify(await listGroups(db)), before.groups, "no group changed");

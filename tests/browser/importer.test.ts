@@ -38,7 +38,11 @@ const FIRST_MODELS = [
 async function assertTranslated(page: Page, label: string): Promise<void> {
   const text = await page.locator("body").innerText();
   assert.doesNotMatch(text, /\b(Import|Errors|Common|Nav)\.[A-Za-z]/, `${label}: raw message id on the page`);
-  assert.doesNotMatch(await page.content(), /MISSING_MESSAGE|INVALID_MESSAGE|FORMATTING_ERROR/, `${label}: next-intl error marker`);
+  assert.doesNotMatch(
+    await page.content(),
+    /MISSING_MESSAGE|INVALID_MESSAGE|FORMATTING_ERROR/,
+    `${label}: next-intl error marker`,
+  );
 }
 
 /** Waits until the element's text is exactly `text` (deferred rendering may lag a frame). */
@@ -56,7 +60,8 @@ async function waitForRowCount(page: Page, count: number): Promise<void> {
   }
 }
 
-const row = (page: Page, model: string) => page.locator(`[data-testid="model-row"][data-model="${model.replace(/"/g, '\\"')}"]`);
+const row = (page: Page, model: string) =>
+  page.locator(`[data-testid="model-row"][data-model="${model.replace(/"/g, '\\"')}"]`);
 
 describe("model importer in the browser", () => {
   let mock: MockProvider;
@@ -74,7 +79,11 @@ describe("model importer in the browser", () => {
     mkdirSync(screenshots, { recursive: true });
     // An existing group to pick, and a provider whose name the import will meet.
     await createGroup(db, { name: "chat" });
-    const other = await createCredential(db, createTestCipher(), { name: "Elsewhere", baseUrl: "https://elsewhere.example/v1", apiKey: "sk-elsewhere-000000" });
+    const other = await createCredential(db, createTestCipher(), {
+      name: "Elsewhere",
+      baseUrl: "https://elsewhere.example/v1",
+      apiKey: "sk-elsewhere-000000",
+    });
     await createProvider(db, { name: "mock-gpt-4.1", credentialId: other, upstreamModel: "gpt-4.1", priceInput: 7 });
   });
 
@@ -122,12 +131,18 @@ describe("model importer in the browser", () => {
     const origin = mock.url.replace(/\/v1$/, "");
     await page.fill("#field-baseUrl", origin);
     await page.getByTestId("fetch-models").click();
-    await page.locator('[data-testid="fetch-error"][data-problem="notJson"]').filter({ hasText: "网页（HTML）" }).waitFor();
+    await page
+      .locator('[data-testid="fetch-error"][data-problem="notJson"]')
+      .filter({ hasText: "网页（HTML）" })
+      .waitFor();
 
     // A 401 from upstream names the status and never the key.
     mock.setBehavior(MODELS_LIST, { status: 401, error: { message: `bad key ${CANARY}` } });
     await page.getByTestId("fetch-models").click();
-    await page.locator('[data-testid="fetch-error"][data-problem="upstreamUnauthorized"]').filter({ hasText: "HTTP 401" }).waitFor();
+    await page
+      .locator('[data-testid="fetch-error"][data-problem="upstreamUnauthorized"]')
+      .filter({ hasText: "HTTP 401" })
+      .waitFor();
 
     mock.reset();
     mock.setModels(FIRST_MODELS);
@@ -136,7 +151,11 @@ describe("model importer in the browser", () => {
     await page.screenshot({ path: `${screenshots}import-source-zh.png`, fullPage: true });
     await page.getByTestId("fetch-models").click();
     await page.getByTestId("model-table").waitFor();
-    assert.equal(await page.getByTestId("resolved-base-url").textContent(), mock.url, "the base without /v1 resolved to /v1");
+    assert.equal(
+      await page.getByTestId("resolved-base-url").textContent(),
+      mock.url,
+      "the base without /v1 resolved to /v1",
+    );
     assert.equal(mock.calls.at(-1)?.headers.authorization, `Bearer ${CANARY}`);
     await waitForText(page.getByTestId("count-all"), String(FIRST_MODELS.length));
 
@@ -201,9 +220,15 @@ describe("model importer in the browser", () => {
     assert.equal(credential.baseUrl, mock.url);
     assert.equal(credential.providerCount, 2);
     const gpt = await findProviderByName(db, "mock-gpt-4o");
-    assert.deepEqual([gpt?.credentialId, gpt?.upstreamModel, gpt?.priceInput, gpt?.priceOutput, gpt?.priceCached], [credential.id, "gpt-4o", 5, 2, 0]);
+    assert.deepEqual(
+      [gpt?.credentialId, gpt?.upstreamModel, gpt?.priceInput, gpt?.priceOutput, gpt?.priceCached],
+      [credential.id, "gpt-4o", 5, 2, 0],
+    );
     const reasoner = await findProviderByName(db, "reasoner");
-    assert.deepEqual([reasoner?.credentialId, reasoner?.upstreamModel, reasoner?.priceInput, reasoner?.priceOutput], [credential.id, "o3-mini", 1, 2]);
+    assert.deepEqual(
+      [reasoner?.credentialId, reasoner?.upstreamModel, reasoner?.priceInput, reasoner?.priceOutput],
+      [credential.id, "o3-mini", 1, 2],
+    );
     assert.equal((await findProviderByName(db, "mock-gpt-4.1"))?.priceInput, 7, "the skipped provider is untouched");
     const groups = await listGroups(db);
     for (const name of ["chat", "imported"]) {
@@ -238,7 +263,9 @@ describe("model importer in the browser", () => {
     await page.getByTestId("import-submit").click();
     await page.getByTestId("import-result").waitFor();
     assert.equal(await page.getByTestId("result-created").getAttribute("data-count"), "2");
-    const onEndpoint = (await listProviders(db)).filter((provider) => provider.credentialId === credential.id).map((provider) => provider.name);
+    const onEndpoint = (await listProviders(db))
+      .filter((provider) => provider.credentialId === credential.id)
+      .map((provider) => provider.name);
     assert.deepEqual(onEndpoint.sort(), ["gpt-5", "gpt-5-pro", "mock-gpt-4o", "reasoner"]);
     assert.equal((await listCredentials(db)).length, 2, "the re-run reused the endpoint");
 
@@ -343,6 +370,9 @@ describe("model importer in the browser", () => {
 
     // The typed key never came back in any HTML, RSC payload or action result.
     const leaks = bodies.filter((text) => text.includes(CANARY));
-    assert.deepEqual(leaks.map((text) => text.slice(0, 200)), []);
+    assert.deepEqual(
+      leaks.map((text) => text.slice(0, 200)),
+      [],
+    );
   });
 });

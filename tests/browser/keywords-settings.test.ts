@@ -8,13 +8,15 @@ import { addKeywordHits, createKeyword, listKeywords } from "../../db/queries/ke
 import { getSettings } from "../../db/queries/settings";
 import type { Database } from "../../db/schema";
 import { defaultSettings, settingKeys } from "../../lib/settings-schema";
-import { locales } from "../../lib/i18n/routing";
+import { locales } from "../../app/_framework/i18n/routing";
 import { launchBrowser, signIn, watchPage, screenshotDir } from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
 
 const screenshots = screenshotDir;
 const ADMIN_PASSWORD = "test-password-1";
-const namespaces = Object.keys(JSON.parse(readFileSync(new URL("../../messages/en.json", import.meta.url), "utf8")) as object);
+const namespaces = Object.keys(
+  JSON.parse(readFileSync(new URL("../../messages/en.json", import.meta.url), "utf8")) as object,
+);
 
 /** Untranslated text shows up as `Namespace.key` or next-intl's MISSING_MESSAGE marker. */
 function rawMessageIds(text: string): string[] {
@@ -55,7 +57,11 @@ describe("failure keywords and settings in the browser", () => {
     await db?.destroy();
     const output = server?.output() ?? "";
     await server?.stop();
-    assert.doesNotMatch(output, /MISSING_MESSAGE|FORMATTING_ERROR|INVALID_MESSAGE/, "the server reported no message errors");
+    assert.doesNotMatch(
+      output,
+      /MISSING_MESSAGE|FORMATTING_ERROR|INVALID_MESSAGE/,
+      "the server reported no message errors",
+    );
   });
 
   it("adds, edits, disables and deletes a keyword, refusing duplicates and bad input", async () => {
@@ -71,7 +77,11 @@ describe("failure keywords and settings in the browser", () => {
     const table = page.getByTestId("keyword-table");
     await table.locator('[data-keyword="Quota Exceeded"]').waitFor();
     let stored = await listKeywords(db);
-    assert.deepEqual(stored.map((row) => [row.keyword, row.isEnabled]), [["Quota Exceeded", true]], "stored trimmed and enabled");
+    assert.deepEqual(
+      stored.map((row) => [row.keyword, row.isEnabled]),
+      [["Quota Exceeded", true]],
+      "stored trimmed and enabled",
+    );
 
     // Duplicates differ only in case: matching ignores case, so they are refused.
     await page.getByTestId("add-keyword").click();
@@ -115,7 +125,10 @@ describe("failure keywords and settings in the browser", () => {
     await page.getByTestId("confirm").click();
     await page.getByTestId("toast-success").filter({ hasText: "Keyword deleted." }).waitFor();
     await edited.waitFor({ state: "detached" });
-    assert.deepEqual((await listKeywords(db)).map((keyword) => keyword.keyword), ["service unavailable"]);
+    assert.deepEqual(
+      (await listKeywords(db)).map((keyword) => keyword.keyword),
+      ["service unavailable"],
+    );
     assert.deepEqual(watcher.errors, []);
   });
 
@@ -133,9 +146,15 @@ describe("failure keywords and settings in the browser", () => {
     await page.getByTestId("settings-save").click();
     const thresholdError = page.getByTestId("field-failoverThreshold").getByTestId("error-failoverThreshold");
     assert.equal(await thresholdError.innerText(), "Enter a value from 1 to 1,000.");
-    assert.equal(await page.getByTestId("field-bodyMaxBytes").getByTestId("error-bodyMaxBytes").innerText(), "Enter a value from 1,024 to 10,485,760.");
+    assert.equal(
+      await page.getByTestId("field-bodyMaxBytes").getByTestId("error-bodyMaxBytes").innerText(),
+      "Enter a value from 1,024 to 10,485,760.",
+    );
     assert.equal(await page.getByTestId("error-maxAttempts").innerText(), "Enter a whole number.");
-    assert.match(await page.getByTestId("field-timeZone").getByTestId("error-timeZone").innerText(), /^Not a known IANA time zone/);
+    assert.match(
+      await page.getByTestId("field-timeZone").getByTestId("error-timeZone").innerText(),
+      /^Not a known IANA time zone/,
+    );
     await page.getByTestId("toast-error").filter({ hasText: "Some values need fixing" }).waitFor();
     assert.deepEqual(await getSettings(db), before, "nothing was saved");
 
@@ -146,7 +165,10 @@ describe("failure keywords and settings in the browser", () => {
     await page.getByTestId("metrics-token-replace").click();
     await page.getByTestId("setting-metricsToken").fill("short");
     await page.getByTestId("settings-save").click();
-    assert.equal(await page.getByTestId("field-cooldownSeconds").getByTestId("error-cooldownSeconds").innerText(), "1 から 86,400 までの値を入力してください。");
+    assert.equal(
+      await page.getByTestId("field-cooldownSeconds").getByTestId("error-cooldownSeconds").innerText(),
+      "1 から 86,400 までの値を入力してください。",
+    );
     assert.equal(
       await page.getByTestId("field-metricsToken").getByTestId("error-metricsToken").innerText(),
       "16〜256 文字の英字・数字・記号で入力してください（空白は不可）。",
@@ -159,7 +181,10 @@ describe("failure keywords and settings in the browser", () => {
   it("saves valid settings, stores them, and never sends the metrics token back", async () => {
     const bodies: string[] = [];
     const collect = (response: import("playwright-core").Response) => {
-      void response.text().then((text) => bodies.push(text), () => undefined);
+      void response.text().then(
+        (text) => bodies.push(text),
+        () => undefined,
+      );
     };
     page.on("response", collect);
     await page.goto(`${server.baseUrl}/en/settings`);
@@ -217,7 +242,10 @@ describe("failure keywords and settings in the browser", () => {
     await page.getByTestId("metrics-token-status").getByText("Not set").waitFor();
     assert.equal((await getSettings(db)).metricsToken, "");
 
-    await Promise.all([page.waitForURL((url) => url.pathname === "/en/account"), page.getByTestId("account-link").click()]);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === "/en/account"),
+      page.getByTestId("account-link").click(),
+    ]);
     assert.deepEqual(watcher.errors, []);
   });
 
@@ -249,8 +277,14 @@ describe("failure keywords and settings in the browser", () => {
       const recent = table.locator('[data-keyword="upstream overloaded"]');
       assert.equal(await recent.getByTestId("keyword-hits").innerText(), expected.hits);
       assert.equal(await recent.getByTestId("keyword-last-hit").innerText(), expected.recent);
-      assert.match(await table.locator('[data-keyword="content_filter"]').getByTestId("keyword-last-hit").innerText(), expected.old);
-      assert.match(await table.locator('[data-keyword="content_filter"]').getByTestId("keyword-last-hit").innerText(), /8:30|08:30/);
+      assert.match(
+        await table.locator('[data-keyword="content_filter"]').getByTestId("keyword-last-hit").innerText(),
+        expected.old,
+      );
+      assert.match(
+        await table.locator('[data-keyword="content_filter"]').getByTestId("keyword-last-hit").innerText(),
+        /8:30|08:30/,
+      );
     }
     assert.deepEqual(watcher.errors, []);
   });
@@ -267,7 +301,12 @@ describe("failure keywords and settings in the browser", () => {
       }
     }
 
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "en-US", isMobile: true, hasTouch: true });
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: "en-US",
+      isMobile: true,
+      hasTouch: true,
+    });
     const mobile = await phone.newPage();
     const mobileWatcher = watchPage(mobile);
     await signIn(mobile, server.baseUrl, "admin", ADMIN_PASSWORD);
@@ -275,11 +314,17 @@ describe("failure keywords and settings in the browser", () => {
       await mobile.goto(`${server.baseUrl}/en/${section}`);
       if (section === "keywords") {
         await mobile.getByTestId("keyword-cards").getByTestId("keyword-card").first().waitFor();
-        assert.equal(await mobile.getByTestId("keyword-table").isVisible(), false, "the table gives way to cards on a phone");
+        assert.equal(
+          await mobile.getByTestId("keyword-table").isVisible(),
+          false,
+          "the table gives way to cards on a phone",
+        );
       } else {
         await mobile.getByTestId("settings-form").waitFor();
       }
-      const overflow = await mobile.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await mobile.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       assert.ok(overflow <= 0, `${section} fits 390 px without horizontal scrolling (overflow ${overflow}px)`);
       await mobile.screenshot({ path: `${screenshots}${section}-mobile.png`, fullPage: true });
     }

@@ -9,7 +9,9 @@ import { startGateway, waitForLogRow, type Gateway } from "../support/seed";
 
 const screenshots = screenshotDir;
 const ADMIN_PASSWORD = "test-password-1";
-const namespaces = Object.keys(JSON.parse(readFileSync(new URL("../../messages/en.json", import.meta.url), "utf8")) as object);
+const namespaces = Object.keys(
+  JSON.parse(readFileSync(new URL("../../messages/en.json", import.meta.url), "utf8")) as object,
+);
 const WORDS = ["The ", "gateway ", "streams ", "this ", "answer ", "word ", "by ", "word."];
 const FAILOVER_ANSWER = ["Answered ", "by ", "the ", "second ", "provider."];
 const titles = { en: "Playground", zh: "操练场", ja: "プレイグラウンド", ko: "플레이그라운드" } as const;
@@ -61,9 +63,16 @@ describe("playground", () => {
         await seeder.group("slow", ["up-slow"]);
       },
     });
-    gateway.mock.setBehavior("up-a", { chunks: WORDS, chunkDelayMs: 150, usage: { prompt_tokens: 1_200, completion_tokens: 350 } });
+    gateway.mock.setBehavior("up-a", {
+      chunks: WORDS,
+      chunkDelayMs: 150,
+      usage: { prompt_tokens: 1_200, completion_tokens: 350 },
+    });
     gateway.mock.setBehavior("up-b", { chunks: FAILOVER_ANSWER, chunkDelayMs: 40 });
-    gateway.mock.setBehavior("up-slow", { chunks: Array.from({ length: 60 }, (_, index) => `w${index} `), chunkDelayMs: 250 });
+    gateway.mock.setBehavior("up-slow", {
+      chunks: Array.from({ length: 60 }, (_, index) => `w${index} `),
+      chunkDelayMs: 250,
+    });
     browser = await launchBrowser();
     mkdirSync(screenshots, { recursive: true });
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US" });
@@ -77,7 +86,11 @@ describe("playground", () => {
     await browser?.close();
     const output = gateway?.server.output() ?? "";
     await gateway?.stop();
-    assert.doesNotMatch(output, /MISSING_MESSAGE|FORMATTING_ERROR|INVALID_MESSAGE/, "the server reported no message errors");
+    assert.doesNotMatch(
+      output,
+      /MISSING_MESSAGE|FORMATTING_ERROR|INVALID_MESSAGE/,
+      "the server reported no message errors",
+    );
   });
 
   it("streams an answer from the chosen group and shows provider, tokens, cost and timing", async () => {
@@ -92,7 +105,8 @@ describe("playground", () => {
     const text = lastAnswer().getByTestId("assistant-text");
     await page.waitForFunction(
       () => {
-        const shown = document.querySelector('[data-role="assistant"] [data-testid="assistant-text"]')?.textContent ?? "";
+        const shown =
+          document.querySelector('[data-role="assistant"] [data-testid="assistant-text"]')?.textContent ?? "";
         return shown.includes("gateway") && !shown.includes("word.");
       },
       undefined,
@@ -104,7 +118,7 @@ describe("playground", () => {
 
     assert.equal(await lastAnswer().getByTestId("turn-provider").innerText(), "up-a");
     assert.equal(await lastAnswer().getByTestId("turn-tokens").innerText(), "1,200 in · 350 out");
-      // 1,200 × $3/M + 350 × $15/M
+    // 1,200 × $3/M + 350 × $15/M
     assert.equal(await lastAnswer().getByTestId("turn-cost").innerText(), "$0.00885");
     assert.match(await lastAnswer().getByTestId("turn-latency").innerText(), /^Latency [\d.,]+ (ms|sec)$/);
     assert.match(await lastAnswer().getByTestId("turn-ttft").innerText(), /^First token [\d.,]+ (ms|sec)$/);
@@ -118,7 +132,11 @@ describe("playground", () => {
     assert.equal(row.providerName, "up-a");
     assert.equal(row.isStream, true);
     const call = gateway.mock.callsFor("up-a").at(-1);
-    assert.equal(call?.headers.authorization, `Bearer ${gateway.canaryKey}`, "the upstream got the provider's key; the admin needed none");
+    assert.equal(
+      call?.headers.authorization,
+      `Bearer ${gateway.canaryKey}`,
+      "the upstream got the provider's key; the admin needed none",
+    );
   });
 
   it("fails over when the first provider answers 503 and shows the attempt chain", async () => {
@@ -138,15 +156,21 @@ describe("playground", () => {
     assert.match(await attempts.nth(1).innerText(), /up-b[\s\S]*Answered[\s\S]*200/);
 
     const row = await waitForLogRow(gateway.db, requestId);
-    assert.deepEqual(row.attempts.map((attempt) => [attempt.providerName, attempt.status, attempt.outcome]), [
-      ["up-a", 503, "failed"],
-      ["up-b", 200, "ok"],
-    ]);
+    assert.deepEqual(
+      row.attempts.map((attempt) => [attempt.providerName, attempt.status, attempt.outcome]),
+      [
+        ["up-a", 503, "failed"],
+        ["up-b", 200, "ok"],
+      ],
+    );
     assert.equal(row.apiKeyName, PLAYGROUND_CALLER_NAME);
     assert.equal(await page.getByTestId("chat-message").count(), 4, "the conversation keeps both turns");
     // The second turn sent the whole conversation on.
     const sent = gateway.mock.callsFor("up-b").at(-1)?.body as { messages: { role: string; content: string }[] };
-    assert.deepEqual(sent.messages.map((message) => message.role), ["user", "assistant", "user"]);
+    assert.deepEqual(
+      sent.messages.map((message) => message.role),
+      ["user", "assistant", "user"],
+    );
     await page.screenshot({ path: `${screenshots}playground-en.png`, fullPage: true });
   });
 
@@ -157,7 +181,11 @@ describe("playground", () => {
     await page.getByTestId("playground-stop").click();
     await lastAnswer().getByTestId("turn-stopped").waitFor();
     assert.equal(await lastAnswer().getByTestId("turn-stopped").innerText(), "Stopped");
-    await gateway.mock.waitFor(() => gateway.mock.callsFor("up-slow").at(-1)?.aborted === true, 5_000, () => "the upstream call was aborted");
+    await gateway.mock.waitFor(
+      () => gateway.mock.callsFor("up-slow").at(-1)?.aborted === true,
+      5_000,
+      () => "the upstream call was aborted",
+    );
     await page.getByTestId("playground-send").waitFor();
     assert.doesNotMatch(await lastAnswer().innerText(), /w59/);
   });
@@ -195,7 +223,10 @@ describe("playground", () => {
       await page.screenshot({ path: `${screenshots}playground-${locale}.png`, fullPage: true });
     }
 
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await context.storageState() });
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      storageState: await context.storageState(),
+    });
     const mobile = await phone.newPage();
     const mobileWatcher = watchPage(mobile);
     await mobile.goto(`${gateway.baseUrl}/en/playground`);
@@ -210,7 +241,8 @@ describe("playground", () => {
   });
 
   it("says what to do when there is no group yet", async () => {
-    for (const id of [gateway.seeder.groupId("chat"), gateway.seeder.groupId("slow")]) await deleteGroup(gateway.db, id);
+    for (const id of [gateway.seeder.groupId("chat"), gateway.seeder.groupId("slow")])
+      await deleteGroup(gateway.db, id);
     await page.goto(`${gateway.baseUrl}/en/playground`);
     await page.getByTestId("empty-state").waitFor();
     const link = page.getByTestId("playground-go-to-groups");

@@ -71,10 +71,18 @@ export async function failThreeTimes(baseUrl: string, key: string, group: string
 }
 
 /** The same pages at 390 px wide, signed in with the same session. */
-export async function checkPhoneLayout(desktop: BrowserContext, baseUrl: string, bodies: CollectedBody[], pending: Promise<void>[]): Promise<void> {
+export async function checkPhoneLayout(
+  desktop: BrowserContext,
+  baseUrl: string,
+  bodies: CollectedBody[],
+  pending: Promise<void>[],
+): Promise<void> {
   const browser = desktop.browser();
   assert.ok(browser);
-  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await desktop.storageState() });
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    storageState: await desktop.storageState(),
+  });
   const page = await phone.newPage();
   const watcher = watchPage(page);
   collectBodies(page, bodies, pending);

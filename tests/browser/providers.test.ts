@@ -13,7 +13,15 @@ import type { Database } from "../../db/schema";
 import { launchBrowser, signIn, watchPage } from "../support/browser";
 import { startMockProvider, type MockProvider } from "../support/mock-provider";
 import { createTestCipher, startTestServer, type TestServer } from "../support/server";
-import { CANARY, callRecord, checkPhoneLayout, collectBodies, failThreeTimes, screenshots, type CollectedBody } from "./providers-support";
+import {
+  CANARY,
+  callRecord,
+  checkPhoneLayout,
+  collectBodies,
+  failThreeTimes,
+  screenshots,
+  type CollectedBody,
+} from "./providers-support";
 
 const PASSWORD = "test-password-1";
 const LOCALES = ["en", "zh", "ja", "ko"] as const;
@@ -48,8 +56,10 @@ describe("providers and endpoints pages in the browser", () => {
     await mock?.close();
   });
 
-  const row = (page: Page, kind: "provider" | "credential", name: string) => page.locator(`[data-testid="${kind}-row"][data-name="${name}"]`);
-  const toast = (page: Page, kind: "success" | "error", text: string | RegExp) => page.getByTestId(`toast-${kind}`).filter({ hasText: text });
+  const row = (page: Page, kind: "provider" | "credential", name: string) =>
+    page.locator(`[data-testid="${kind}-row"][data-name="${name}"]`);
+  const toast = (page: Page, kind: "success" | "error", text: string | RegExp) =>
+    page.getByTestId(`toast-${kind}`).filter({ hasText: text });
 
   it("adds, tests, toggles, edits and deletes without the key ever reaching the browser", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US" });
@@ -62,7 +72,8 @@ describe("providers and endpoints pages in the browser", () => {
       const headers = request.headers();
       const id = headers["next-action"];
       const isOurs = /\/(providers|credentials)$/.test(new URL(request.url()).pathname);
-      if (id && isOurs && !actions.has(id)) actions.set(id, { url: request.url(), headers, body: request.postData() ?? "" });
+      if (id && isOurs && !actions.has(id))
+        actions.set(id, { url: request.url(), headers, body: request.postData() ?? "" });
     });
 
     await signIn(page, server.baseUrl, "admin", PASSWORD);
@@ -70,7 +81,10 @@ describe("providers and endpoints pages in the browser", () => {
     // No endpoint yet: the providers page says to add one first and links there.
     await page.goto(`${server.baseUrl}/en/providers`);
     await page.getByRole("heading", { name: "Add an endpoint first" }).waitFor();
-    await Promise.all([page.waitForURL((url) => url.pathname === "/en/credentials"), page.getByTestId("go-to-credentials").click()]);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === "/en/credentials"),
+      page.getByTestId("go-to-credentials").click(),
+    ]);
     await page.getByRole("heading", { name: "No endpoints yet" }).waitFor();
 
     // Add an endpoint: a bad URL and a missing key are refused next to their fields.
@@ -136,7 +150,11 @@ describe("providers and endpoints pages in the browser", () => {
     assert.ok(goodCall);
     assert.equal(goodCall.path, "/v1/chat/completions");
     assert.equal(goodCall.headers.authorization, `Bearer ${CANARY}`);
-    assert.deepEqual(goodCall.body, { model: "good-model", messages: [{ role: "user", content: "ping" }], max_tokens: 1 });
+    assert.deepEqual(goodCall.body, {
+      model: "good-model",
+      messages: [{ role: "user", content: "ping" }],
+      max_tokens: 1,
+    });
 
     // The failing one shows the upstream's error as inert, redacted text: never the key it echoed.
     mock.setBehavior("bad-model", {
@@ -188,7 +206,13 @@ describe("providers and endpoints pages in the browser", () => {
 
     // Calls of the last 24 h come from the hourly rollups, by provider name.
     const now = Date.now();
-    await addUsage(db, aggregateUsage([...Array.from({ length: 9 }, () => callRecord("mock-good", 200, now)), callRecord("mock-good", 502, now)]));
+    await addUsage(
+      db,
+      aggregateUsage([
+        ...Array.from({ length: 9 }, () => callRecord("mock-good", 200, now)),
+        callRecord("mock-good", 502, now),
+      ]),
+    );
     await page.goto(`${server.baseUrl}/en/providers`);
     await good.getByTestId("stats-24h").filter({ hasText: "10 calls · 90% succeeded" }).waitFor();
     assert.equal(await good.getByTestId("breaker").getAttribute("data-state"), "closed");
@@ -197,7 +221,10 @@ describe("providers and endpoints pages in the browser", () => {
     for (const locale of LOCALES) {
       for (const section of ["providers", "credentials"] as const) {
         await page.goto(`${server.baseUrl}/${locale}/${section}`);
-        await page.getByTestId(section === "providers" ? "provider-row" : "credential-row").first().waitFor();
+        await page
+          .getByTestId(section === "providers" ? "provider-row" : "credential-row")
+          .first()
+          .waitFor();
         const text = await page.locator("body").innerText();
         assert.doesNotMatch(text, RAW_MESSAGE_ID, `${locale}/${section} shows a raw message id`);
         assert.doesNotMatch(await page.content(), RAW_MESSAGE_ID, `${locale}/${section} HTML holds a raw message id`);
@@ -241,7 +268,10 @@ describe("providers and endpoints pages in the browser", () => {
     await page.getByTestId("confirm").click();
     await toast(page, "success", "Provider “mock-bad” deleted.").waitFor();
     await badRow.waitFor({ state: "detached" });
-    assert.deepEqual((await listProviders(db)).map((provider) => provider.name), ["mock-good"]);
+    assert.deepEqual(
+      (await listProviders(db)).map((provider) => provider.name),
+      ["mock-good"],
+    );
 
     await Promise.all(pending);
     assert.ok(bodies.length > 20, "response bodies were collected");
@@ -274,7 +304,11 @@ describe("providers and endpoints pages in the browser", () => {
         body: action.body,
       });
       const text = await response.text();
-      assert.match(text, /"formError":"unauthorized"/, `action ${id} (${action.body.slice(0, 60)}) refuses an anonymous caller`);
+      assert.match(
+        text,
+        /"formError":"unauthorized"/,
+        `action ${id} (${action.body.slice(0, 60)}) refuses an anonymous caller`,
+      );
       assert.ok(!text.includes(CANARY));
     }
     assert.equal((await listCredentials(db)).length, before.credentials);

@@ -25,10 +25,14 @@ function status(url: string, key: string): Promise<number> {
 
 function chat(baseUrl: string, key: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(`${baseUrl}/v1/chat/completions`, { method: "POST", agent: false, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" } }, (response) => {
-      response.resume();
-      response.on("end", () => resolve(response.statusCode ?? 0));
-    });
+    const request = httpRequest(
+      `${baseUrl}/v1/chat/completions`,
+      { method: "POST", agent: false, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" } },
+      (response) => {
+        response.resume();
+        response.on("end", () => resolve(response.statusCode ?? 0));
+      },
+    );
     request.on("error", reject);
     request.end(JSON.stringify({ model: "chat", messages: [{ role: "user", content: "hi" }] }));
   });
@@ -39,7 +43,9 @@ function metricsText(baseUrl: string): Promise<string> {
     const request = httpRequest(`${baseUrl}/metrics`, { agent: false }, (response) => {
       let text = "";
       response.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      response.on("end", () => (response.statusCode === 200 ? resolve(text) : reject(new Error(`/metrics ${response.statusCode}: ${text}`))));
+      response.on("end", () =>
+        response.statusCode === 200 ? resolve(text) : reject(new Error(`/metrics ${response.statusCode}: ${text}`)),
+      );
     });
     request.on("error", reject);
     request.end();
@@ -101,13 +107,20 @@ for (const store of clusterStores()) {
     it("sums every worker's counters in /metrics, whichever worker answers the scrape", async () => {
       for (let scrape = 0; scrape < 4; scrape += 1) {
         const text = await metricsText(server().baseUrl);
-        assert.equal(sumOf(text, "gateway_requests_total", ['group="chat"', 'status_class="2xx"']), 30, text.slice(0, 2_000));
+        assert.equal(
+          sumOf(text, "gateway_requests_total", ['group="chat"', 'status_class="2xx"']),
+          30,
+          text.slice(0, 2_000),
+        );
         assert.match(text, /^gateway_breaker_state\{provider="wk-a"\} 0$/m);
       }
     });
 
     it("sees a key revoked elsewhere in every worker within a few seconds", async (t) => {
-      const probe = async () => (await Promise.all(Array.from({ length: 6 }, () => status(`${server().baseUrl}/v1/models`, revokedKey)))).every((code) => code === 401);
+      const probe = async () =>
+        (await Promise.all(Array.from({ length: 6 }, () => status(`${server().baseUrl}/v1/models`, revokedKey)))).every(
+          (code) => code === 401,
+        );
       assert.equal(await status(`${server().baseUrl}/v1/models`, revokedKey), 200);
       const key = (await listApiKeys(cluster.db)).find((entry) => entry.name === "to-revoke");
       const since = performance.now();
@@ -123,14 +136,21 @@ for (const store of clusterStores()) {
       process.kill(victim, "SIGKILL");
       // Until the primary has seen the exit it may still hand the dead worker a connection,
       // which then hangs (a node:cluster limit, see docs/deployment.md); after that, none.
-      await waitUntil(() => /exited \(SIGKILL\); starting a new one/.test(server().output()), 5_000, "the primary to see the crash");
+      await waitUntil(
+        () => /exited \(SIGKILL\); starting a new one/.test(server().output()),
+        5_000,
+        "the primary to see the crash",
+      );
       const statuses = await Promise.all(Array.from({ length: 10 }, () => chat(server().baseUrl, appKey)));
       assert.deepEqual(new Set(statuses), new Set([200]), "the other worker answers");
       await waitUntil(() => workerPids(server().output()).length === 3, 30_000, "a new worker serving");
     });
 
     it("drains every worker on SIGTERM, exits 0 and writes every log row", async () => {
-      const before = await cluster.db.selectFrom("call_logs").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+      const before = await cluster.db
+        .selectFrom("call_logs")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow();
       const statuses = await Promise.all(Array.from({ length: 20 }, () => chat(server().baseUrl, appKey)));
       assert.deepEqual(new Set(statuses), new Set([200]));
       const pids = workerPids(server().output()).filter(isRunning);
@@ -138,7 +158,10 @@ for (const store of clusterStores()) {
       assert.equal(await server().stop(), 0);
       cluster.servers.length = 0;
       for (const pid of pids) assert.equal(isRunning(pid), false, `worker ${pid} exited`);
-      const afterStop = await cluster.db.selectFrom("call_logs").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+      const afterStop = await cluster.db
+        .selectFrom("call_logs")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow();
       assert.equal(Number(afterStop.n) - Number(before.n), 20, "one row per request, all flushed");
     });
   });

@@ -9,13 +9,18 @@ import {
 } from "../../db/queries/admin-users";
 import { getConfigVersion } from "../../db/queries/config-state";
 import { releaseJobLock, tryAcquireJobLock } from "../../db/queries/job-locks";
-import { createGroup } from "../../db/queries/groups";
 import { describeEachDatabase } from "../support/test-database";
 
 describeEachDatabase("admin users", (context) => {
   it("creates the admin once; a later start with another password leaves it alone", async () => {
-    assert.equal(await ensureAdminUser(context.db, { username: "admin", passwordHash: "h1", mustChangePassword: true }), true);
-    assert.equal(await ensureAdminUser(context.db, { username: "admin", passwordHash: "h2", mustChangePassword: false }), false);
+    assert.equal(
+      await ensureAdminUser(context.db, { username: "admin", passwordHash: "h1", mustChangePassword: true }),
+      true,
+    );
+    assert.equal(
+      await ensureAdminUser(context.db, { username: "admin", passwordHash: "h2", mustChangePassword: false }),
+      false,
+    );
     const admin = await getAdminByUsername(context.db, "admin");
     assert.equal(admin?.passwordHash, "h1");
     assert.equal(admin?.mustChangePassword, true);
@@ -44,7 +49,11 @@ describeEachDatabase("job locks", (context) => {
     assert.equal(await tryAcquireJobLock(context.db, "retention", "a", 1_000, 10_000), true);
     assert.equal(await tryAcquireJobLock(context.db, "retention", "b", 1_000, 10_500), false);
     assert.equal(await tryAcquireJobLock(context.db, "retention", "a", 1_000, 10_600), true, "the holder renews");
-    assert.equal(await tryAcquireJobLock(context.db, "retention", "b", 1_000, 11_700), true, "an expired lock is taken over");
+    assert.equal(
+      await tryAcquireJobLock(context.db, "retention", "b", 1_000, 11_700),
+      true,
+      "an expired lock is taken over",
+    );
     await releaseJobLock(context.db, "retention", "b");
     assert.equal(await tryAcquireJobLock(context.db, "retention", "a", 1_000, 11_800), true);
   });

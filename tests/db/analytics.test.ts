@@ -35,7 +35,21 @@ const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.flo
 
 function randomRecord(random: () => number, id: string, base: number): CallLogRecord {
   // Edge values on purpose: bucket bounds exactly, fractions that round across a bound, nulls.
-  const latency = pick(random, [0, 99.6, 100, 100.4, 250, 251, 777, 2_500, 9_999.5, 30_000, 30_001, 120_000, random() * 40_000]);
+  const latency = pick(random, [
+    0,
+    99.6,
+    100,
+    100.4,
+    250,
+    251,
+    777,
+    2_500,
+    9_999.5,
+    30_000,
+    30_001,
+    120_000,
+    random() * 40_000,
+  ]);
   const ttft = random() < 0.4 ? null : pick(random, [1, 100, 249.5, 250.5, 4_000, 31_000, random() * 3_000]);
   return makeRecord({
     requestId: id,
@@ -92,21 +106,41 @@ function expectedRollups(records: readonly CallLogRecord[]): Expected {
 }
 
 const COUNTERS = [
-  "requests", "successes", "failures", "total_latency_ms", "latency_count", "total_ttft_ms", "ttft_count",
-  "prompt_tokens", "completion_tokens", "cached_tokens",
-  ...["le_100", "le_250", "le_500", "le_1000", "le_2500", "le_5000", "le_10000", "le_30000", "gt_30000"].flatMap((b) => [`lat_${b}`, `ttft_${b}`]),
+  "requests",
+  "successes",
+  "failures",
+  "total_latency_ms",
+  "latency_count",
+  "total_ttft_ms",
+  "ttft_count",
+  "prompt_tokens",
+  "completion_tokens",
+  "cached_tokens",
+  ...["le_100", "le_250", "le_500", "le_1000", "le_2500", "le_5000", "le_10000", "le_30000", "gt_30000"].flatMap(
+    (b) => [`lat_${b}`, `ttft_${b}`],
+  ),
 ];
 
 async function storedRollups(db: Kysely<Database>): Promise<Map<string, UsageHourlyRow>> {
   const rows = await db.selectFrom("usage_hourly").selectAll().execute();
-  return new Map(rows.map((row) => [`${Number(row.hour_start)}|${row.group_name}|${row.provider_name}|${Number(row.api_key_id)}`, row]));
+  return new Map(
+    rows.map((row) => [
+      `${Number(row.hour_start)}|${row.group_name}|${row.provider_name}|${Number(row.api_key_id)}`,
+      row,
+    ]),
+  );
 }
 
 function assertRollupsEqual(actual: Map<string, UsageHourlyRow>, expected: Expected, context: string): void {
-  assert.deepEqual([...actual.keys()].sort(), [...expected.keys()].sort(), `${context}: the same (hour, group, provider, key) rows`);
+  assert.deepEqual(
+    [...actual.keys()].sort(),
+    [...expected.keys()].sort(),
+    `${context}: the same (hour, group, provider, key) rows`,
+  );
   for (const [key, want] of expected) {
     const row = actual.get(key) as unknown as Record<string, number>;
-    for (const column of COUNTERS) assert.equal(Number(row[column]), want[column] ?? 0, `${context}: ${column} of ${key}`);
+    for (const column of COUNTERS)
+      assert.equal(Number(row[column]), want[column] ?? 0, `${context}: ${column} of ${key}`);
     assert.ok(Math.abs(Number(row.cost) - (want.cost ?? 0)) < 1e-9, `${context}: cost of ${key}`);
   }
 }
@@ -116,7 +150,8 @@ function sameRollups(a: Map<string, UsageHourlyRow>, b: Map<string, UsageHourlyR
   for (const [key, row] of a) {
     const other = b.get(key) as unknown as Record<string, number>;
     const mine = row as unknown as Record<string, number>;
-    for (const column of COUNTERS) assert.equal(Number(mine[column]), Number(other[column]), `${context}: ${column} of ${key}`);
+    for (const column of COUNTERS)
+      assert.equal(Number(mine[column]), Number(other[column]), `${context}: ${column} of ${key}`);
     assert.ok(Math.abs(Number(mine.cost) - Number(other.cost)) < 1e-9, `${context}: cost of ${key}`);
   }
 }
@@ -142,7 +177,8 @@ async function assertCoarserRollupsConsistent(db: Kysely<Database>, context: str
     for (const column of COUNTERS) assert.equal(Number(row[column]), want[column], `${context}: usage_hours.${column}`);
     assert.ok(Math.abs(Number(row.cost) - (want.cost ?? 0)) < 1e-9);
   }
-  const dayKey = (row: Record<string, unknown>, day: number) => `${day}|${row.group_name}|${row.provider_name}|${Number(row.api_key_id)}`;
+  const dayKey = (row: Record<string, unknown>, day: number) =>
+    `${day}|${row.group_name}|${row.provider_name}|${Number(row.api_key_id)}`;
   const byDay = sumBy((row) => dayKey(row, Math.floor(Number(row.hour_start) / DAY) * DAY));
   const days = await db.selectFrom("usage_daily").selectAll().execute();
   assert.equal(days.length, byDay.size, `${context}: one usage_daily row per day and group/provider/key`);
@@ -154,11 +190,16 @@ async function assertCoarserRollupsConsistent(db: Kysely<Database>, context: str
 }
 
 /** Writes a random history: batches of random sizes, some replayed (as a retried batch would be). */
-async function writeRandomHistory(db: Kysely<Database>, seed: number, count: number, base: number): Promise<CallLogRecord[]> {
+async function writeRandomHistory(
+  db: Kysely<Database>,
+  seed: number,
+  count: number,
+  base: number,
+): Promise<CallLogRecord[]> {
   const random = prng(seed);
   const records = Array.from({ length: count }, (_, index) => randomRecord(random, `s${seed}_${index}`, base));
   const written: CallLogRecord[][] = [];
-  for (let offset = 0; offset < records.length; ) {
+  for (let offset = 0; offset < records.length;) {
     const size = 1 + Math.floor(random() * 60);
     const batch = records.slice(offset, offset + size);
     // A replay of an earlier batch, alone or mixed into a new one, must not count twice.
@@ -185,7 +226,10 @@ describeEachDatabase("analytics rollups", (context) => {
     const records = await writeRandomHistory(context.db, 7, 500, base);
     const incremental = await storedRollups(context.db);
     // Damage them: a lost row, a wrong counter, a row for an hour without log rows.
-    await context.db.deleteFrom("usage_hourly").where("hour_start", "=", Math.floor((records[0]?.createdAt ?? 0) / HOUR) * HOUR).execute();
+    await context.db
+      .deleteFrom("usage_hourly")
+      .where("hour_start", "=", Math.floor((records[0]?.createdAt ?? 0) / HOUR) * HOUR)
+      .execute();
     await context.db.updateTable("usage_hourly").set({ requests: 999_999 }).execute();
     await context.db.updateTable("usage_hours").set({ failures: 5 }).execute();
     await context.db.deleteFrom("usage_daily").where("group_name", "=", "smart").execute();
@@ -199,13 +243,22 @@ describeEachDatabase("analytics rollups", (context) => {
 
   it("a default rebuild keeps the rollups of hours whose rows retention already deleted", async () => {
     const base = Date.UTC(2026, 6, 1);
-    const records = Array.from({ length: 48 }, (_, index) => makeRecord({ requestId: `r${index}`, createdAt: base + index * HOUR + 30 * 60_000 }));
+    const records = Array.from({ length: 48 }, (_, index) =>
+      makeRecord({ requestId: `r${index}`, createdAt: base + index * HOUR + 30 * 60_000 }),
+    );
     await insertCallLogs(context.db, records);
     const before = await storedRollups(context.db);
     // Retention took the rows of the first eleven hours; the oldest left is at 11:30, so
     // hour 11 may have lost rows too and only hours from 12:00 can be recounted.
-    await context.db.deleteFrom("call_logs").where("created_at", "<", base + 10 * HOUR + 45 * 60_000).execute();
-    await context.db.updateTable("usage_hourly").set({ requests: 7 }).where("hour_start", ">=", base + 12 * HOUR).execute();
+    await context.db
+      .deleteFrom("call_logs")
+      .where("created_at", "<", base + 10 * HOUR + 45 * 60_000)
+      .execute();
+    await context.db
+      .updateTable("usage_hourly")
+      .set({ requests: 7 })
+      .where("hour_start", ">=", base + 12 * HOUR)
+      .execute();
     const result = await rebuildRollups(context.db);
     assert.equal(result.from, base + 12 * HOUR, "starts at the first whole hour of the remaining rows");
     sameRollups(await storedRollups(context.db), before, "hours before the rows' start untouched, later ones repaired");
@@ -215,11 +268,23 @@ describeEachDatabase("analytics rollups", (context) => {
     const base = Date.UTC(2026, 7, 10);
     const records = await writeRandomHistory(context.db, 11, 300, base);
     const analytics = await getOverviewAnalytics(context.db, { from: base, to: base + 3 * DAY });
-    const total = (select: (record: CallLogRecord) => number) => records.reduce((sum, record) => sum + select(record), 0);
-    assert.equal(analytics.hourly.reduce((sum, hour) => sum + hour.requests, 0), records.length);
-    assert.equal(analytics.byGroup.reduce((sum, row) => sum + row.successes, 0), total((record) => (record.status < 400 ? 1 : 0)));
-    assert.equal(analytics.byProvider.reduce((sum, row) => sum + row.promptTokens, 0), total((record) => record.promptTokens));
-    assert.ok(Math.abs(analytics.byKey.reduce((sum, row) => sum + row.cost, 0) - total((record) => record.cost)) < 1e-9);
+    const total = (select: (record: CallLogRecord) => number) =>
+      records.reduce((sum, record) => sum + select(record), 0);
+    assert.equal(
+      analytics.hourly.reduce((sum, hour) => sum + hour.requests, 0),
+      records.length,
+    );
+    assert.equal(
+      analytics.byGroup.reduce((sum, row) => sum + row.successes, 0),
+      total((record) => (record.status < 400 ? 1 : 0)),
+    );
+    assert.equal(
+      analytics.byProvider.reduce((sum, row) => sum + row.promptTokens, 0),
+      total((record) => record.promptTokens),
+    );
+    assert.ok(
+      Math.abs(analytics.byKey.reduce((sum, row) => sum + row.cost, 0) - total((record) => record.cost)) < 1e-9,
+    );
     const smart = analytics.byGroup.find((row) => row.groupName === "smart");
     assert.equal(smart?.requests, records.filter((record) => record.groupName === "smart").length);
     const noGroup = analytics.byGroup.find((row) => row.groupName === "");
@@ -229,15 +294,24 @@ describeEachDatabase("analytics rollups", (context) => {
     const inCut = records.filter((record) => record.createdAt >= cut.from && record.createdAt < cut.to);
     const cutAnalytics = await getOverviewAnalytics(context.db, cut);
     for (const rows of [cutAnalytics.byGroup, cutAnalytics.byProvider, cutAnalytics.byKey, cutAnalytics.hourly]) {
-      assert.equal(rows.reduce((sum, row) => sum + row.requests, 0), inCut.length);
+      assert.equal(
+        rows.reduce((sum, row) => sum + row.requests, 0),
+        inCut.length,
+      );
     }
     const fastCut = cutAnalytics.byGroup.find((row) => row.groupName === "fast");
-    assert.equal(fastCut?.completionTokens, inCut.filter((record) => record.groupName === "fast").reduce((sum, record) => sum + record.completionTokens, 0));
+    assert.equal(
+      fastCut?.completionTokens,
+      inCut.filter((record) => record.groupName === "fast").reduce((sum, record) => sum + record.completionTokens, 0),
+    );
     const keyTwo = cutAnalytics.byKey.find((row) => row.apiKeyId === 2);
     assert.equal(keyTwo?.failures, inCut.filter((record) => record.apiKeyId === 2 && record.status >= 400).length);
     const hours = await getOverviewAnalytics(context.db, { from: base + DAY, to: base + DAY + HOUR });
     assert.equal(hours.hourly.length <= 1, true);
-    assert.equal(hours.hourly[0]?.requests ?? 0, records.filter((record) => record.createdAt >= base + DAY && record.createdAt < base + DAY + HOUR).length);
+    assert.equal(
+      hours.hourly[0]?.requests ?? 0,
+      records.filter((record) => record.createdAt >= base + DAY && record.createdAt < base + DAY + HOUR).length,
+    );
   });
 });
 
@@ -246,7 +320,12 @@ describeEachDatabase("retention", (context) => {
 
   async function seedAges(): Promise<CallLogRecord[]> {
     const records = Array.from({ length: 80 }, (_, index) =>
-      makeRecord({ requestId: `age${index}`, createdAt: now - index * 12 * HOUR - 1_000, requestBody: `{"n":${index}}`, responseBody: "{}" }),
+      makeRecord({
+        requestId: `age${index}`,
+        createdAt: now - index * 12 * HOUR - 1_000,
+        requestBody: `{"n":${index}}`,
+        responseBody: "{}",
+      }),
     );
     await insertCallLogs(context.db, records);
     return records;
@@ -256,7 +335,10 @@ describeEachDatabase("retention", (context) => {
     const records = await seedAges();
     const rollupsBefore = await storedRollups(context.db);
     let pauses = 0;
-    const result = await runRetention(context.db, { logRetentionDays: 30, bodyRetentionDays: 7 }, now, { batchSize: 4, pause: async () => void (pauses += 1) });
+    const result = await runRetention(context.db, { logRetentionDays: 30, bodyRetentionDays: 7 }, now, {
+      batchSize: 4,
+      pause: async () => void (pauses += 1),
+    });
     const keep = records.filter((record) => record.createdAt >= now - 30 * DAY);
     const keepBodies = records.filter((record) => record.createdAt >= now - 7 * DAY);
     assert.equal(result.deletedLogs, records.length - keep.length);
@@ -275,10 +357,16 @@ describeEachDatabase("retention", (context) => {
 
   it("never keeps a body longer than its row, and stops when told to", async () => {
     const records = await seedAges();
-    const stopped = await runRetention(context.db, { logRetentionDays: 3, bodyRetentionDays: 30 }, now, { batchSize: 5, shouldContinue: () => false });
+    const stopped = await runRetention(context.db, { logRetentionDays: 3, bodyRetentionDays: 30 }, now, {
+      batchSize: 5,
+      shouldContinue: () => false,
+    });
     assert.equal(stopped.isComplete, false);
     assert.equal(stopped.deletedLogs + stopped.deletedBodies, 0);
-    await runRetention(context.db, { logRetentionDays: 3, bodyRetentionDays: 30 }, now, { batchSize: 5, pause: async () => undefined });
+    await runRetention(context.db, { logRetentionDays: 3, bodyRetentionDays: 30 }, now, {
+      batchSize: 5,
+      pause: async () => undefined,
+    });
     const keep = records.filter((record) => record.createdAt >= now - 3 * DAY).length;
     const bodies = await context.db.selectFrom("call_log_bodies").select("request_id").execute();
     assert.equal(bodies.length, keep);
@@ -286,18 +374,29 @@ describeEachDatabase("retention", (context) => {
 
   it("runs on one instance only: the job skips while another holds the lock", async () => {
     await seedAges();
-    const job = startRetentionJob(context.db, () => ({ logRetentionDays: 1, bodyRetentionDays: 1 }), { firstRunMs: 3_600_000, intervalMs: 3_600_000 });
+    const job = startRetentionJob(context.db, () => ({ logRetentionDays: 1, bodyRetentionDays: 1 }), {
+      firstRunMs: 3_600_000,
+      intervalMs: 3_600_000,
+    });
     try {
       assert.equal(await tryAcquireJobLock(context.db, RETENTION_LOCK, "other-instance", 60_000), true);
       assert.equal(await job.runNow(), null, "skipped while another instance holds the lock");
       await releaseJobLock(context.db, RETENTION_LOCK, "other-instance");
       const result = await job.runNow();
       assert.ok(result && result.deletedLogs > 0);
-      assert.equal(await tryAcquireJobLock(context.db, RETENTION_LOCK, "other-instance", 60_000), false, "the job holds the lock now");
+      assert.equal(
+        await tryAcquireJobLock(context.db, RETENTION_LOCK, "other-instance", 60_000),
+        false,
+        "the job holds the lock now",
+      );
     } finally {
       await job.stop();
     }
-    assert.equal(await tryAcquireJobLock(context.db, RETENTION_LOCK, "other-instance", 60_000), true, "released on stop");
+    assert.equal(
+      await tryAcquireJobLock(context.db, RETENTION_LOCK, "other-instance", 60_000),
+      true,
+      "released on stop",
+    );
   });
 });
 
@@ -306,7 +405,14 @@ describeEachDatabase("call log search and pagination", (context) => {
 
   async function seedSearchRows(): Promise<CallLogEntry[]> {
     const random = prng(99);
-    const errors = [null, "upstream answered 503", "first-token TIMEOUT after 30000 ms", "100% broken_thing", "rate limited (429)", "contains \\ backslash"];
+    const errors = [
+      null,
+      "upstream answered 503",
+      "first-token TIMEOUT after 30000 ms",
+      "100% broken_thing",
+      "rate limited (429)",
+      "contains \\ backslash",
+    ];
     const records = Array.from({ length: 260 }, (_, index) =>
       makeRecord({
         requestId: `q${index}`,
@@ -321,7 +427,8 @@ describeEachDatabase("call log search and pagination", (context) => {
       }),
     );
     // Inserted in shuffled batches, so id order and time order disagree.
-    for (let offset = 0; offset < records.length; offset += 37) await insertCallLogs(context.db, records.slice(offset, offset + 37));
+    for (let offset = 0; offset < records.length; offset += 37)
+      await insertCallLogs(context.db, records.slice(offset, offset + 37));
     const all: CallLogEntry[] = [];
     let before: CallLogCursor | undefined;
     for (;;) {
@@ -334,7 +441,16 @@ describeEachDatabase("call log search and pagination", (context) => {
   }
 
   function matches(entry: CallLogEntry, filters: CallLogFilters): boolean {
-    const classOf = (status: number) => (status === 499 ? "499" : status >= 200 && status < 300 ? "2xx" : status >= 400 && status < 499 ? "4xx" : status >= 500 && status < 600 ? "5xx" : "other");
+    const classOf = (status: number) =>
+      status === 499
+        ? "499"
+        : status >= 200 && status < 300
+          ? "2xx"
+          : status >= 400 && status < 499
+            ? "4xx"
+            : status >= 500 && status < 600
+              ? "5xx"
+              : "other";
     return (
       (filters.from === undefined || entry.createdAt >= filters.from) &&
       (filters.to === undefined || entry.createdAt < filters.to) &&
@@ -352,7 +468,10 @@ describeEachDatabase("call log search and pagination", (context) => {
     assert.equal(all.length, 260);
     for (let index = 1; index < all.length; index += 1) {
       const [a, b] = [all[index - 1] as CallLogEntry, all[index] as CallLogEntry];
-      assert.ok(a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.id > b.id), "ordered by (created_at, id) descending");
+      assert.ok(
+        a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.id > b.id),
+        "ordered by (created_at, id) descending",
+      );
     }
   });
 
@@ -375,7 +494,16 @@ describeEachDatabase("call log search and pagination", (context) => {
     ];
     for (const filters of cases) {
       const expected = all.filter((entry) => matches(entry, filters)).map((entry) => entry.requestId);
-      const shapes: [number | undefined, number][] = [[undefined, 1], [undefined, 7], [undefined, 500], [1, 7], [9, 1], [9, 7], [50, 7], [50, 500]];
+      const shapes: [number | undefined, number][] = [
+        [undefined, 1],
+        [undefined, 7],
+        [undefined, 500],
+        [1, 7],
+        [9, 1],
+        [9, 7],
+        [50, 7],
+        [50, 500],
+      ];
       for (const [scanLimit, limit] of shapes) {
         {
           const seen: string[] = [];
@@ -383,7 +511,8 @@ describeEachDatabase("call log search and pagination", (context) => {
           for (let guard = 0; guard < 2_000; guard += 1) {
             const page = await searchCallLogs(context.db, { ...filters, limit, before, scanLimit });
             assert.ok(page.rows.length <= limit);
-            if (!page.isScanCapped && page.next) assert.equal(page.rows.length, limit, "only a capped scan returns a short page with more to come");
+            if (!page.isScanCapped && page.next)
+              assert.equal(page.rows.length, limit, "only a capped scan returns a short page with more to come");
             seen.push(...page.rows.map((row) => row.requestId));
             if (!page.next) break;
             before = page.next;
@@ -403,7 +532,8 @@ describeEachDatabase("call log search and pagination", (context) => {
       makeRecord({ requestId: "under", error: "a_b", createdAt: base + 2 }),
       makeRecord({ requestId: "ab", error: "axb", createdAt: base + 3 }),
     ]);
-    const ids = async (errorText: string) => (await searchCallLogs(context.db, { limit: 10, errorText })).rows.map((row) => row.requestId);
+    const ids = async (errorText: string) =>
+      (await searchCallLogs(context.db, { limit: 10, errorText })).rows.map((row) => row.requestId);
     assert.deepEqual(await ids("0%"), ["pct"]);
     assert.deepEqual(await ids("a_b"), ["under"]);
     assert.deepEqual(await ids("%"), ["pct"]);
@@ -420,13 +550,18 @@ for (const target of testDatabaseTargets()) {
       const migrator = await createMigrator(db);
       assert.equal((await migrator.migrateTo("2026_11_26_0001_initial")).error, undefined);
       const random = prng(5);
-      const records = Array.from({ length: 200 }, (_, index) => randomRecord(random, `m${index}`, Date.UTC(2026, 3, 1)));
+      const records = Array.from({ length: 200 }, (_, index) =>
+        randomRecord(random, `m${index}`, Date.UTC(2026, 3, 1)),
+      );
       // What an installation of the first release holds: hourly rollups only.
       await db.insertInto("usage_hourly").values(aggregateUsage(records)).execute();
       assert.equal((await migrator.migrateToLatest()).error, undefined);
       await assertCoarserRollupsConsistent(db, "after migration");
       const analytics = await getOverviewAnalytics(db, { from: Date.UTC(2026, 3, 1), to: Date.UTC(2026, 3, 5) });
-      assert.equal(analytics.hourly.reduce((sum, hour) => sum + hour.requests, 0), records.length);
+      assert.equal(
+        analytics.hourly.reduce((sum, hour) => sum + hour.requests, 0),
+        records.length,
+      );
     } finally {
       await db.destroy();
       await database.cleanup();

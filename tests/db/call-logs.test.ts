@@ -19,7 +19,14 @@ describeEachDatabase("call logs", (context) => {
       isIncomplete: true,
       error: "upstream closed the stream",
       attempts: [
-        { providerId: 2, providerName: "p2", status: 503, latencyMs: 30, outcome: "failed", reason: "503 from upstream" },
+        {
+          providerId: 2,
+          providerName: "p2",
+          status: 503,
+          latencyMs: 30,
+          outcome: "failed",
+          reason: "503 from upstream",
+        },
         { providerId: 1, providerName: "p1", status: 200, latencyMs: 400, outcome: "ok", reason: null },
       ],
       requestBody: '{"model":"smart"}',
@@ -33,7 +40,10 @@ describeEachDatabase("call logs", (context) => {
     assert.deepEqual({ ...rest, requestBody, responseBody }, record);
     assert.equal((await getCallLog(context.db, "req_nobody"))?.requestBody, null);
     const bodies = await context.db.selectFrom("call_log_bodies").select("request_id").execute();
-    assert.deepEqual(bodies.map((b) => b.request_id), ["req_detail"]);
+    assert.deepEqual(
+      bodies.map((b) => b.request_id),
+      ["req_detail"],
+    );
     assert.equal(await countCallLogs(context.db), 2);
     assert.equal(await getCallLog(context.db, "missing"), undefined);
   });
@@ -67,10 +77,15 @@ describeEachDatabase("call logs", (context) => {
       .execute();
     const rollups = await context.db.selectFrom("usage_hourly").selectAll().execute();
     assert.equal(rollups.length, raw.length);
-    const key = (hour: number, group: string, provider: string, apiKey: number) => `${hour}|${group}|${provider}|${apiKey}`;
-    const byKey = new Map(rollups.map((row) => [key(row.hour_start, row.group_name, row.provider_name, row.api_key_id), row]));
+    const key = (hour: number, group: string, provider: string, apiKey: number) =>
+      `${hour}|${group}|${provider}|${apiKey}`;
+    const byKey = new Map(
+      rollups.map((row) => [key(row.hour_start, row.group_name, row.provider_name, row.api_key_id), row]),
+    );
     for (const expected of raw) {
-      const row = byKey.get(key(Number(expected.hour), expected.group_name, expected.provider_name, Number(expected.api_key_id)));
+      const row = byKey.get(
+        key(Number(expected.hour), expected.group_name, expected.provider_name, Number(expected.api_key_id)),
+      );
       assert.ok(row, "a rollup row exists for every raw group");
       assert.equal(row.requests, Number(expected.requests));
       assert.equal(row.successes, Number(expected.successes));
@@ -83,11 +98,27 @@ describeEachDatabase("call logs", (context) => {
       assert.equal(row.completion_tokens, Number(expected.completion_tokens));
       assert.equal(row.cached_tokens, Number(expected.cached_tokens));
       assert.ok(Math.abs(row.cost - Number(expected.cost)) < 1e-9);
-      const latencyBuckets = row.lat_le_100 + row.lat_le_250 + row.lat_le_500 + row.lat_le_1000 + row.lat_le_2500 +
-        row.lat_le_5000 + row.lat_le_10000 + row.lat_le_30000 + row.lat_gt_30000;
+      const latencyBuckets =
+        row.lat_le_100 +
+        row.lat_le_250 +
+        row.lat_le_500 +
+        row.lat_le_1000 +
+        row.lat_le_2500 +
+        row.lat_le_5000 +
+        row.lat_le_10000 +
+        row.lat_le_30000 +
+        row.lat_gt_30000;
       assert.equal(latencyBuckets, row.requests, "each request lands in exactly one latency bucket");
-      const ttftBuckets = row.ttft_le_100 + row.ttft_le_250 + row.ttft_le_500 + row.ttft_le_1000 + row.ttft_le_2500 +
-        row.ttft_le_5000 + row.ttft_le_10000 + row.ttft_le_30000 + row.ttft_gt_30000;
+      const ttftBuckets =
+        row.ttft_le_100 +
+        row.ttft_le_250 +
+        row.ttft_le_500 +
+        row.ttft_le_1000 +
+        row.ttft_le_2500 +
+        row.ttft_le_5000 +
+        row.ttft_le_10000 +
+        row.ttft_le_30000 +
+        row.ttft_gt_30000;
       assert.equal(ttftBuckets, row.ttft_count);
     }
     const slow = await context.db
@@ -109,7 +140,7 @@ describeEachDatabase("call logs", (context) => {
     await insertCallLogs(context.db, records);
     const drain = async (step: () => Promise<number>, batchSize: number) => {
       const batches: number[] = [];
-      for (let deleted = batchSize; deleted === batchSize; ) batches.push((deleted = await step()));
+      for (let deleted = batchSize; deleted === batchSize;) batches.push((deleted = await step()));
       return batches;
     };
     assert.deepEqual(await drain(() => deleteCallLogBatch(context.db, 20_000, 6), 6), [6, 6, 6, 2]);

@@ -18,7 +18,11 @@ describeEachDatabase("loadConfigSnapshot", (context) => {
   it("holds every provider with its decrypted key, groups by name, keys by hash, enabled keywords and settings", async () => {
     await ensureDefaultSettings(context.db);
     await saveSettings(context.db, { maxAttempts: 4 });
-    const shared = await createCredential(context.db, cipher, { name: "E", baseUrl: "https://e/v1/", apiKey: "sk-shared-key-1234" });
+    const shared = await createCredential(context.db, cipher, {
+      name: "E",
+      baseUrl: "https://e/v1/",
+      apiKey: "sk-shared-key-1234",
+    });
     const p1 = await createProvider(context.db, {
       name: "p1",
       credentialId: shared,
@@ -27,11 +31,21 @@ describeEachDatabase("loadConfigSnapshot", (context) => {
       firstTokenTimeoutMs: 9_000,
       extraHeaders: { "X-A": "1" },
     });
-    const p2 = await createProvider(context.db, { name: "p2", credentialId: shared, upstreamModel: "m2", isEnabled: false });
+    const p2 = await createProvider(context.db, {
+      name: "p2",
+      credentialId: shared,
+      upstreamModel: "m2",
+      isEnabled: false,
+    });
     const group = await createGroup(context.db, { name: "smart" });
     await setGroupMember(context.db, group, { providerId: p2, priority: 2, weight: 1 });
     await setGroupMember(context.db, group, { providerId: p1, priority: 1, weight: 3 });
-    const allowed = await createApiKey(context.db, { name: "app", allGroups: false, groupIds: [group], expiresAt: 2_000_000_000_000 });
+    const allowed = await createApiKey(context.db, {
+      name: "app",
+      allGroups: false,
+      groupIds: [group],
+      expiresAt: 2_000_000_000_000,
+    });
     const disabled = await createApiKey(context.db, { name: "off", allGroups: true, groupIds: [], expiresAt: null });
     await setApiKeyEnabled(context.db, disabled.id, false);
     const keyword = await createKeyword(context.db, { keyword: "as an AI" });
@@ -80,8 +94,16 @@ describeEachDatabase("loadConfigSnapshot", (context) => {
   });
 
   it("loads a provider whose key no longer decrypts as disabled instead of failing", async () => {
-    const good = await createCredential(context.db, cipher, { name: "good", baseUrl: "https://g/v1", apiKey: "sk-good-000000" });
-    const bad = await createCredential(context.db, otherCipher, { name: "bad", baseUrl: "https://b/v1", apiKey: "sk-bad-0000000" });
+    const good = await createCredential(context.db, cipher, {
+      name: "good",
+      baseUrl: "https://g/v1",
+      apiKey: "sk-good-000000",
+    });
+    const bad = await createCredential(context.db, otherCipher, {
+      name: "bad",
+      baseUrl: "https://b/v1",
+      apiKey: "sk-bad-0000000",
+    });
     const ok = await createProvider(context.db, { name: "ok", credentialId: good, upstreamModel: "m" });
     const broken = await createProvider(context.db, { name: "broken", credentialId: bad, upstreamModel: "m" });
 

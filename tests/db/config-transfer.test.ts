@@ -28,8 +28,16 @@ const PASSPHRASE = "correct horse battery staple";
 
 /** A configuration using every field an export carries. */
 async function seed(db: Executor): Promise<void> {
-  const openai = await createCredential(db, cipher, { name: "openai", baseUrl: "https://api.openai.example/v1", apiKey: OPENAI_KEY });
-  const local = await createCredential(db, cipher, { name: "local", baseUrl: "http://10.0.0.5:8000/v1", apiKey: LOCAL_KEY });
+  const openai = await createCredential(db, cipher, {
+    name: "openai",
+    baseUrl: "https://api.openai.example/v1",
+    apiKey: OPENAI_KEY,
+  });
+  const local = await createCredential(db, cipher, {
+    name: "local",
+    baseUrl: "http://10.0.0.5:8000/v1",
+    apiKey: LOCAL_KEY,
+  });
   const mini = await createProvider(db, {
     name: "gpt-mini",
     credentialId: openai,
@@ -48,7 +56,13 @@ async function seed(db: Executor): Promise<void> {
     isEnabled: false,
     firstTokenTimeoutMs: 20_000,
   });
-  const llama = await createProvider(db, { name: "llama", credentialId: local, upstreamModel: "llama-3.1-8b", connectTimeoutMs: 1_000, totalTimeoutMs: 60_000 });
+  const llama = await createProvider(db, {
+    name: "llama",
+    credentialId: local,
+    upstreamModel: "llama-3.1-8b",
+    connectTimeoutMs: 1_000,
+    totalTimeoutMs: 60_000,
+  });
   const chat = await createGroup(db, { name: "chat", description: "Everyday chat" });
   await replaceGroupMembers(db, chat, [
     { providerId: mini, priority: 1, weight: 3 },
@@ -59,8 +73,19 @@ async function seed(db: Executor): Promise<void> {
   await replaceGroupMembers(db, cheap, [{ providerId: llama, priority: 1, weight: 1 }]);
   await createKeyword(db, { keyword: "overloaded" });
   await createKeyword(db, { keyword: "As an AI", isEnabled: false });
-  await saveSettings(db, { maxAttempts: 5, cooldownSeconds: 120, storeBodies: true, timeZone: "Europe/Berlin", metricsToken: METRICS_TOKEN });
-  await createApiKey(db, { name: "backend", allGroups: false, groupIds: [chat, cheap], expiresAt: Date.UTC(2099, 0, 1) });
+  await saveSettings(db, {
+    maxAttempts: 5,
+    cooldownSeconds: 120,
+    storeBodies: true,
+    timeZone: "Europe/Berlin",
+    metricsToken: METRICS_TOKEN,
+  });
+  await createApiKey(db, {
+    name: "backend",
+    allGroups: false,
+    groupIds: [chat, cheap],
+    expiresAt: Date.UTC(2099, 0, 1),
+  });
   await createApiKey(db, { name: "ops", allGroups: true, groupIds: [], expiresAt: null });
 }
 
@@ -85,7 +110,11 @@ describeEachDatabase("configuration export and import", (context) => {
     await resetTestDb(context.db);
     const result = await importConfig(context.db, cipher, document, { passphrase: PASSPHRASE });
     assert.equal(result.isApplied, true);
-    assert.deepEqual(result.plan.skippedApiKeys, ["backend", "ops"], "key secrets cannot be imported: those entries are skipped");
+    assert.deepEqual(
+      result.plan.skippedApiKeys,
+      ["backend", "ops"],
+      "key secrets cannot be imported: those entries are skipped",
+    );
     assert.ok(result.configVersion > 0, "the config version is bumped");
 
     const again = await exportConfig(context.db, cipher);
@@ -98,7 +127,13 @@ describeEachDatabase("configuration export and import", (context) => {
     await createApiKey(context.db, { name: "backend", allGroups: true, groupIds: [], expiresAt: null });
     await createApiKey(context.db, { name: "ops", allGroups: false, groupIds: [], expiresAt: null });
     const second = await importConfig(context.db, cipher, document, { passphrase: PASSPHRASE });
-    assert.deepEqual(second.plan.changes.map((c) => [c.kind, c.name, c.action]), [["apiKey", "backend", "update"], ["apiKey", "ops", "update"]]);
+    assert.deepEqual(
+      second.plan.changes.map((c) => [c.kind, c.name, c.action]),
+      [
+        ["apiKey", "backend", "update"],
+        ["apiKey", "ops", "update"],
+      ],
+    );
     assert.deepEqual(comparable(await exportConfig(context.db, cipher)), comparable(exported));
   });
 
@@ -141,15 +176,25 @@ describeEachDatabase("configuration export and import", (context) => {
         ["setting", "maxAttempts", "update", ""],
       ],
     );
-    assert.deepEqual(comparable(await exportConfig(context.db, cipher)), comparable(before), "the dry run wrote nothing");
+    assert.deepEqual(
+      comparable(await exportConfig(context.db, cipher)),
+      comparable(before),
+      "the dry run wrote nothing",
+    );
     assert.equal(await getConfigVersion(context.db), version);
 
     const applied = await importConfig(context.db, cipher, checked, { prune: true });
     assert.deepEqual(applied.plan, dry.plan, "applying does what the dry run said");
     assert.ok(applied.configVersion > version);
     const after = await exportConfig(context.db, cipher);
-    assert.deepEqual(after.providers.map((p) => p.name), ["gpt-mini", "llama"]);
-    assert.deepEqual(after.groups.map((g) => g.name), ["chat", "cheap", "new-group"]);
+    assert.deepEqual(
+      after.providers.map((p) => p.name),
+      ["gpt-mini", "llama"],
+    );
+    assert.deepEqual(
+      after.groups.map((g) => g.name),
+      ["chat", "cheap", "new-group"],
+    );
     assert.deepEqual(after.keywords, [{ keyword: "Overloaded", enabled: true }]);
     assert.equal(after.settings.maxAttempts, 2);
     assert.equal(after.settings.cooldownSeconds, 120, "settings the document leaves out keep their values");
@@ -159,9 +204,13 @@ describeEachDatabase("configuration export and import", (context) => {
     await seed(context.db);
     const document = parseConfigDocument({ version: 1, endpoints: [], keywords: [{ keyword: "quota exceeded" }] });
     const result = await importConfig(context.db, cipher, document);
-    assert.deepEqual(result.plan.changes.map((c) => [c.kind, c.name, c.action]), [["keyword", "quota exceeded", "create"]]);
+    assert.deepEqual(
+      result.plan.changes.map((c) => [c.kind, c.name, c.action]),
+      [["keyword", "quota exceeded", "create"]],
+    );
     const kept = result.plan.kept.map((k) => `${k.kind}:${k.name}`);
-    for (const name of ["provider:gpt-big", "endpoint:openai", "group:chat", "keyword:overloaded", "apiKey:backend"]) assert.ok(kept.includes(name), name);
+    for (const name of ["provider:gpt-big", "endpoint:openai", "group:chat", "keyword:overloaded", "apiKey:backend"])
+      assert.ok(kept.includes(name), name);
     assert.equal((await exportConfig(context.db, cipher)).providers.length, 3);
   });
 
@@ -173,7 +222,9 @@ describeEachDatabase("configuration export and import", (context) => {
       importConfig(context.db, cipher, document, { passphrase: "not the passphrase" }),
       (error: unknown) => isConfigTransferError(error, "wrong_passphrase") && /passphrase is wrong/.test(error.message),
     );
-    await assert.rejects(importConfig(context.db, cipher, document), (error: unknown) => isConfigTransferError(error, "passphrase_required"));
+    await assert.rejects(importConfig(context.db, cipher, document), (error: unknown) =>
+      isConfigTransferError(error, "passphrase_required"),
+    );
     assert.equal((await listCredentials(context.db)).length, 0);
     assert.equal(await getConfigVersion(context.db), 0);
   });
@@ -181,15 +232,20 @@ describeEachDatabase("configuration export and import", (context) => {
   it("keeps secrets out of a default export, and only encrypted in one that asks for them", async () => {
     await seed(context.db);
     const plain = serializeConfigDocument(await exportConfig(context.db, cipher));
-    for (const secret of [OPENAI_KEY, LOCAL_KEY, METRICS_TOKEN, "canary", "metricsToken", "v1:"]) assert.ok(!plain.includes(secret), `default export holds ${secret}`);
+    for (const secret of [OPENAI_KEY, LOCAL_KEY, METRICS_TOKEN, "canary", "metricsToken", "v1:"])
+      assert.ok(!plain.includes(secret), `default export holds ${secret}`);
     assert.equal(JSON.parse(plain).secrets, undefined);
     assert.ok(!plain.includes((await listApiKeys(context.db))[0]!.keyPrefix), "no API key material");
 
-    const withSecrets = serializeConfigDocument(await exportConfig(context.db, cipher, { includeSecrets: true, passphrase: PASSPHRASE }));
-    for (const secret of [OPENAI_KEY, LOCAL_KEY, METRICS_TOKEN, "canary"]) assert.ok(!withSecrets.includes(secret), `encrypted export holds ${secret}`);
+    const withSecrets = serializeConfigDocument(
+      await exportConfig(context.db, cipher, { includeSecrets: true, passphrase: PASSPHRASE }),
+    );
+    for (const secret of [OPENAI_KEY, LOCAL_KEY, METRICS_TOKEN, "canary"])
+      assert.ok(!withSecrets.includes(secret), `encrypted export holds ${secret}`);
     assert.equal(JSON.parse(withSecrets).secrets.kdf, "scrypt");
-    await assert.rejects(exportConfig(context.db, cipher, { includeSecrets: true, passphrase: "short" }), (error: unknown) =>
-      isConfigTransferError(error, "weak_passphrase"),
+    await assert.rejects(
+      exportConfig(context.db, cipher, { includeSecrets: true, passphrase: "short" }),
+      (error: unknown) => isConfigTransferError(error, "weak_passphrase"),
     );
   });
 
@@ -199,8 +255,12 @@ describeEachDatabase("configuration export and import", (context) => {
       endpoints: [{ name: "fresh", baseUrl: "https://fresh.example/v1" }],
       providers: [{ name: "p", endpoint: "fresh", upstreamModel: "m" }],
     });
-    await assert.rejects(importConfig(context.db, cipher, document, { dryRun: true }), (error: unknown) => isConfigTransferError(error, "missing_endpoint_key"));
-    await assert.rejects(importConfig(context.db, cipher, document), (error: unknown) => isConfigTransferError(error, "missing_endpoint_key"));
+    await assert.rejects(importConfig(context.db, cipher, document, { dryRun: true }), (error: unknown) =>
+      isConfigTransferError(error, "missing_endpoint_key"),
+    );
+    await assert.rejects(importConfig(context.db, cipher, document), (error: unknown) =>
+      isConfigTransferError(error, "missing_endpoint_key"),
+    );
     assert.equal(await getConfigVersion(context.db), 0);
   });
 
@@ -220,11 +280,24 @@ describeEachDatabase("configuration export and import", (context) => {
 
 describe("configuration document validation", () => {
   const invalid = (json: unknown, pattern: RegExp) =>
-    assert.throws(() => parseConfigDocument(json), (error: unknown) => isConfigTransferError(error) && pattern.test(error.message));
+    assert.throws(
+      () => parseConfigDocument(json),
+      (error: unknown) => isConfigTransferError(error) && pattern.test(error.message),
+    );
 
   it("names the place of the first problem", () => {
-    invalid({ version: 1, endpoints: [{ name: "e", baseUrl: "https://e/v1" }], providers: [{ name: "p", endpoint: "x", upstreamModel: "m" }] }, /providers\[0\]\.endpoint: no endpoint named "x"/);
-    invalid({ version: 1, groups: [{ name: "g", members: [{ provider: "nope" }] }] }, /groups\[0\]\.members\[0\]\.provider/);
+    invalid(
+      {
+        version: 1,
+        endpoints: [{ name: "e", baseUrl: "https://e/v1" }],
+        providers: [{ name: "p", endpoint: "x", upstreamModel: "m" }],
+      },
+      /providers\[0\]\.endpoint: no endpoint named "x"/,
+    );
+    invalid(
+      { version: 1, groups: [{ name: "g", members: [{ provider: "nope" }] }] },
+      /groups\[0\]\.members\[0\]\.provider/,
+    );
     invalid({ version: 1, apiKeys: [{ name: "k", groups: ["missing"] }] }, /apiKeys\[0\]\.groups\[0\]/);
     invalid({ version: 1, keywords: [{ keyword: "a" }, { keyword: "A" }] }, /listed twice/);
     invalid({ version: 1, settings: { maxAtempts: 3 } }, /settings/);
@@ -235,6 +308,9 @@ describe("configuration document validation", () => {
   it("says when a document comes from another version", () => {
     invalid({ version: 2 }, /Unsupported configuration document version 2/);
     invalid({ endpoints: [] }, /not a configuration document/);
-    assert.throws(() => parseConfigDocumentText("{ not json"), (error: unknown) => isConfigTransferError(error, "invalid_document"));
+    assert.throws(
+      () => parseConfigDocumentText("{ not json"),
+      (error: unknown) => isConfigTransferError(error, "invalid_document"),
+    );
   });
 });

@@ -28,13 +28,23 @@ const KEY = "sk-upstream-0123456789abcd";
 
 describeEachDatabase("endpoint credentials", (context) => {
   it("stores the key encrypted, the URL without trailing slash, and lists only a hint", async () => {
-    const id = await createCredential(context.db, cipher, { name: "OpenRouter", baseUrl: "https://or.example/v1//", apiKey: KEY });
+    const id = await createCredential(context.db, cipher, {
+      name: "OpenRouter",
+      baseUrl: "https://or.example/v1//",
+      apiKey: KEY,
+    });
     const stored = await context.db.selectFrom("endpoint_credentials").selectAll().executeTakeFirstOrThrow();
     assert.notEqual(stored.api_key_encrypted, KEY);
     assert.ok(!stored.api_key_encrypted.includes("0123456789"));
     const [listed] = await listCredentials(context.db);
     assert.deepEqual(
-      { id: listed?.id, name: listed?.name, baseUrl: listed?.baseUrl, keyHint: listed?.keyHint, providerCount: listed?.providerCount },
+      {
+        id: listed?.id,
+        name: listed?.name,
+        baseUrl: listed?.baseUrl,
+        keyHint: listed?.keyHint,
+        providerCount: listed?.providerCount,
+      },
       { id, name: "OpenRouter", baseUrl: "https://or.example/v1", keyHint: "••••abcd", providerCount: 0 },
     );
     assert.ok(!JSON.stringify(listed).includes("0123456789"), "no key material in the listing");
@@ -116,7 +126,12 @@ describeEachDatabase("providers", (context) => {
       totalTimeoutMs: 60_000,
       extraHeaders: { "X-Title": "gateway" },
     });
-    await updateProvider(context.db, id, { upstreamModel: "m2", priceOutput: 12, connectTimeoutMs: 2_000, totalTimeoutMs: null });
+    await updateProvider(context.db, id, {
+      upstreamModel: "m2",
+      priceOutput: 12,
+      connectTimeoutMs: 2_000,
+      totalTimeoutMs: null,
+    });
     await setProviderEnabled(context.db, id, false);
     const provider = await findProviderByName(context.db, "p");
     assert.equal(provider?.upstreamModel, "m2");
@@ -133,13 +148,17 @@ describeEachDatabase("providers", (context) => {
   it("maps a duplicate name to conflict, an unknown endpoint to in_use and a missing id to not_found", async () => {
     const credentialId = await credential();
     await createProvider(context.db, { name: "dup", credentialId, upstreamModel: "m" });
-    await assert.rejects(createProvider(context.db, { name: "dup", credentialId, upstreamModel: "m" }), (error: unknown) =>
-      isDataError(error, "conflict"),
+    await assert.rejects(
+      createProvider(context.db, { name: "dup", credentialId, upstreamModel: "m" }),
+      (error: unknown) => isDataError(error, "conflict"),
     );
-    await assert.rejects(createProvider(context.db, { name: "x", credentialId: 999, upstreamModel: "m" }), (error: unknown) =>
-      isDataError(error, "in_use"),
+    await assert.rejects(
+      createProvider(context.db, { name: "x", credentialId: 999, upstreamModel: "m" }),
+      (error: unknown) => isDataError(error, "in_use"),
     );
-    await assert.rejects(updateProvider(context.db, 999, { upstreamModel: "m" }), (error: unknown) => isDataError(error, "not_found"));
+    await assert.rejects(updateProvider(context.db, 999, { upstreamModel: "m" }), (error: unknown) =>
+      isDataError(error, "not_found"),
+    );
   });
 
   it("bumps the config version on create, update, enable and delete", async () => {

@@ -14,11 +14,17 @@ describe("parseDatabaseUrl", () => {
   });
 
   it("reads sqlite:/// with three slashes as relative to the working directory", () => {
-    assert.deepEqual(parseDatabaseUrl("sqlite:///data/gw.db", cwd), { dialect: "sqlite", filename: "/srv/app/data/gw.db" });
+    assert.deepEqual(parseDatabaseUrl("sqlite:///data/gw.db", cwd), {
+      dialect: "sqlite",
+      filename: "/srv/app/data/gw.db",
+    });
   });
 
   it("reads sqlite://// with four slashes as an absolute path", () => {
-    assert.deepEqual(parseDatabaseUrl("sqlite:////var/lib/gw.db", cwd), { dialect: "sqlite", filename: "/var/lib/gw.db" });
+    assert.deepEqual(parseDatabaseUrl("sqlite:////var/lib/gw.db", cwd), {
+      dialect: "sqlite",
+      filename: "/var/lib/gw.db",
+    });
   });
 
   it("accepts plain file paths, relative or absolute", () => {

@@ -39,7 +39,11 @@ import { describeEachDatabase } from "../support/test-database";
 const cipher = createSecretCipher(Buffer.alloc(32, 7));
 
 async function seedProviders(db: Executor, names: string[]): Promise<number[]> {
-  const credentialId = await createCredential(db, cipher, { name: "E", baseUrl: "https://e/v1", apiKey: "sk-0123456789abcdef" });
+  const credentialId = await createCredential(db, cipher, {
+    name: "E",
+    baseUrl: "https://e/v1",
+    apiKey: "sk-0123456789abcdef",
+  });
   const ids: number[] = [];
   for (const name of names) ids.push(await createProvider(db, { name, credentialId, upstreamModel: name }));
   return ids;
@@ -75,7 +79,10 @@ describeEachDatabase("groups", (context) => {
       ],
     );
     await removeGroupMember(context.db, id, c);
-    assert.deepEqual((await getGroup(context.db, id))?.members.map((m) => m.providerName), ["b", "a"]);
+    assert.deepEqual(
+      (await getGroup(context.db, id))?.members.map((m) => m.providerName),
+      ["b", "a"],
+    );
     await assert.rejects(setGroupMember(context.db, id, { providerId: a, priority: 0, weight: 1 }), (error: unknown) =>
       isDataError(error, "invalid"),
     );
@@ -90,7 +97,10 @@ describeEachDatabase("groups", (context) => {
       { providerId: b, priority: 2, weight: 1 },
     ]);
     await deleteProvider(context.db, a);
-    assert.deepEqual((await getGroup(context.db, id))?.members.map((m) => m.providerId), [b]);
+    assert.deepEqual(
+      (await getGroup(context.db, id))?.members.map((m) => m.providerId),
+      [b],
+    );
     await deleteGroup(context.db, id);
     assert.equal(await getGroup(context.db, id), undefined);
     const left = await context.db.selectFrom("group_members").selectAll().execute();
@@ -113,7 +123,12 @@ describeEachDatabase("groups", (context) => {
 describeEachDatabase("api keys", (context) => {
   it("returns the key once and stores only its hash and prefix", async () => {
     const group = await createGroup(context.db, { name: "g" });
-    const { id, key } = await createApiKey(context.db, { name: "app", allGroups: false, groupIds: [group], expiresAt: null });
+    const { id, key } = await createApiKey(context.db, {
+      name: "app",
+      allGroups: false,
+      groupIds: [group],
+      expiresAt: null,
+    });
     assert.match(key, /^sk-[A-Za-z0-9]{48}$/);
     const row = await context.db.selectFrom("api_keys").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
     assert.equal(row.key_hash, hashApiKey(key));
@@ -130,7 +145,12 @@ describeEachDatabase("api keys", (context) => {
     const g1 = await createGroup(context.db, { name: "g1" });
     const g2 = await createGroup(context.db, { name: "g2" });
     const { id } = await createApiKey(context.db, { name: "app", allGroups: false, groupIds: [g1], expiresAt: null });
-    await updateApiKey(context.db, id, { name: "app2", groupIds: [g2, g1, g2], allGroups: true, expiresAt: 1_900_000_000_000 });
+    await updateApiKey(context.db, id, {
+      name: "app2",
+      groupIds: [g2, g1, g2],
+      allGroups: true,
+      expiresAt: 1_900_000_000_000,
+    });
     await setApiKeyEnabled(context.db, id, false);
     const key = await getApiKey(context.db, id);
     assert.equal(key?.name, "app2");
@@ -149,8 +169,21 @@ describeEachDatabase("api keys", (context) => {
     const a = await createApiKey(context.db, { name: "a", allGroups: true, groupIds: [], expiresAt: null });
     const b = await createApiKey(context.db, { name: "b", allGroups: true, groupIds: [], expiresAt: null });
     const version = await getConfigVersion(context.db);
-    await touchApiKeys(context.db, new Map([[a.id, 2_000], [b.id, 5_000], [9_999, 1]]));
-    await touchApiKeys(context.db, new Map([[a.id, 3_000], [b.id, 4_000]]));
+    await touchApiKeys(
+      context.db,
+      new Map([
+        [a.id, 2_000],
+        [b.id, 5_000],
+        [9_999, 1],
+      ]),
+    );
+    await touchApiKeys(
+      context.db,
+      new Map([
+        [a.id, 3_000],
+        [b.id, 4_000],
+      ]),
+    );
     assert.equal((await getApiKey(context.db, a.id))?.lastUsedAt, 3_000);
     assert.equal((await getApiKey(context.db, b.id))?.lastUsedAt, 5_000);
     assert.equal(await getConfigVersion(context.db), version);
@@ -171,14 +204,22 @@ describeEachDatabase("failure keywords", (context) => {
     await deleteKeyword(context.db, id);
     assert.deepEqual(await listKeywords(context.db), []);
     assert.equal(await getConfigVersion(context.db), start + 4);
-    await assert.rejects(createKeyword(context.db, { keyword: "  " }), (error: unknown) => isDataError(error, "invalid"));
+    await assert.rejects(createKeyword(context.db, { keyword: "  " }), (error: unknown) =>
+      isDataError(error, "invalid"),
+    );
   });
 
   it("adds hit counts and keeps the latest hit time, without bumping the config version", async () => {
     const id = await createKeyword(context.db, { keyword: "quota" });
     const version = await getConfigVersion(context.db);
     await addKeywordHits(context.db, new Map([[id, { count: 3, lastAt: 5_000 }]]));
-    await addKeywordHits(context.db, new Map([[id, { count: 2, lastAt: 4_000 }], [12_345, { count: 1, lastAt: 1 }]]));
+    await addKeywordHits(
+      context.db,
+      new Map([
+        [id, { count: 2, lastAt: 4_000 }],
+        [12_345, { count: 1, lastAt: 1 }],
+      ]),
+    );
     const [keyword] = await listKeywords(context.db);
     assert.equal(keyword?.hitCount, 5);
     assert.equal(keyword?.lastHitAt, 5_000);

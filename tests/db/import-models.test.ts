@@ -5,7 +5,13 @@ import { getConfigVersion } from "../../db/queries/config-state";
 import { createCredential, getCredentialApiKey, listCredentials } from "../../db/queries/credentials";
 import { isDataError } from "../../db/queries/errors";
 import { createGroup, getGroup, listGroups } from "../../db/queries/groups";
-import { findCredentialByEndpoint, getSeenModelIds, importModels, listUpstreamModelsOfCredential, type ImportModelsPlan } from "../../lib/importer/apply";
+import {
+  findCredentialByEndpoint,
+  getSeenModelIds,
+  importModels,
+  listUpstreamModelsOfCredential,
+  type ImportModelsPlan,
+} from "../../lib/importer/apply";
 import { createProvider, findProviderByName, listProviders } from "../../db/queries/providers";
 import type { Executor } from "../../db/schema";
 import { createSecretCipher } from "../../lib/crypto";
@@ -31,7 +37,14 @@ function plan(overrides: Partial<ImportModelsPlan> = {}): ImportModelsPlan {
 
 /** Every configuration table's rows, to prove a failed import wrote nothing. */
 async function snapshot(db: Executor) {
-  const tables = ["endpoint_credentials", "providers", "model_groups", "group_members", "model_list_snapshots", "config_state"] as const;
+  const tables = [
+    "endpoint_credentials",
+    "providers",
+    "model_groups",
+    "group_members",
+    "model_list_snapshots",
+    "config_state",
+  ] as const;
   const out: Record<string, unknown[]> = {};
   for (const table of tables) out[table] = (await sql`select * from ${sql.table(table)} order by 1`.execute(db)).rows;
   return out;
@@ -59,36 +72,79 @@ describeEachDatabase("model importer", (context) => {
     assert.equal(gpt?.upstreamModel, "gpt-4o");
     assert.deepEqual([gpt?.priceInput, gpt?.priceOutput, gpt?.priceCached], [2.5, 10, 1.25]);
     assert.equal(gpt?.isEnabled, true);
-    assert.deepEqual((await listUpstreamModelsOfCredential(context.db, result.credentialId)).sort(), ["claude-3-5-sonnet", "gpt-4o"]);
-    assert.deepEqual(await getSeenModelIds(context.db, result.credentialId), ["claude-3-5-sonnet", "gpt-4o", "text-embedding-3-small"]);
+    assert.deepEqual((await listUpstreamModelsOfCredential(context.db, result.credentialId)).sort(), [
+      "claude-3-5-sonnet",
+      "gpt-4o",
+    ]);
+    assert.deepEqual(await getSeenModelIds(context.db, result.credentialId), [
+      "claude-3-5-sonnet",
+      "gpt-4o",
+      "text-embedding-3-small",
+    ]);
     // One configuration change for the whole import: the gateway reloads once.
     assert.equal(await getConfigVersion(context.db), before + 1);
   });
 
   it("reuses an endpoint with the same URL and key, and names a new one apart from taken names", async () => {
-    const existingId = await createCredential(context.db, cipher, { name: "Local vLLM", baseUrl: `${BASE}/`, apiKey: KEY });
+    const existingId = await createCredential(context.db, cipher, {
+      name: "Local vLLM",
+      baseUrl: `${BASE}/`,
+      apiKey: KEY,
+    });
     const reused = await importModels(context.db, cipher, plan({ rows: [plan().rows[0]!] }));
     assert.equal(reused.credentialId, existingId);
     assert.equal(reused.isCredentialCreated, false);
-    assert.deepEqual(await findCredentialByEndpoint(context.db, cipher, BASE, KEY), { id: existingId, name: "Local vLLM" });
+    assert.deepEqual(await findCredentialByEndpoint(context.db, cipher, BASE, KEY), {
+      id: existingId,
+      name: "Local vLLM",
+    });
 
-    const otherKey = await importModels(context.db, cipher, plan({ endpoint: { kind: "new", name: "Local vLLM", baseUrl: BASE, apiKey: "sk-another-key-000000" }, rows: [plan().rows[1]!] }));
+    const otherKey = await importModels(
+      context.db,
+      cipher,
+      plan({
+        endpoint: { kind: "new", name: "Local vLLM", baseUrl: BASE, apiKey: "sk-another-key-000000" },
+        rows: [plan().rows[1]!],
+      }),
+    );
     assert.equal(otherKey.isCredentialCreated, true);
     assert.equal(otherKey.credentialName, "Local vLLM (2)");
     assert.equal((await listCredentials(context.db)).length, 2);
   });
 
   it("imports onto a chosen existing endpoint and refuses one that is gone", async () => {
-    const id = await createCredential(context.db, cipher, { name: "Chosen", baseUrl: "https://chosen.example/v1", apiKey: "sk-chosen-key-123456" });
+    const id = await createCredential(context.db, cipher, {
+      name: "Chosen",
+      baseUrl: "https://chosen.example/v1",
+      apiKey: "sk-chosen-key-123456",
+    });
     const result = await importModels(context.db, cipher, plan({ endpoint: { kind: "existing", credentialId: id } }));
     assert.equal(result.credentialId, id);
-    assert.equal((await listProviders(context.db)).every((provider) => provider.credentialId === id), true);
-    await assert.rejects(importModels(context.db, cipher, plan({ endpoint: { kind: "existing", credentialId: id + 1000 } })), (error) => isDataError(error, "not_found"));
+    assert.equal(
+      (await listProviders(context.db)).every((provider) => provider.credentialId === id),
+      true,
+    );
+    await assert.rejects(
+      importModels(context.db, cipher, plan({ endpoint: { kind: "existing", credentialId: id + 1000 } })),
+      (error) => isDataError(error, "not_found"),
+    );
   });
 
   it("skips existing names untouched, or updates them, as chosen", async () => {
-    const oldEndpoint = await createCredential(context.db, cipher, { name: "Old", baseUrl: "https://old.example/v1", apiKey: "sk-old-key-00000000" });
-    await createProvider(context.db, { name: "acme-gpt-4o", credentialId: oldEndpoint, upstreamModel: "old-model", priceInput: 9, priceOutput: 9, priceCached: 9, totalTimeoutMs: 60_000 });
+    const oldEndpoint = await createCredential(context.db, cipher, {
+      name: "Old",
+      baseUrl: "https://old.example/v1",
+      apiKey: "sk-old-key-00000000",
+    });
+    await createProvider(context.db, {
+      name: "acme-gpt-4o",
+      credentialId: oldEndpoint,
+      upstreamModel: "old-model",
+      priceInput: 9,
+      priceOutput: 9,
+      priceCached: 9,
+      totalTimeoutMs: 60_000,
+    });
 
     const skipped = await importModels(context.db, cipher, plan());
     assert.deepEqual(skipped.created, ["acme-claude"]);
@@ -121,21 +177,28 @@ describeEachDatabase("model importer", (context) => {
     assert.deepEqual(result.createdGroups, ["acme"]);
     assert.deepEqual(result.groupNames, ["acme", "chat"]);
     const groups = await listGroups(context.db);
-    assert.deepEqual(groups.map((group) => group.name), ["acme", "chat"]);
+    assert.deepEqual(
+      groups.map((group) => group.name),
+      ["acme", "chat"],
+    );
     for (const group of groups) {
-      assert.deepEqual(
-        group.members.map((member) => [member.providerName, member.priority, member.weight]).sort(),
-        [
-          ["acme-claude", 3, 2],
-          ["acme-gpt-4o", 3, 2],
-        ],
-      );
+      assert.deepEqual(group.members.map((member) => [member.providerName, member.priority, member.weight]).sort(), [
+        ["acme-claude", 3, 2],
+        ["acme-gpt-4o", 3, 2],
+      ]);
     }
 
     // A re-import with "skip" leaves skipped providers' memberships alone.
-    await importModels(context.db, cipher, plan({ groups: { groupIds: [existingGroup], newGroupNames: [], priority: 1, weight: 1 } }));
+    await importModels(
+      context.db,
+      cipher,
+      plan({ groups: { groupIds: [existingGroup], newGroupNames: [], priority: 1, weight: 1 } }),
+    );
     const chat = await getGroup(context.db, existingGroup);
-    assert.deepEqual(chat?.members.map((member) => member.priority), [3, 3]);
+    assert.deepEqual(
+      chat?.members.map((member) => member.priority),
+      [3, 3],
+    );
   });
 
   it("rolls everything back when an insert fails mid-transaction (a forced conflict)", async () => {
@@ -147,7 +210,11 @@ describeEachDatabase("model importer", (context) => {
     try {
       const before = await snapshot(context.db);
       await assert.rejects(
-        importModels(context.db, cipher, plan({ groups: { groupIds: [group, second], newGroupNames: ["brand-new"], priority: 1, weight: 1 } })),
+        importModels(
+          context.db,
+          cipher,
+          plan({ groups: { groupIds: [group, second], newGroupNames: ["brand-new"], priority: 1, weight: 1 } }),
+        ),
         (error) => isDataError(error, "conflict"),
       );
       assert.deepEqual(await snapshot(context.db), before);
@@ -161,7 +228,11 @@ describeEachDatabase("model importer", (context) => {
     await context.db.deleteFrom("model_groups").where("id", "=", group).execute();
     const before = await snapshot(context.db);
     await assert.rejects(
-      importModels(context.db, cipher, plan({ groups: { groupIds: [group], newGroupNames: [], priority: 1, weight: 1 } })),
+      importModels(
+        context.db,
+        cipher,
+        plan({ groups: { groupIds: [group], newGroupNames: [], priority: 1, weight: 1 } }),
+      ),
       (error) => isDataError(error, "not_found"),
     );
     assert.deepEqual(await snapshot(context.db), before);
@@ -171,13 +242,28 @@ describeEachDatabase("model importer", (context) => {
     const before = await snapshot(context.db);
     const rows = [plan().rows[0]!, { ...plan().rows[1]!, name: "acme-gpt-4o" }];
     await assert.rejects(importModels(context.db, cipher, plan({ rows })), (error) => isDataError(error, "invalid"));
-    await assert.rejects(importModels(context.db, cipher, plan({ groups: { groupIds: [], newGroupNames: [], priority: 0, weight: 1 } })), (error) => isDataError(error, "invalid"));
+    await assert.rejects(
+      importModels(context.db, cipher, plan({ groups: { groupIds: [], newGroupNames: [], priority: 0, weight: 1 } })),
+      (error) => isDataError(error, "invalid"),
+    );
     assert.deepEqual(await snapshot(context.db), before);
   });
 
   it("imports hundreds of models in one go", async () => {
-    const rows = Array.from({ length: 450 }, (_, index) => ({ name: `bulk-${index}`, upstreamModel: `model-${index}`, prices: { input: index, output: 0, cached: 0 } }));
-    const result = await importModels(context.db, cipher, plan({ rows, groups: { groupIds: [], newGroupNames: ["bulk"], priority: 1, weight: 1 }, listedModelIds: rows.map((row) => row.upstreamModel) }));
+    const rows = Array.from({ length: 450 }, (_, index) => ({
+      name: `bulk-${index}`,
+      upstreamModel: `model-${index}`,
+      prices: { input: index, output: 0, cached: 0 },
+    }));
+    const result = await importModels(
+      context.db,
+      cipher,
+      plan({
+        rows,
+        groups: { groupIds: [], newGroupNames: ["bulk"], priority: 1, weight: 1 },
+        listedModelIds: rows.map((row) => row.upstreamModel),
+      }),
+    );
     assert.equal(result.created.length, 450);
     assert.equal((await listProviders(context.db)).length, 450);
     const [group] = await listGroups(context.db);

@@ -129,7 +129,11 @@ describeEachDatabase("buffered counters", (context) => {
   it("keeps counts through a failed flush and writes them on the next one", async () => {
     const keyword = await createKeyword(context.db, { keyword: "refuse" });
     const errors: unknown[] = [];
-    const counters = createBufferedCounters({ db: context.db, flushIntervalMs: 60_000, onError: (error) => errors.push(error) });
+    const counters = createBufferedCounters({
+      db: context.db,
+      flushIntervalMs: 60_000,
+      onError: (error) => errors.push(error),
+    });
     const restore = await hideTable(context.db, "failure_keywords");
     counters.recordHit(keyword, 1_000);
     counters.recordHit(keyword, 1_500);

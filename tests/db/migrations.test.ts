@@ -37,7 +37,10 @@ for (const target of testDatabaseTargets()) {
       await migrateToLatest(db);
       assert.equal(await hasPendingMigrations(db), false);
       // Postgres introspection lists every schema of the database, other tests' included.
-      const schema = target.label === "postgres" ? (await sql<{ name: string }>`select current_schema() as name`.execute(db)).rows[0]?.name : undefined;
+      const schema =
+        target.label === "postgres"
+          ? (await sql<{ name: string }>`select current_schema() as name`.execute(db)).rows[0]?.name
+          : undefined;
       const tables = (await db.introspection.getTables())
         .filter((table) => table.schema === schema)
         .map((table) => table.name)
@@ -87,10 +90,7 @@ describeEachDatabase("migrateToLatest", (context) => {
 
   it("returns epoch-ms bigint columns and counts as numbers", async () => {
     const now = Date.now();
-    await context.db
-      .insertInto("job_locks")
-      .values({ name: "probe", holder: "me", expires_at: now })
-      .execute();
+    await context.db.insertInto("job_locks").values({ name: "probe", holder: "me", expires_at: now }).execute();
     const row = await context.db
       .selectFrom("job_locks")
       .select((eb) => ["expires_at", eb.fn.countAll<number>().as("n")])

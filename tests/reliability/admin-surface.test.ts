@@ -18,13 +18,29 @@ const ADMIN_PASSWORD = "reliability-admin-1";
 const NEW_PASSWORD = "reliability-admin-2";
 const METRICS_TOKEN = "metrics-token-for-reliability";
 const messages = [{ role: "user", content: "hi" }];
-const DASHBOARD_PAGES = ["/en", "/en/providers", "/en/credentials", "/en/groups", "/en/keys", "/en/keywords", "/en/logs", "/en/settings", "/en/config", "/en/import", "/en/playground", "/en/account"];
+const DASHBOARD_PAGES = [
+  "/en",
+  "/en/providers",
+  "/en/credentials",
+  "/en/groups",
+  "/en/keys",
+  "/en/keywords",
+  "/en/logs",
+  "/en/settings",
+  "/en/config",
+  "/en/import",
+  "/en/playground",
+  "/en/account",
+];
 
 /**
  * GET or POST without following redirects, except Next's own hop that adds the `_rsc`
  * cache-busting parameter to an RSC request (`rsc: 1`), which a browser follows too.
  */
-async function fetchManual(url: string, init: RequestInit & { headers?: Record<string, string> } = {}): Promise<Response> {
+async function fetchManual(
+  url: string,
+  init: RequestInit & { headers?: Record<string, string> } = {},
+): Promise<Response> {
   const response = await fetch(url, { ...init, redirect: "manual" });
   const location = response.headers.get("location");
   if (response.status === 307 && /[?&]_rsc\b/.test(location ?? "")) {
@@ -86,7 +102,8 @@ describe("reliability: keys, sessions and the admin surface", () => {
       if (!("rsc" in headers)) {
         const scripts = [...body.matchAll(/<script\b[^>]*>/g)].map((match) => match[0]);
         assert.ok(scripts.length > 0, `${path} has scripts`);
-        for (const script of scripts) assert.ok(script.includes(`nonce="${nonce}"`), `${path}: every script carries the nonce: ${script}`);
+        for (const script of scripts)
+          assert.ok(script.includes(`nonce="${nonce}"`), `${path}: every script carries the nonce: ${script}`);
       }
     }
     assert.equal(nonces.size, 5, "a new nonce per response");
@@ -99,13 +116,26 @@ describe("reliability: keys, sessions and the admin surface", () => {
   it("refuses a revoked or disabled key within a second of the change reaching the database", async () => {
     const times: number[] = [];
     for (let round = 0; round < 6; round += 1) {
-      const created = await createApiKey(gw.db, { name: `revoked-${round}`, allGroups: true, groupIds: [], expiresAt: null });
-      await waitUntil(async () => (await gw.send("GET", "/v1/models", undefined, { key: created.key })).status === 200, 5_000, "the new key to work");
+      const created = await createApiKey(gw.db, {
+        name: `revoked-${round}`,
+        allGroups: true,
+        groupIds: [],
+        expiresAt: null,
+      });
+      await waitUntil(
+        async () => (await gw.send("GET", "/v1/models", undefined, { key: created.key })).status === 200,
+        5_000,
+        "the new key to work",
+      );
       // Another process (the CLI, a second instance) writes the change: no reload is pushed.
       if (round % 2 === 0) await deleteApiKey(gw.db, created.id);
       else await setApiKeyEnabled(gw.db, created.id, false);
       const changedAt = performance.now();
-      await waitUntil(async () => (await gw.send("GET", "/v1/models", undefined, { key: created.key })).status === 401, 5_000, "the key to be refused");
+      await waitUntil(
+        async () => (await gw.send("GET", "/v1/models", undefined, { key: created.key })).status === 401,
+        5_000,
+        "the key to be refused",
+      );
       times.push(performance.now() - changedAt);
       await sleep(Math.random() * 300);
     }
@@ -151,13 +181,22 @@ describe("reliability: keys, sessions and the admin surface", () => {
     ];
     for (const [method, path, headers] of calls) {
       tried += 1;
-      const response = await fetchManual(`${gw.baseUrl}${path}`, { method, headers, body: method === "POST" ? JSON.stringify({ group: "chat", messages }) : undefined });
+      const response = await fetchManual(`${gw.baseUrl}${path}`, {
+        method,
+        headers,
+        body: method === "POST" ? JSON.stringify({ group: "chat", messages }) : undefined,
+      });
       const text = await response.text();
       const location = response.headers.get("location") ?? "";
       // An RSC request learns of the redirect inside its payload, as a NEXT_REDIRECT digest.
       const isRscRedirect = response.status === 200 && /"digest":"NEXT_REDIRECT;replace;\/en\/login;/.test(text);
-      const isRefused = response.status === 401 || response.status === 403 || (response.status >= 300 && response.status < 400 && location.includes("/login")) || isRscRedirect;
-      if (!isRefused) accepted.push(`${method} ${path} ${JSON.stringify(headers)}: ${response.status} ${text.slice(0, 80)}`);
+      const isRefused =
+        response.status === 401 ||
+        response.status === 403 ||
+        (response.status >= 300 && response.status < 400 && location.includes("/login")) ||
+        isRscRedirect;
+      if (!isRefused)
+        accepted.push(`${method} ${path} ${JSON.stringify(headers)}: ${response.status} ${text.slice(0, 80)}`);
     }
     book.update((figures) => {
       figures.unauthenticatedTried += tried;
@@ -190,7 +229,10 @@ describe("reliability: keys, sessions and the admin surface", () => {
     assert.equal((await gw.chat(key, { model: "percent", messages })).status, 502);
     assert.equal((await gw.chat(key, { model: "digits", messages })).status, 502);
     const rows = await checker.check({ mockCalls: 2 });
-    assert.ok(rows.every((row) => row.error?.includes("brok")), "the errors quote the provider names");
+    assert.ok(
+      rows.every((row) => row.error?.includes("brok")),
+      "the errors quote the provider names",
+    );
     const { cookie } = await signInOverHttp(gw.baseUrl, "admin", ADMIN_PASSWORD);
     const search = async (q: string) => {
       const startedAt = performance.now();
@@ -230,14 +272,32 @@ describe("reliability: keys, sessions and the admin surface", () => {
       { formError: null, fieldErrors: {} },
     );
     const renewed = mergeCookies(first.cookie, change.response);
-    assert.notEqual(renewed, first.cookie, `the change signs this browser in afresh (${change.status} ${change.text.slice(0, 200)})`);
+    assert.notEqual(
+      renewed,
+      first.cookie,
+      `the change signs this browser in afresh (${change.status} ${change.text.slice(0, 200)})`,
+    );
     assert.equal(await opensDashboard(gw.baseUrl, second.cookie), false, "the other session ended");
     assert.equal(await opensDashboard(gw.baseUrl, first.cookie), false, "the old cookie of this browser too");
     assert.ok(await opensDashboard(gw.baseUrl, renewed), "the renewed session works");
 
-    await callFormAction(gw.baseUrl, "/en", findActionId("app/[locale]/(dashboard)/actions.ts", "logoutAction"), { locale: "en" }, renewed);
-    assert.equal(await opensDashboard(gw.baseUrl, renewed), false, "a copy of the cookie kept after logout opens nothing");
-    assert.equal((await signInOverHttp(gw.baseUrl, "admin", ADMIN_PASSWORD)).sessionSetCookie, null, "the old password is gone");
+    await callFormAction(
+      gw.baseUrl,
+      "/en",
+      findActionId("app/[locale]/(dashboard)/actions.ts", "logoutAction"),
+      { locale: "en" },
+      renewed,
+    );
+    assert.equal(
+      await opensDashboard(gw.baseUrl, renewed),
+      false,
+      "a copy of the cookie kept after logout opens nothing",
+    );
+    assert.equal(
+      (await signInOverHttp(gw.baseUrl, "admin", ADMIN_PASSWORD)).sessionSetCookie,
+      null,
+      "the old password is gone",
+    );
     book.fault("F", 4);
   });
 

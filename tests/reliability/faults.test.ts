@@ -74,7 +74,11 @@ describe("reliability: failover cost, disconnects and outbound policy", () => {
   it("costs little extra latency to fail over from a 503, a refused connection or a reset", async () => {
     gw.mock.setBehavior("fx-503", { status: 503 });
     gw.mock.setBehavior("fx-reset", { resetAfterChunks: 0 });
-    const failing = [["after-503", 2], ["after-refused", 1], ["after-reset", 2]] as const;
+    const failing = [
+      ["after-503", 2],
+      ["after-refused", 1],
+      ["after-reset", 2],
+    ] as const;
     const groups = ["direct", ...failing.map(([group]) => group)];
     const samples = new Map<string, number[]>(groups.map((group) => [group, []]));
     // Interleaved rounds, the first ones as warm-up, so drift and JIT hit every group alike.
@@ -85,18 +89,31 @@ describe("reliability: failover cost, disconnects and outbound policy", () => {
       }
     }
     const rounds = SAMPLES + WARM_UP_ROUNDS;
-    const rows = await checker.check({ mockCalls: rounds * (1 + failing.reduce((sum, [, calls]) => sum + calls, 0)), faults: rounds * failing.length });
+    const rows = await checker.check({
+      mockCalls: rounds * (1 + failing.reduce((sum, [, calls]) => sum + calls, 0)),
+      faults: rounds * failing.length,
+    });
     const direct = samples.get("direct")!;
     for (const [group] of failing) {
       const groupRows = rows.filter((row) => row.groupName === group);
-      assert.ok(groupRows.every((row) => row.attempts.length === 2 && row.attempts[0]?.outcome === "failed"), `${group}: two attempts each`);
+      assert.ok(
+        groupRows.every((row) => row.attempts.length === 2 && row.attempts[0]?.outcome === "failed"),
+        `${group}: two attempts each`,
+      );
       // What the failover cost, as the server measured it: the failed attempt before the good one.
       const failedAttempts = groupRows.slice(-SAMPLES).map((row) => row.attempts[0]!.latencyMs);
       const extra = { p50: percentile(failedAttempts, 0.5), p95: percentile(failedAttempts, 0.95) };
       // And as the client saw it: the request's latency against a direct one of the same round.
       const latencies = samples.get(group)!;
       const paired = latencies.map((ms, index) => ms - direct[index]!);
-      book.update((figures) => figures.failoverExtraMs.push({ label: group, ...extra, clientPairedP50: percentile(paired, 0.5), samples: SAMPLES }));
+      book.update((figures) =>
+        figures.failoverExtraMs.push({
+          label: group,
+          ...extra,
+          clientPairedP50: percentile(paired, 0.5),
+          samples: SAMPLES,
+        }),
+      );
       assert.ok(extra.p95 < 250, `${group}: failover adds ${extra.p95.toFixed(1)} ms at p95`);
     }
   });
@@ -104,14 +121,28 @@ describe("reliability: failover cost, disconnects and outbound policy", () => {
   it("closes the upstream within 1 s of every client disconnect, before and after the first token", async () => {
     const closeTimes: number[] = [];
     for (const phase of ["before", "after"] as const) {
-      gw.mock.setBehavior("fx-gone", phase === "before" ? { delayBeforeHeadersMs: 20_000 } : { chunks: Array.from({ length: 50 }, (_, i) => ` w${i}`), chunkDelayMs: 100 });
+      gw.mock.setBehavior(
+        "fx-gone",
+        phase === "before"
+          ? { delayBeforeHeadersMs: 20_000 }
+          : { chunks: Array.from({ length: 50 }, (_, i) => ` w${i}`), chunkDelayMs: 100 },
+      );
       for (let i = 0; i < 5; i += 1) {
         const client = gw.stream(key, { model: "gone", messages, stream: true });
         if (phase === "after") await client.waitForText((text) => text.includes("w0"));
-        else await gw.mock.waitFor(() => gw.mock.activeRequests === 1, 5_000, () => "the upstream request");
+        else
+          await gw.mock.waitFor(
+            () => gw.mock.activeRequests === 1,
+            5_000,
+            () => "the upstream request",
+          );
         const call = gw.mock.calls.at(-1)!;
         const abortedAt = client.abort();
-        await gw.mock.waitFor(() => call.closedAt !== null, 3_000, () => "the upstream to close");
+        await gw.mock.waitFor(
+          () => call.closedAt !== null,
+          3_000,
+          () => "the upstream to close",
+        );
         closeTimes.push(call.closedAt! - abortedAt);
         await client.finished;
       }
@@ -119,7 +150,10 @@ describe("reliability: failover cost, disconnects and outbound policy", () => {
     const rows = await checker.check({ mockCalls: 10, faults: 10, category: "C" });
     assert.ok(rows.every((row) => row.status === 499));
     book.update((figures) => figures.disconnectToCloseMs.push(...closeTimes));
-    assert.ok(Math.max(...closeTimes) < 1_000, `upstream closed at most ${Math.max(...closeTimes).toFixed(0)} ms after a disconnect`);
+    assert.ok(
+      Math.max(...closeTimes) < 1_000,
+      `upstream closed at most ${Math.max(...closeTimes).toFixed(0)} ms after a disconnect`,
+    );
   });
 
   it("keeps memory bounded for a client that reads nothing while the provider streams 64 MB", async () => {
@@ -155,11 +189,18 @@ describe("reliability: failover cost, disconnects and outbound policy", () => {
     }
     const sent = call.chunksSent;
     request.destroy();
-    await gw.mock.waitFor(() => call.closedAt !== null, 3_000, () => "the upstream to close");
+    await gw.mock.waitFor(
+      () => call.closedAt !== null,
+      3_000,
+      () => "the upstream to close",
+    );
     const [row] = await checker.check({ mockCalls: 1, faults: 1, category: "C" });
     assert.equal(row!.status, 499);
     // Once the buffers between them are full, the provider makes no progress: backpressure reaches it.
-    assert.ok(sent < PIECES / 4 && sentAt[1] === sentAt[2], `the provider was held back: ${sentAt.join(" → ")} of ${PIECES} pieces sent`);
+    assert.ok(
+      sent < PIECES / 4 && sentAt[1] === sentAt[2],
+      `the provider was held back: ${sentAt.join(" → ")} of ${PIECES} pieces sent`,
+    );
     assert.ok(peak - before < 32, `server memory grew by ${(peak - before).toFixed(0)} MB`);
   });
 
@@ -167,9 +208,14 @@ describe("reliability: failover cost, disconnects and outbound policy", () => {
     const response = await gw.chat(key, { model: "metadata", messages });
     assert.equal(response.status, 200, response.body);
     const [row] = await checker.check({ mockCalls: 1, faults: METADATA_URLS.length, category: "G" });
-    const blocked = row!.attempts.filter((attempt) => attempt.providerName.startsWith("fx-metadata-") && attempt.providerName !== "fx-metadata-next");
+    const blocked = row!.attempts.filter(
+      (attempt) => attempt.providerName.startsWith("fx-metadata-") && attempt.providerName !== "fx-metadata-next",
+    );
     // maxAttempts bounds how many of the blocked ones are tried; each one tried failed without a socket.
-    assert.ok(blocked.length >= 1 && blocked.every((attempt) => attempt.outcome === "failed"), JSON.stringify(row!.attempts));
+    assert.ok(
+      blocked.length >= 1 && blocked.every((attempt) => attempt.outcome === "failed"),
+      JSON.stringify(row!.attempts),
+    );
     assert.equal(row!.providerName, "fx-metadata-next");
   });
 
@@ -181,17 +227,42 @@ describe("reliability: failover cost, disconnects and outbound policy", () => {
     assert.equal(streamedContent(streamed.body), "Hello from fx-redirect-next");
     const rows = await checker.check({ mockCalls: 4, faults: 2, category: "G" });
     for (const row of rows) {
-      assert.deepEqual(row.attempts.map((attempt) => [attempt.providerName, attempt.outcome]), [["fx-redirect", "failed"], ["fx-redirect-next", "ok"]]);
+      assert.deepEqual(
+        row.attempts.map((attempt) => [attempt.providerName, attempt.outcome]),
+        [
+          ["fx-redirect", "failed"],
+          ["fx-redirect-next", "ok"],
+        ],
+      );
       assert.match(row.attempts[0]?.reason ?? "", /not followed/);
     }
   });
 
   it("the provider test (CLI, the dashboard's code path) refuses metadata addresses too, without a secret in its output", () => {
-    const run = spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/cli.ts", "providers", "test", "fx-metadata-0", "--json"], {
-      cwd: root,
-      encoding: "utf8",
-      env: { ...process.env, NODE_ENV: "production", DATABASE_URL: gw.server.databaseUrl, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, SECRETS_FILE: `${gw.server.dataDir}/secrets.json` },
-    });
+    const run = spawnSync(
+      process.execPath,
+      [
+        "--conditions=react-server",
+        "--import",
+        "tsx",
+        "scripts/cli.ts",
+        "providers",
+        "test",
+        "fx-metadata-0",
+        "--json",
+      ],
+      {
+        cwd: root,
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          NODE_ENV: "production",
+          DATABASE_URL: gw.server.databaseUrl,
+          ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+          SECRETS_FILE: `${gw.server.dataDir}/secrets.json`,
+        },
+      },
+    );
     assert.equal(run.status, 1, run.stderr);
     const [result] = JSON.parse(run.stdout) as { isOk: boolean; problem: string | null }[];
     assert.equal(result?.isOk, false);

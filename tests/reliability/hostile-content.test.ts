@@ -45,7 +45,15 @@ describe("reliability: hostile content renders inert in the dashboard", () => {
     });
     gw.mock.setBehavior(HOSTILE_MODEL, { chunks: [MARKUP, " and more"], responseModel: HOSTILE_MODEL });
     gw.mock.setBehavior("hc-huge", { text: `${MARKUP} ${MEGABYTE_LINE}` });
-    gw.mock.setBehavior("hc-400", { status: 400, error: { message: `${MARKUP} ${MEGABYTE_LINE}`, type: "invalid_request_error", param: "messages", code: "context_length_exceeded" } });
+    gw.mock.setBehavior("hc-400", {
+      status: 400,
+      error: {
+        message: `${MARKUP} ${MEGABYTE_LINE}`,
+        type: "invalid_request_error",
+        param: "messages",
+        code: "context_length_exceeded",
+      },
+    });
     gw.mock.setBehavior("hc-500", { status: 500, error: { message: `${MARKUP} ${MEGABYTE_LINE}` } });
     gw.mock.setBehavior("hc-503", { status: 503, html: `<html><body>${MARKUP}</body></html>` });
     checker = new CaseChecker(gw, book, "H");
@@ -65,7 +73,10 @@ describe("reliability: hostile content renders inert in the dashboard", () => {
   async function assertInert(where: string): Promise<void> {
     assert.equal(await page.locator(INJECTED).count(), 0, `${where}: no element came out of the content`);
     const textLength = await page.evaluate(() => document.body.innerText.length);
-    assert.ok(textLength < 400_000, `${where}: a megabyte line is shown shortened (${textLength} characters on the page)`);
+    assert.ok(
+      textLength < 400_000,
+      `${where}: a megabyte line is shown shortened (${textLength} characters on the page)`,
+    );
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `${where}: no sideways scrolling (${overflow}px)`);
     assert.deepEqual(watcher.errors, [], `${where}: no dialog and no console error`);
@@ -87,7 +98,9 @@ describe("reliability: hostile content renders inert in the dashboard", () => {
       await page.locator("h1").first().waitFor();
       await assertInert(path);
     }
-    const huge = await page.locator('[data-testid="log-row"]').evaluateAll((rows) => rows.map((row) => row.getAttribute("data-request-id")));
+    const huge = await page
+      .locator('[data-testid="log-row"]')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-request-id")));
     for (const requestId of huge) {
       await page.goto(`${gw.baseUrl}/en/logs/${requestId}`);
       await page.getByRole("heading", { name: "Call details" }).waitFor();
@@ -95,7 +108,10 @@ describe("reliability: hostile content renders inert in the dashboard", () => {
     }
     assert.ok(huge.length >= 4);
     await page.goto(`${gw.baseUrl}/en/providers`);
-    assert.ok((await page.locator("body").innerText()).includes("<b>model</b>"), "the hostile model name is shown as text");
+    assert.ok(
+      (await page.locator("body").innerText()).includes("<b>model</b>"),
+      "the hostile model name is shown as text",
+    );
   });
 
   it("streams a hostile answer and shows hostile upstream errors inertly in the playground", async () => {
@@ -108,7 +124,9 @@ describe("reliability: hostile content renders inert in the dashboard", () => {
       // The playground's own request: its row is expected like any other.
       gw.track(null);
       await page.getByTestId("playground-send").waitFor({ timeout: 20_000 });
-      await page.waitForFunction(() => !document.querySelector('[data-testid="playground-stop"]'), undefined, { timeout: 20_000 });
+      await page.waitForFunction(() => !document.querySelector('[data-testid="playground-stop"]'), undefined, {
+        timeout: 20_000,
+      });
       await assertInert(`playground ${group}`);
       if (group === "huge") {
         const shown = await page.locator('[data-testid="chat-message"][data-role="assistant"]').last().innerText();

@@ -46,7 +46,10 @@ describe(`reliability: ${STREAMS} concurrent streams`, () => {
       // The faulty provider must keep being tried, so its calls follow the script exactly.
       settings: { failoverThreshold: 1000, storeBodies: false },
       async seed(s) {
-        await s.group("load", [{ model: "ld-a", priority: 1 }, { model: "ld-b", priority: 1 }]);
+        await s.group("load", [
+          { model: "ld-a", priority: 1 },
+          { model: "ld-b", priority: 1 },
+        ]);
         await s.group("faulty", ["ld-faulty", "ld-spare"]);
         key = await s.key("load", { groups: ["load", "faulty"] });
       },
@@ -55,7 +58,11 @@ describe(`reliability: ${STREAMS} concurrent streams`, () => {
     checker = new CaseChecker(gw, book, "D");
     // Warm-up: the first requests of a fresh server compile its code paths.
     for (let i = 0; i < 30; i += 1) {
-      const warm = await runStream(`${gw.baseUrl}/v1/chat/completions`, key, { model: i % 2 ? "load" : "faulty", messages: [{ role: "user", content: "warm" }], stream: true });
+      const warm = await runStream(`${gw.baseUrl}/v1/chat/completions`, key, {
+        model: i % 2 ? "load" : "faulty",
+        messages: [{ role: "user", content: "warm" }],
+        stream: true,
+      });
       gw.track(warm.requestId);
     }
     await checker.check({ mockCalls: 30 });
@@ -66,7 +73,17 @@ describe(`reliability: ${STREAMS} concurrent streams`, () => {
     await gw?.stop();
   });
 
-  async function runLoad(label: string, group: string, killEvery: number): Promise<{ outcomes: LoadOutcome[]; figures: Omit<LoadFigures, "logRows" | "mockCalls" | "attemptsLogged" | "attemptsNeverConnected" | "requests" | "peakConcurrent"> }> {
+  async function runLoad(
+    label: string,
+    group: string,
+    killEvery: number,
+  ): Promise<{
+    outcomes: LoadOutcome[];
+    figures: Omit<
+      LoadFigures,
+      "logRows" | "mockCalls" | "attemptsLogged" | "attemptsNeverConnected" | "requests" | "peakConcurrent"
+    >;
+  }> {
     const pid = gw.server.process.pid!;
     const before = await readMemoryMb(pid);
     await readEventLoopLagMs(gw.baseUrl);
@@ -80,7 +97,12 @@ describe(`reliability: ${STREAMS} concurrent streams`, () => {
     const url = `${gw.baseUrl}/v1/chat/completions`;
     const outcomes = await Promise.all(
       Array.from({ length: STREAMS }, (_, i) =>
-        runStream(url, key, { model: group, messages: [{ role: "user", content: `${label} ${i}` }], stream: true }, killEvery > 0 && i % killEvery === 0 ? killDelay() : null),
+        runStream(
+          url,
+          key,
+          { model: group, messages: [{ role: "user", content: `${label} ${i}` }], stream: true },
+          killEvery > 0 && i % killEvery === 0 ? killDelay() : null,
+        ),
       ),
     );
     const wallMs = performance.now() - startedAt;
@@ -118,8 +140,22 @@ describe(`reliability: ${STREAMS} concurrent streams`, () => {
     assert.ok(rows.every((row) => row.status === 200 && !row.isIncomplete));
     const mockCalls = gw.mock.callCount - mockCallsBefore;
     const attempts = calledAttempts(rows);
-    book.update((all) => (all.load.plain = { ...figures, peakConcurrent: gw.mock.maxConcurrent, requests: STREAMS, logRows: rows.length, mockCalls, attemptsLogged: attempts.reached, attemptsNeverConnected: attempts.neverConnected }));
-    assert.ok(gw.mock.maxConcurrent >= STREAMS * 0.5, `the streams really overlapped (${gw.mock.maxConcurrent} at once)`);
+    book.update(
+      (all) =>
+        (all.load.plain = {
+          ...figures,
+          peakConcurrent: gw.mock.maxConcurrent,
+          requests: STREAMS,
+          logRows: rows.length,
+          mockCalls,
+          attemptsLogged: attempts.reached,
+          attemptsNeverConnected: attempts.neverConnected,
+        }),
+    );
+    assert.ok(
+      gw.mock.maxConcurrent >= STREAMS * 0.5,
+      `the streams really overlapped (${gw.mock.maxConcurrent} at once)`,
+    );
   });
 
   it("keeps rows = requests and attempts = mock calls with a tenth of the clients killed and a provider failing a fifth of its calls", async () => {
@@ -134,18 +170,42 @@ describe(`reliability: ${STREAMS} concurrent streams`, () => {
     const rows = await checker.check({ faults: figures.killedClients + failedCalls });
     const mockCalls = gw.mock.callCount;
     const attempts = calledAttempts(rows);
-    book.update((all) => (all.load.faulty = { ...figures, peakConcurrent: gw.mock.maxConcurrent, requests: STREAMS, logRows: rows.length, mockCalls, attemptsLogged: attempts.reached, attemptsNeverConnected: attempts.neverConnected }));
+    book.update(
+      (all) =>
+        (all.load.faulty = {
+          ...figures,
+          peakConcurrent: gw.mock.maxConcurrent,
+          requests: STREAMS,
+          logRows: rows.length,
+          mockCalls,
+          attemptsLogged: attempts.reached,
+          attemptsNeverConnected: attempts.neverConnected,
+        }),
+    );
     assert.equal(rows.length, STREAMS, "one row per request");
-    assert.equal(attempts.reached, mockCalls, "every upstream call is an attempt in a row, and every attempt that connected is a call");
+    assert.equal(
+      attempts.reached,
+      mockCalls,
+      "every upstream call is an attempt in a row, and every attempt that connected is a call",
+    );
     const killedIds = new Set(outcomes.filter((outcome) => outcome.wasKilled).map((outcome) => outcome.requestId));
     const killedRows = rows.filter((row) => killedIds.has(row.requestId));
     const goneRows = rows.filter((row) => row.status === 499);
     assert.equal(killedRows.length, figures.killedClients);
-    assert.ok(goneRows.every((row) => killedIds.has(row.requestId) && row.completionTokens > 0), "only killed clients are 499, with the usage they got so far");
+    assert.ok(
+      goneRows.every((row) => killedIds.has(row.requestId) && row.completionTokens > 0),
+      "only killed clients are 499, with the usage they got so far",
+    );
     // A client starved of CPU may read its first token only after the whole stream was sent.
     const finishedFirst = killedRows.filter((row) => row.status !== 499);
-    assert.ok(finishedFirst.every((row) => row.status === 200 && !row.isIncomplete), "a killed client's row says 499, or its stream had ended");
-    assert.ok(goneRows.length >= figures.killedClients * 0.9, `${goneRows.length} of ${figures.killedClients} killed clients left mid-stream`);
+    assert.ok(
+      finishedFirst.every((row) => row.status === 200 && !row.isIncomplete),
+      "a killed client's row says 499, or its stream had ended",
+    );
+    assert.ok(
+      goneRows.length >= figures.killedClients * 0.9,
+      `${goneRows.length} of ${figures.killedClients} killed clients left mid-stream`,
+    );
     assert.ok(failedCalls >= STREAMS / 5 - 1, `the provider failed ${failedCalls} calls`);
   });
 });

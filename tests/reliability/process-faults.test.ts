@@ -52,7 +52,9 @@ describe("reliability: the process killed or stopped under load", () => {
     });
     gateways.push(gw);
     gw.mock.setBehavior("pk-a", { chunks: Array.from({ length: 20 }, (_, i) => ` w${i}`), chunkDelayMs: [5, 40] });
-    const inFlight = Array.from({ length: 200 }, (_, i) => post(gw.baseUrl, key, { model: "chat", messages, stream: i % 2 === 0 }));
+    const inFlight = Array.from({ length: 200 }, (_, i) =>
+      post(gw.baseUrl, key, { model: "chat", messages, stream: i % 2 === 0 }),
+    );
     await gw.mock.waitForCalls(150, 10_000);
     await sleep(300);
     gw.server.process.kill("SIGKILL");
@@ -91,7 +93,9 @@ describe("reliability: the process killed or stopped under load", () => {
     });
     gateways.push(gw);
     const lock = await holdWriteLock(gw.server.databaseUrl);
-    const statuses = await Promise.all(Array.from({ length: 60 }, (_, i) => post(gw.baseUrl, key, { model: "chat", messages, stream: i % 3 === 0 })));
+    const statuses = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => post(gw.baseUrl, key, { model: "chat", messages, stream: i % 3 === 0 })),
+    );
     assert.deepEqual(new Set(statuses), new Set([200]));
     assert.equal(await countCallLogs(gw.db), 0, "the rows are still queued");
     const exited = gw.server.stop("SIGTERM");

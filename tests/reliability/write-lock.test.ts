@@ -61,8 +61,13 @@ describe("reliability: the SQLite file locked by another process", () => {
     await lock.release();
     const rows = await checker.check({ mockCalls: requests, faults: 1 });
     const maxLatencyMs = Math.max(...latencies);
-    book.update((figures) => figures.lockedWrite.push({ lockMs: LOCK_MS, requests, maxLatencyMs, rowsAfter: rows.length }));
-    assert.ok(maxLatencyMs < STALL_LIMIT_MS, `the slowest request under the lock took ${maxLatencyMs.toFixed(0)} ms (${latencies.map((ms) => ms.toFixed(0)).join(", ")})`);
+    book.update((figures) =>
+      figures.lockedWrite.push({ lockMs: LOCK_MS, requests, maxLatencyMs, rowsAfter: rows.length }),
+    );
+    assert.ok(
+      maxLatencyMs < STALL_LIMIT_MS,
+      `the slowest request under the lock took ${maxLatencyMs.toFixed(0)} ms (${latencies.map((ms) => ms.toFixed(0)).join(", ")})`,
+    );
     assert.equal(rowsWhileLocked, rowsBefore, "no row was written while the lock was held");
     assert.equal(integrityCheck(gw.server.databaseUrl), "ok");
   });

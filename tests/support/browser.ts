@@ -24,7 +24,8 @@ export function watchPage(page: Page): { errors: string[] } {
   const errors: string[] = [];
   page.on("console", (message) => {
     // Failed loads are reported by the response listener with their URL.
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) errors.push(message.text());
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource"))
+      errors.push(message.text());
   });
   page.on("pageerror", (error) => errors.push(error.message));
   page.on("response", (response) => {
@@ -38,7 +39,14 @@ export function watchPage(page: Page): { errors: string[] } {
 }
 
 /** Signs in through the form and waits until the browser lands on `expectPath`. */
-export async function signIn(page: Page, baseUrl: string, username: string, password: string, expectPath = "/en", locale = "en"): Promise<void> {
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  username: string,
+  password: string,
+  expectPath = "/en",
+  locale = "en",
+): Promise<void> {
   await page.goto(`${baseUrl}/${locale}/login`);
   await page.fill("#username", username);
   await page.fill("#password", password);
@@ -52,7 +60,11 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
  */
 export const screenshotDir = new URL(
   // The PostgreSQL pass runs beside the SQLite pass and never writes the README's pictures.
-  isPostgresPass() ? "../../tmp/screenshots-postgres/" : process.env.UPDATE_SCREENSHOTS === "1" ? "../../docs/screenshots/" : "../../tmp/screenshots/",
+  isPostgresPass()
+    ? "../../tmp/screenshots-postgres/"
+    : process.env.UPDATE_SCREENSHOTS === "1"
+      ? "../../docs/screenshots/"
+      : "../../tmp/screenshots/",
   import.meta.url,
 ).pathname;
 mkdirSync(screenshotDir, { recursive: true });

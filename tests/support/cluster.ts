@@ -14,7 +14,12 @@ import type { Database } from "../../db/schema";
 import { startMockProvider, type MockProvider } from "./mock-provider";
 import { CANARY_PREFIX, GatewaySeeder, MOCK_ENDPOINT, sleep } from "./seed";
 import { createTestCipher, startTestServer, type TestServer } from "./server";
-import { createPostgresTestDatabase, createSqliteTestDatabase, type TestDatabase, type TestDialect } from "./test-database";
+import {
+  createPostgresTestDatabase,
+  createSqliteTestDatabase,
+  type TestDatabase,
+  type TestDialect,
+} from "./test-database";
 
 export interface ClusterStore {
   label: TestDialect;
@@ -30,7 +35,9 @@ export function clusterStores(): ClusterStore[] {
     { label: "sqlite", skip: false, create: createSqliteTestDatabase },
     {
       label: "postgres",
-      skip: postgresUrl ? false : "TEST_DATABASE_URL is not set (PostgreSQL cluster tests need a server; .ci/run sets it)",
+      skip: postgresUrl
+        ? false
+        : "TEST_DATABASE_URL is not set (PostgreSQL cluster tests need a server; .ci/run sets it)",
       create: () => createPostgresTestDatabase(postgresUrl ?? ""),
     },
   ];
@@ -70,7 +77,11 @@ export async function startCluster(store: ClusterStore, options: StartClusterOpt
   const servers: TestServer[] = [];
   const startInstance = async (env: Record<string, string> = {}): Promise<TestServer> => {
     const instanceDir = mkdtempSync(join(dataDir, "instance-"));
-    const server = await startTestServer({ databaseUrl: database.url, dataDir: instanceDir, env: { ...sharedEnv, ...env } });
+    const server = await startTestServer({
+      databaseUrl: database.url,
+      dataDir: instanceDir,
+      env: { ...sharedEnv, ...env },
+    });
     servers.push(server);
     return server;
   };
@@ -100,13 +111,19 @@ export async function startCluster(store: ClusterStore, options: StartClusterOpt
  * Runs `probe` on every instance until each returns true; resolves with the milliseconds from
  * `since` until the last instance agreed. Probes are ~20 ms apart.
  */
-export async function timeUntilAll(servers: readonly TestServer[], since: number, probe: (server: TestServer) => Promise<boolean>, timeoutMs = 5_000): Promise<number> {
+export async function timeUntilAll(
+  servers: readonly TestServer[],
+  since: number,
+  probe: (server: TestServer) => Promise<boolean>,
+  timeoutMs = 5_000,
+): Promise<number> {
   const seenAt = new Map<TestServer, number>();
   while (seenAt.size < servers.length) {
     for (const server of servers) {
       if (!seenAt.has(server) && (await probe(server))) seenAt.set(server, performance.now());
     }
-    if (performance.now() - since > timeoutMs) throw new Error(`only ${seenAt.size} of ${servers.length} instances saw the change within ${timeoutMs} ms`);
+    if (performance.now() - since > timeoutMs)
+      throw new Error(`only ${seenAt.size} of ${servers.length} instances saw the change within ${timeoutMs} ms`);
     await sleep(20);
   }
   return Math.max(...seenAt.values()) - since;

@@ -75,7 +75,8 @@ function readFlag(argv: readonly string[], name: string): string | undefined {
 async function runStandalone(argv: readonly string[]): Promise<void> {
   const behaviorFlag = readFlag(argv, "--behavior");
   const behavior = parseJson(behaviorFlag ?? "");
-  if (behaviorFlag !== undefined && !isRecord(behavior)) throw new Error(`--behavior is not a JSON object: ${behaviorFlag}`);
+  if (behaviorFlag !== undefined && !isRecord(behavior))
+    throw new Error(`--behavior is not a JSON object: ${behaviorFlag}`);
   const mock = await startMockProvider({
     port: Number(readFlag(argv, "--port") ?? 0),
     maxRecordedCalls: Number(readFlag(argv, "--max-recorded-calls") ?? 10_000),

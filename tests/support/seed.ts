@@ -36,10 +36,33 @@ import { type TestServer, createTestCipher, startTestServer } from "./server";
 import { createServerDatabase } from "./test-store";
 
 // The pieces live in ./seed/: waits, seeder, captured (responses and the streaming client), sse-events.
-export { CANARY_PREFIX, MOCK_ENDPOINT, REQUEST_ID_PATTERN, keywordHitCount, sleep, waitForLogRow, waitForLogRows, waitUntil } from "./seed/waits";
+export {
+  CANARY_PREFIX,
+  MOCK_ENDPOINT,
+  REQUEST_ID_PATTERN,
+  keywordHitCount,
+  sleep,
+  waitForLogRow,
+  waitForLogRows,
+  waitUntil,
+} from "./seed/waits";
 export { GatewaySeeder, type KeySpec, type MemberSpec, type ProviderSpec } from "./seed/seeder";
-export { StreamClient, assertErrorShape, parseJson, type Captured, type OpenAIErrorBody, type StreamResult } from "./seed/captured";
-export { isUsageOnlyEvent, splitSseEvents, sseData, streamedContent, withoutUsageEvent, type RawSseEvent } from "./seed/sse-events";
+export {
+  StreamClient,
+  assertErrorShape,
+  parseJson,
+  type Captured,
+  type OpenAIErrorBody,
+  type StreamResult,
+} from "./seed/captured";
+export {
+  isUsageOnlyEvent,
+  splitSseEvents,
+  sseData,
+  streamedContent,
+  withoutUsageEvent,
+  type RawSseEvent,
+} from "./seed/sse-events";
 
 // ───────────────────────────── The gateway under test ─────────────────────────────
 
@@ -101,7 +124,13 @@ export class Gateway {
     const response = await fetch(`${this.baseUrl}${path}${options.query ?? ""}`, { method, headers, body });
     const text = await response.text();
     const requestId = response.headers.get("x-request-id");
-    const captured: Captured = { status: response.status, headers: headersOf(response.headers), body: text, requestId, elapsedMs: performance.now() - startedAt };
+    const captured: Captured = {
+      status: response.status,
+      headers: headersOf(response.headers),
+      body: text,
+      requestId,
+      elapsedMs: performance.now() - startedAt,
+    };
     assert.match(requestId ?? "", REQUEST_ID_PATTERN, `x-request-id on ${method} ${path} (${response.status})`);
     tracked.captured = captured;
     if (isChat) this.identify(tracked, requestId);
@@ -110,16 +139,24 @@ export class Gateway {
 
   /** POST /v1/chat/completions with a JSON body (objects are serialized, strings sent as is). */
   chat(key: string | null, body: unknown, options: Omit<RequestOptions, "key"> = {}): Promise<Captured> {
-    return this.send("POST", "/v1/chat/completions", typeof body === "string" ? body : JSON.stringify(body), { ...options, key });
+    return this.send("POST", "/v1/chat/completions", typeof body === "string" ? body : JSON.stringify(body), {
+      ...options,
+      key,
+    });
   }
 
   /** A streaming chat request on a raw connection; its row is expected like any other. */
   stream(key: string, body: unknown, headers: Record<string, string> = {}): StreamClient {
     const tracked: TrackedRequest = { requestId: null, captured: null };
     this.batch.push(tracked);
-    const client = new StreamClient(`${this.baseUrl}/v1/chat/completions`, JSON.stringify(body), { authorization: `Bearer ${key}`, ...headers }, (id) => {
-      this.identify(tracked, id);
-    });
+    const client = new StreamClient(
+      `${this.baseUrl}/v1/chat/completions`,
+      JSON.stringify(body),
+      { authorization: `Bearer ${key}`, ...headers },
+      (id) => {
+        this.identify(tracked, id);
+      },
+    );
     void client.finished.then((result) => (tracked.captured = result));
     return client;
   }
@@ -141,7 +178,8 @@ export class Gateway {
     const batch = this.batch;
     this.batch = [];
     const rows: CallLogDetail[] = [];
-    for (const tracked of batch) if (tracked.requestId) rows.push(await waitForLogRow(this.db, tracked.requestId, timeoutMs));
+    for (const tracked of batch)
+      if (tracked.requestId) rows.push(await waitForLogRow(this.db, tracked.requestId, timeoutMs));
     const unidentified = batch.filter((tracked) => tracked.requestId === null).length;
     this.unidentifiedTotal += unidentified;
     const expected = this.knownIds.size + this.unidentifiedTotal + this.surplusRows;
@@ -149,7 +187,9 @@ export class Gateway {
     const orphans = await this.findOrphanRows();
     if (count !== expected || orphans.length !== unidentified) {
       this.surplusRows += count - expected;
-      assert.fail(`expected ${batch.length} new log rows (one per request) but found ${count - expected} extra; unmatched rows: ${JSON.stringify(orphans.map((row) => [row.requestId, row.groupName, row.status]))}`);
+      assert.fail(
+        `expected ${batch.length} new log rows (one per request) but found ${count - expected} extra; unmatched rows: ${JSON.stringify(orphans.map((row) => [row.requestId, row.groupName, row.status]))}`,
+      );
     }
     rows.push(...orphans);
     for (const row of rows) this.assertNoSecret(JSON.stringify(row), `log row ${row.requestId}`);
@@ -163,9 +203,17 @@ export class Gateway {
     this.assertNoSecret(captured.body, `response body (${captured.status})`);
     this.assertNoSecret(JSON.stringify(captured.headers), "response headers");
     if (captured.status >= 400 || captured.body.includes('"error"')) {
-      assert.doesNotMatch(captured.body, /127\.0\.0\.1|localhost|https?:\/\//, `error body names no upstream address: ${captured.body}`);
+      assert.doesNotMatch(
+        captured.body,
+        /127\.0\.0\.1|localhost|https?:\/\//,
+        `error body names no upstream address: ${captured.body}`,
+      );
       for (const port of [this.mock.port, ...this.hiddenPorts]) {
-        assert.doesNotMatch(captured.body, new RegExp(`(^|\\D)${port}(\\D|$)`), `error body names no upstream port: ${captured.body}`);
+        assert.doesNotMatch(
+          captured.body,
+          new RegExp(`(^|\\D)${port}(\\D|$)`),
+          `error body names no upstream port: ${captured.body}`,
+        );
       }
     }
   }
@@ -228,7 +276,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
     await saveSettings(db, { storeBodies: true, ...options.settings });
     await options.seed(seeder, mock);
     // A private build folder (see next.config.mjs) must reach the server as well.
-    const distDir: Record<string, string> = process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {};
+    const distDir: Record<string, string> = process.env.NEXT_DIST_DIR
+      ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR }
+      : {};
     const server = await startTestServer({ databaseUrl, dataDir, env: { ...distDir, ...options.env } });
     return new Gateway(server, mock, db, seeder, dataDir, database.cleanup);
   } catch (error) {

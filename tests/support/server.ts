@@ -52,7 +52,8 @@ const root = new URL("../..", import.meta.url).pathname;
 /** Starts the production build (scripts/server.mjs) on 127.0.0.1 and waits until it answers. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "aps-test-"));
-  const ownDatabase: TestDatabase | undefined = options.databaseUrl === undefined ? await createServerDatabase(dataDir) : undefined;
+  const ownDatabase: TestDatabase | undefined =
+    options.databaseUrl === undefined ? await createServerDatabase(dataDir) : undefined;
   const databaseUrl = options.databaseUrl ?? ownDatabase?.url ?? "";
   const port = await findFreePort();
   let output = "";

@@ -35,7 +35,11 @@ describe("time zones", () => {
   it("finds local midnight across a DST change (America/New_York, 1 Nov 2026)", () => {
     assert.equal(startOfZonedDay({ year: 2026, month: 10, day: 31 }, "America/New_York"), Date.UTC(2026, 9, 31, 4));
     assert.equal(startOfZonedDay({ year: 2026, month: 11, day: 1 }, "America/New_York"), Date.UTC(2026, 10, 1, 4));
-    assert.equal(startOfZonedDay({ year: 2026, month: 11, day: 2 }, "America/New_York"), Date.UTC(2026, 10, 2, 5), "EST after the change");
+    assert.equal(
+      startOfZonedDay({ year: 2026, month: 11, day: 2 }, "America/New_York"),
+      Date.UTC(2026, 10, 2, 5),
+      "EST after the change",
+    );
     assert.equal(zoneOffsetAt(Date.UTC(2026, 6, 1), "Asia/Tokyo"), 9 * HOUR);
     assert.equal(zonedDayKey(Date.UTC(2026, 10, 25, 15, 30), "Asia/Tokyo"), "2026-11-26");
     assert.equal(parseZonedDateTime("2026-11-26T09:30", "Asia/Kolkata"), Date.UTC(2026, 10, 26, 4, 0));
@@ -93,20 +97,45 @@ describe("overview model", () => {
 
   it("validates custom ranges and falls back when they make no sense", () => {
     const now = Date.UTC(2026, 10, 26);
-    const ok = resolveOverviewRange(overviewSearchSchema.parse({ range: "custom", from: "2026-11-01", to: "2026-11-02" }), now, "Asia/Tokyo");
+    const ok = resolveOverviewRange(
+      overviewSearchSchema.parse({ range: "custom", from: "2026-11-01", to: "2026-11-02" }),
+      now,
+      "Asia/Tokyo",
+    );
     assert.equal(ok.granularity, "hour");
     assert.equal(ok.from, Date.UTC(2026, 9, 31, 15));
     assert.equal(ok.to, Date.UTC(2026, 10, 2, 15));
-    for (const params of [{ range: "custom", from: "2026-11-05", to: "2026-11-01" }, { range: "custom", from: "2020-01-01", to: "2026-11-01" }, { range: "custom", from: "2026-13-01", to: "x" }]) {
-      assert.equal(resolveOverviewRange(overviewSearchSchema.parse(params), now, "UTC").isInvalidCustom, true, JSON.stringify(params));
+    for (const params of [
+      { range: "custom", from: "2026-11-05", to: "2026-11-01" },
+      { range: "custom", from: "2020-01-01", to: "2026-11-01" },
+      { range: "custom", from: "2026-13-01", to: "x" },
+    ]) {
+      assert.equal(
+        resolveOverviewRange(overviewSearchSchema.parse(params), now, "UTC").isInvalidCustom,
+        true,
+        JSON.stringify(params),
+      );
     }
-    assert.equal(overviewSearchSchema.parse({ range: ["7d", "30d"] }).range, "24h", "anything odd in the URL means the default");
+    assert.equal(
+      overviewSearchSchema.parse({ range: ["7d", "30d"] }).range,
+      "24h",
+      "anything odd in the URL means the default",
+    );
   });
 });
 
 describe("call log search parameters", () => {
   it("keeps valid filters, drops and reports invalid ones, and bounds the text", () => {
-    const { search, invalid } = parseLogSearch(new URLSearchParams({ group: "smart", provider: "x", status: "5xx", stream: "maybe", q: `  ${"a".repeat(500)} `, before: "1700000000000_42" }));
+    const { search, invalid } = parseLogSearch(
+      new URLSearchParams({
+        group: "smart",
+        provider: "x",
+        status: "5xx",
+        stream: "maybe",
+        q: `  ${"a".repeat(500)} `,
+        before: "1700000000000_42",
+      }),
+    );
     assert.equal(search.group, "smart");
     assert.equal(search.status, "5xx");
     assert.equal(search.q?.length, 200);
@@ -121,8 +150,9 @@ describe("call log search parameters", () => {
 describe("CSV export cells", () => {
   it("quotes separators and neutralizes formulas", () => {
     assert.equal(csvCell('say "hi", then\nleave'), '"say ""hi"", then\nleave"');
-    assert.equal(csvCell("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
-    for (const start of ["+", "-", "@", "\t", "\r"]) assert.ok(csvCell(`${start}1+2`).startsWith(start === "\r" ? '"' : "'"), JSON.stringify(start));
+    assert.equal(csvCell('=HYPERLINK("http://x")'), '"\'=HYPERLINK(""http://x"")"');
+    for (const start of ["+", "-", "@", "\t", "\r"])
+      assert.ok(csvCell(`${start}1+2`).startsWith(start === "\r" ? '"' : "'"), JSON.stringify(start));
     assert.equal(csvCell(-3), "-3", "numbers are numbers");
     assert.equal(csvCell(null), "");
     assert.equal(csvRow(["a", 1, true, null]), "a,1,true,\r\n");

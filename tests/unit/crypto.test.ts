@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
-import { apiKeyPrefix, createSecretCipher, generateApiKey, hashApiKey, hashPassword, verifyPassword } from "../../lib/crypto";
+import {
+  apiKeyPrefix,
+  createSecretCipher,
+  generateApiKey,
+  hashApiKey,
+  hashPassword,
+  verifyPassword,
+} from "../../lib/crypto";
 
 describe("secret cipher (AES-256-GCM)", () => {
   const cipher = createSecretCipher(randomBytes(32));

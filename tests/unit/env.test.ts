@@ -29,7 +29,14 @@ describe("environment", () => {
   });
 
   it("accepts every documented DATABASE_URL form", () => {
-    for (const url of ["sqlite:///./x.db", "sqlite:////tmp/x.db", "./x.db", "/tmp/x.db", "postgres://u@h:5432/db", "postgresql://u@h/db"]) {
+    for (const url of [
+      "sqlite:///./x.db",
+      "sqlite:////tmp/x.db",
+      "./x.db",
+      "/tmp/x.db",
+      "postgres://u@h:5432/db",
+      "postgresql://u@h/db",
+    ]) {
       assert.equal(parseEnv({ DATABASE_URL: url }).DATABASE_URL, url);
     }
   });

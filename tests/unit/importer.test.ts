@@ -8,29 +8,53 @@ import { computeImportPlan, type ImportRow } from "../../lib/importer/plan";
 import { buildPreview, indexModels, toImportRows, type RowOverride } from "../../lib/importer/preview";
 import { emptyPriceTexts, parsePrice, resolvePrices } from "../../lib/importer/prices";
 
-const IDS = ["gpt-4o", "gpt-4o-mini", "text-embedding-3-small", "tts-1", "openai/gpt-4.1", "claude-3-5-sonnet", "whisper-1", "GPT-4-Turbo"];
-const noFilter = { include: "", excludes: [], useRegex: false };
+const IDS = [
+  "gpt-4o",
+  "gpt-4o-mini",
+  "text-embedding-3-small",
+  "tts-1",
+  "openai/gpt-4.1",
+  "claude-3-5-sonnet",
+  "whisper-1",
+  "GPT-4-Turbo",
+];
 const plainAlias = { prefix: "", suffix: "", stripVendor: false };
 
 describe("base URL normalisation", () => {
   it("accepts a base with or without /v1 and with or without a trailing slash", () => {
-    assert.deepEqual(baseUrlCandidates("https://api.example.com"), { candidates: ["https://api.example.com/v1", "https://api.example.com"] });
-    assert.deepEqual(baseUrlCandidates("https://api.example.com/"), { candidates: ["https://api.example.com/v1", "https://api.example.com"] });
+    assert.deepEqual(baseUrlCandidates("https://api.example.com"), {
+      candidates: ["https://api.example.com/v1", "https://api.example.com"],
+    });
+    assert.deepEqual(baseUrlCandidates("https://api.example.com/"), {
+      candidates: ["https://api.example.com/v1", "https://api.example.com"],
+    });
     assert.deepEqual(baseUrlCandidates("https://api.example.com/v1"), { candidates: ["https://api.example.com/v1"] });
-    assert.deepEqual(baseUrlCandidates("  https://api.example.com/v1//  "), { candidates: ["https://api.example.com/v1"] });
+    assert.deepEqual(baseUrlCandidates("  https://api.example.com/v1//  "), {
+      candidates: ["https://api.example.com/v1"],
+    });
     assert.deepEqual(baseUrlCandidates("http://127.0.0.1:8000/v1/"), { candidates: ["http://127.0.0.1:8000/v1"] });
   });
 
   it("keeps other version paths and proxies' prefixes", () => {
-    assert.deepEqual(baseUrlCandidates("https://openrouter.ai/api/v1"), { candidates: ["https://openrouter.ai/api/v1"] });
-    assert.deepEqual(baseUrlCandidates("https://open.bigmodel.cn/api/paas/v4/"), { candidates: ["https://open.bigmodel.cn/api/paas/v4"] });
+    assert.deepEqual(baseUrlCandidates("https://openrouter.ai/api/v1"), {
+      candidates: ["https://openrouter.ai/api/v1"],
+    });
+    assert.deepEqual(baseUrlCandidates("https://open.bigmodel.cn/api/paas/v4/"), {
+      candidates: ["https://open.bigmodel.cn/api/paas/v4"],
+    });
     assert.deepEqual(baseUrlCandidates("https://g.example/v1beta"), { candidates: ["https://g.example/v1beta"] });
-    assert.deepEqual(baseUrlCandidates("https://proxy.example/openai"), { candidates: ["https://proxy.example/openai/v1", "https://proxy.example/openai"] });
+    assert.deepEqual(baseUrlCandidates("https://proxy.example/openai"), {
+      candidates: ["https://proxy.example/openai/v1", "https://proxy.example/openai"],
+    });
   });
 
   it("strips a pasted endpoint path, query and fragment", () => {
-    assert.deepEqual(baseUrlCandidates("https://api.example.com/v1/models"), { candidates: ["https://api.example.com/v1"] });
-    assert.deepEqual(baseUrlCandidates("https://api.example.com/v1/chat/completions?x=1#top"), { candidates: ["https://api.example.com/v1"] });
+    assert.deepEqual(baseUrlCandidates("https://api.example.com/v1/models"), {
+      candidates: ["https://api.example.com/v1"],
+    });
+    assert.deepEqual(baseUrlCandidates("https://api.example.com/v1/chat/completions?x=1#top"), {
+      candidates: ["https://api.example.com/v1"],
+    });
   });
 
   it("refuses what is not an http(s) URL, and credentials in the URL", () => {
@@ -68,7 +92,17 @@ describe("models list parsing", () => {
   });
 
   it("accepts a bare array and skips entries without a usable id or listed twice", () => {
-    const parsed = parseModelList([{ id: "x" }, { id: "x" }, { name: "no-id" }, { id: "" }, { id: 42 }, "text", { id: "bad\nid" }, { id: "y".repeat(201) }, { id: "  z  " }]);
+    const parsed = parseModelList([
+      { id: "x" },
+      { id: "x" },
+      { name: "no-id" },
+      { id: "" },
+      { id: 42 },
+      "text",
+      { id: "bad\nid" },
+      { id: "y".repeat(201) },
+      { id: "  z  " },
+    ]);
     assert.ok(parsed);
     assert.deepEqual(
       parsed.models.map((model) => model.id),
@@ -88,8 +122,16 @@ describe("models list parsing", () => {
 
 describe("filters", () => {
   it("includes by case-insensitive substring and drops several exclude keywords", () => {
-    assert.deepEqual(filterModelIds(IDS, { include: "GPT", excludes: [], useRegex: false }), ["gpt-4o", "gpt-4o-mini", "openai/gpt-4.1", "GPT-4-Turbo"]);
-    assert.deepEqual(filterModelIds(IDS, { include: "gpt", excludes: ["MINI", "turbo"], useRegex: false }), ["gpt-4o", "openai/gpt-4.1"]);
+    assert.deepEqual(filterModelIds(IDS, { include: "GPT", excludes: [], useRegex: false }), [
+      "gpt-4o",
+      "gpt-4o-mini",
+      "openai/gpt-4.1",
+      "GPT-4-Turbo",
+    ]);
+    assert.deepEqual(filterModelIds(IDS, { include: "gpt", excludes: ["MINI", "turbo"], useRegex: false }), [
+      "gpt-4o",
+      "openai/gpt-4.1",
+    ]);
     assert.deepEqual(filterModelIds(IDS, { include: "", excludes: ["embedding", "tts", "whisper"], useRegex: false }), [
       "gpt-4o",
       "gpt-4o-mini",
@@ -100,12 +142,20 @@ describe("filters", () => {
   });
 
   it("treats regex characters literally in substring mode", () => {
-    assert.deepEqual(filterModelIds(["a.b", "axb", "gpt-4(o)"], { include: "a.b", excludes: [], useRegex: false }), ["a.b"]);
-    assert.deepEqual(filterModelIds(["a.b", "axb", "gpt-4(o)"], { include: "(", excludes: [], useRegex: false }), ["gpt-4(o)"]);
+    assert.deepEqual(filterModelIds(["a.b", "axb", "gpt-4(o)"], { include: "a.b", excludes: [], useRegex: false }), [
+      "a.b",
+    ]);
+    assert.deepEqual(filterModelIds(["a.b", "axb", "gpt-4(o)"], { include: "(", excludes: [], useRegex: false }), [
+      "gpt-4(o)",
+    ]);
   });
 
   it("matches regular expressions case-insensitively in regex mode", () => {
-    assert.deepEqual(filterModelIds(IDS, { include: "^(gpt|claude)", excludes: ["mini$"], useRegex: true }), ["gpt-4o", "claude-3-5-sonnet", "GPT-4-Turbo"]);
+    assert.deepEqual(filterModelIds(IDS, { include: "^(gpt|claude)", excludes: ["mini$"], useRegex: true }), [
+      "gpt-4o",
+      "claude-3-5-sonnet",
+      "GPT-4-Turbo",
+    ]);
   });
 
   it("reports patterns that do not compile instead of throwing, and ignores them", () => {
@@ -127,7 +177,10 @@ describe("filters", () => {
 describe("aliases", () => {
   it("applies a prefix and suffix pattern, optionally without the vendor path", () => {
     assert.equal(aliasFor("gpt-4o", { prefix: "acme-", suffix: "", stripVendor: false }), "acme-gpt-4o");
-    assert.equal(aliasFor("openai/gpt-4.1", { prefix: "or-", suffix: "-eu", stripVendor: false }), "or-openai/gpt-4.1-eu");
+    assert.equal(
+      aliasFor("openai/gpt-4.1", { prefix: "or-", suffix: "-eu", stripVendor: false }),
+      "or-openai/gpt-4.1-eu",
+    );
     assert.equal(aliasFor("openai/gpt-4.1", { prefix: "or-", suffix: "", stripVendor: true }), "or-gpt-4.1");
     assert.equal(aliasFor("trailing/", { prefix: "", suffix: "", stripVendor: true }), "trailing/");
   });
@@ -158,7 +211,11 @@ describe("prices", () => {
   });
 
   it("uses a row's own price, then the bulk price, then 0", () => {
-    assert.deepEqual(resolvePrices({ input: "3", output: "", cached: "" }, { input: "1", output: "2", cached: "" }), { input: 3, output: 2, cached: 0 });
+    assert.deepEqual(resolvePrices({ input: "3", output: "", cached: "" }, { input: "1", output: "2", cached: "" }), {
+      input: 3,
+      output: 2,
+      cached: 0,
+    });
     assert.deepEqual(resolvePrices(undefined, emptyPriceTexts), { input: 0, output: 0, cached: 0 });
     assert.equal(resolvePrices({ input: "x", output: "", cached: "" }, emptyPriceTexts), null);
     assert.equal(resolvePrices(undefined, { input: "", output: "-2", cached: "" }), null);
@@ -169,7 +226,12 @@ describe("preview", () => {
   const models = indexModels(IDS);
 
   it("counts total, kept and excluded, and names kept rows by the pattern", () => {
-    const preview = buildPreview(models, { include: "gpt", excludes: ["mini"], useRegex: false }, { prefix: "acme-", suffix: "", stripVendor: true }, new Map());
+    const preview = buildPreview(
+      models,
+      { include: "gpt", excludes: ["mini"], useRegex: false },
+      { prefix: "acme-", suffix: "", stripVendor: true },
+      new Map(),
+    );
     assert.equal(preview.total, 8);
     assert.equal(preview.kept, 3);
     assert.equal(preview.excluded, 5);
@@ -206,10 +268,20 @@ describe("preview", () => {
   });
 
   it("stays fast with thousands of models", () => {
-    const many = indexModels(Array.from({ length: 10_000 }, (_, index) => `vendor-${index % 7}/model-${index}-${index % 3 === 0 ? "chat" : "embed"}`));
+    const many = indexModels(
+      Array.from(
+        { length: 10_000 },
+        (_, index) => `vendor-${index % 7}/model-${index}-${index % 3 === 0 ? "chat" : "embed"}`,
+      ),
+    );
     const started = performance.now();
     for (let run = 0; run < 20; run += 1) {
-      buildPreview(many, { include: `model-${run}`, excludes: ["embed", "vendor-3"], useRegex: false }, { prefix: "x-", suffix: "", stripVendor: true }, new Map());
+      buildPreview(
+        many,
+        { include: `model-${run}`, excludes: ["embed", "vendor-3"], useRegex: false },
+        { prefix: "x-", suffix: "", stripVendor: true },
+        new Map(),
+      );
     }
     const perRun = (performance.now() - started) / 20;
     assert.ok(perRun < 50, `one recomputation took ${perRun.toFixed(1)} ms`);
@@ -246,7 +318,11 @@ describe("import plan", () => {
 
   it("flags every row of a name used twice, and invalid names", () => {
     const plan = computeImportPlan(
-      [...rows, { name: "a", upstreamModel: "m-a2", prices: price }, { name: "x".repeat(101), upstreamModel: "m-long", prices: price }],
+      [
+        ...rows,
+        { name: "a", upstreamModel: "m-a2", prices: price },
+        { name: "x".repeat(101), upstreamModel: "m-long", prices: price },
+      ],
       new Set(),
       "skip",
     );

@@ -34,7 +34,11 @@ describe("login throttle", () => {
     const now = Date.now();
     for (let i = 0; i < 5; i += 1) recordLoginFailure("admin", "203.0.113.1", { isKnownAccount: true, now });
     // An attacker rotating names and X-Forwarded-For values to overflow the tracking table.
-    for (let i = 0; i < 30_000; i += 1) recordLoginFailure(`user-${i}`, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, { isKnownAccount: false, now });
+    for (let i = 0; i < 30_000; i += 1)
+      recordLoginFailure(`user-${i}`, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, {
+        isKnownAccount: false,
+        now,
+      });
     assert.equal(isLoginThrottled("admin", "203.0.113.200", now), true);
   });
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { parse, TYPE, type MessageFormatElement } from "@formatjs/icu-messageformat-parser";
-import { locales } from "../../lib/i18n/routing";
+import { locales } from "../../app/_framework/i18n/routing";
 
 type Tree = { [key: string]: string | Tree };
 

@@ -25,21 +25,36 @@ interface SendOptions {
 
 /** One exchange over node:http, so the exact bytes and a cut-off body are both visible. */
 function send(mock: MockProvider, init: SendOptions = {}): Promise<RawResponse> {
-  const body = init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
+  const body =
+    init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
   const url = `http://127.0.0.1:${mock.port}${init.path ?? "/v1/chat/completions"}`;
   return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method: init.method ?? "POST", headers: { "content-type": "application/json", ...init.headers }, agent: init.agent ?? false }, (response) => {
-      const pieces: Buffer[] = [];
-      response.on("data", (piece: Buffer) => {
-        pieces.push(piece);
-        init.onData?.(piece, request);
-      });
-      response.on("error", () => undefined);
-      response.on("close", () => {
-        const raw = Buffer.concat(pieces);
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, pieces, body: raw.toString("utf8"), isComplete: response.complete });
-      });
-    });
+    const request = httpRequest(
+      url,
+      {
+        method: init.method ?? "POST",
+        headers: { "content-type": "application/json", ...init.headers },
+        agent: init.agent ?? false,
+      },
+      (response) => {
+        const pieces: Buffer[] = [];
+        response.on("data", (piece: Buffer) => {
+          pieces.push(piece);
+          init.onData?.(piece, request);
+        });
+        response.on("error", () => undefined);
+        response.on("close", () => {
+          const raw = Buffer.concat(pieces);
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            pieces,
+            body: raw.toString("utf8"),
+            isComplete: response.complete,
+          });
+        });
+      },
+    );
     request.on("error", reject);
     init.onRequest?.(request);
     request.end(body);
@@ -93,7 +108,12 @@ describe("mock provider", () => {
       assert.equal(completion.object, "chat.completion");
       assert.equal(completion.model, "anything");
       assert.deepEqual(completion.choices, [
-        { index: 0, message: { role: "assistant", content: "Hello from anything", refusal: null }, logprobs: null, finish_reason: "stop" },
+        {
+          index: 0,
+          message: { role: "assistant", content: "Hello from anything", refusal: null },
+          logprobs: null,
+          finish_reason: "stop",
+        },
       ]);
       assert.deepEqual(completion.usage, { prompt_tokens: 10, completion_tokens: 3, total_tokens: 13 });
     });
@@ -105,12 +125,30 @@ describe("mock provider", () => {
     });
 
     it("puts cached tokens, refusals and tool calls into non-stream answers", async () => {
-      mock.setBehavior("r", { refusal: "I can't", usage: { prompt_tokens: 100, completion_tokens: 7, cached_tokens: 40 } });
+      mock.setBehavior("r", {
+        refusal: "I can't",
+        usage: { prompt_tokens: 100, completion_tokens: 7, cached_tokens: 40 },
+      });
       mock.setBehavior("t", { toolCalls: [{ id: "call_1", name: "lookup", arguments: { q: "x" } }] });
-      const refusal = JSON.parse((await send(mock, { body: chat("r") })).body) as { choices: unknown[]; usage: unknown };
-      assert.deepEqual(refusal.choices[0], { index: 0, message: { role: "assistant", content: null, refusal: "I can't" }, logprobs: null, finish_reason: "stop" });
-      assert.deepEqual(refusal.usage, { prompt_tokens: 100, completion_tokens: 7, total_tokens: 107, prompt_tokens_details: { cached_tokens: 40 } });
-      const tool = JSON.parse((await send(mock, { body: chat("t") })).body) as { choices: { message: unknown; finish_reason: string }[] };
+      const refusal = JSON.parse((await send(mock, { body: chat("r") })).body) as {
+        choices: unknown[];
+        usage: unknown;
+      };
+      assert.deepEqual(refusal.choices[0], {
+        index: 0,
+        message: { role: "assistant", content: null, refusal: "I can't" },
+        logprobs: null,
+        finish_reason: "stop",
+      });
+      assert.deepEqual(refusal.usage, {
+        prompt_tokens: 100,
+        completion_tokens: 7,
+        total_tokens: 107,
+        prompt_tokens_details: { cached_tokens: 40 },
+      });
+      const tool = JSON.parse((await send(mock, { body: chat("t") })).body) as {
+        choices: { message: unknown; finish_reason: string }[];
+      };
       assert.equal(tool.choices[0]?.finish_reason, "tool_calls");
       assert.deepEqual(tool.choices[0]?.message, {
         role: "assistant",
@@ -126,11 +164,18 @@ describe("mock provider", () => {
       assert.equal(response.status, 429);
       assert.equal(response.headers["retry-after"], "7");
       assert.equal(response.headers["content-type"], "application/json");
-      assert.deepEqual(JSON.parse(response.body), { error: { message: "Mock upstream error 429", type: "rate_limit_error", param: null, code: null } });
+      assert.deepEqual(JSON.parse(response.body), {
+        error: { message: "Mock upstream error 429", type: "rate_limit_error", param: null, code: null },
+      });
     });
 
     it("sends raw bodies, HTML and redirects", async () => {
-      mock.queue("m", { body: '{"id":"x",' }, { html: "<html>oops</html>", status: 200 }, { redirectTo: "http://169.254.169.254/latest" });
+      mock.queue(
+        "m",
+        { body: '{"id":"x",' },
+        { html: "<html>oops</html>", status: 200 },
+        { redirectTo: "http://169.254.169.254/latest" },
+      );
       const truncated = await send(mock, { body: chat("m") });
       assert.equal(truncated.body, '{"id":"x",');
       assert.equal(truncated.headers["content-type"], "text/plain; charset=utf-8");
@@ -171,11 +216,19 @@ describe("mock provider", () => {
     });
 
     it("uses a scripted error object in error bodies", async () => {
-      mock.setBehavior("bad", { status: 400, error: { message: "context_length_exceeded", code: "context_length_exceeded", param: "messages" } });
+      mock.setBehavior("bad", {
+        status: 400,
+        error: { message: "context_length_exceeded", code: "context_length_exceeded", param: "messages" },
+      });
       const response = await send(mock, { body: chat("bad") });
       assert.equal(response.status, 400);
       assert.deepEqual(JSON.parse(response.body), {
-        error: { message: "context_length_exceeded", type: "invalid_request_error", param: "messages", code: "context_length_exceeded" },
+        error: {
+          message: "context_length_exceeded",
+          type: "invalid_request_error",
+          param: "messages",
+          code: "context_length_exceeded",
+        },
       });
     });
 
@@ -190,7 +243,10 @@ describe("mock provider", () => {
 
   describe("streams", () => {
     it("streams OpenAI chunks, then finish, usage and [DONE] when include_usage is set", async () => {
-      mock.setBehavior("s", { chunks: ["Hel", "lo"], usage: { prompt_tokens: 5, completion_tokens: 2, cached_tokens: 1 } });
+      mock.setBehavior("s", {
+        chunks: ["Hel", "lo"],
+        usage: { prompt_tokens: 5, completion_tokens: 2, cached_tokens: 1 },
+      });
       const response = await send(mock, { body: chat("s", { stream: true, stream_options: { include_usage: true } }) });
       assert.equal(response.headers["content-type"], "text/event-stream; charset=utf-8");
       assert.ok(response.body.endsWith("data: [DONE]\n\n"));
@@ -203,7 +259,12 @@ describe("mock provider", () => {
       assert.deepEqual(second?.choices, [{ index: 0, delta: { content: "lo" }, finish_reason: null }]);
       assert.deepEqual(finish?.choices, [{ index: 0, delta: {}, finish_reason: "stop" }]);
       assert.deepEqual(usage?.choices, []);
-      assert.deepEqual(usage?.usage, { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7, prompt_tokens_details: { cached_tokens: 1 } });
+      assert.deepEqual(usage?.usage, {
+        prompt_tokens: 5,
+        completion_tokens: 2,
+        total_tokens: 7,
+        prompt_tokens_details: { cached_tokens: 1 },
+      });
       assert.equal(done, "[DONE]");
       assert.equal(new Set([role?.id, first?.id, usage?.id]).size, 1);
       const call = onlyCall(mock);
@@ -214,7 +275,12 @@ describe("mock provider", () => {
     it("leaves the usage chunk out without include_usage, when forced off, or when usage is null", async () => {
       mock.queue("u", {}, { includeUsageChunk: false }, { usage: null }, { includeUsageChunk: true });
       const withUsage = { stream: true, stream_options: { include_usage: true } };
-      const bodies = [chat("u", { stream: true }), chat("u", withUsage), chat("u", withUsage), chat("u", { stream: true })];
+      const bodies = [
+        chat("u", { stream: true }),
+        chat("u", withUsage),
+        chat("u", withUsage),
+        chat("u", { stream: true }),
+      ];
       const counts: number[] = [];
       for (const body of bodies) {
         const events = sseData((await send(mock, { body })).body) as Record<string, unknown>[];
@@ -226,12 +292,21 @@ describe("mock provider", () => {
     it("forces the stream on or off regardless of the request", async () => {
       mock.queue("f", { stream: true }, { stream: false });
       assert.ok((await send(mock, { body: chat("f") })).body.startsWith("data: "));
-      assert.equal(JSON.parse((await send(mock, { body: chat("f", { stream: true }) })).body).object, "chat.completion");
+      assert.equal(
+        JSON.parse((await send(mock, { body: chat("f", { stream: true }) })).body).object,
+        "chat.completion",
+      );
     });
 
     it("streams reasoning, refusal and tool-call deltas", async () => {
-      mock.setBehavior("d", { reasoning: ["think"], refusal: "no", toolCalls: [{ id: "c", name: "f", arguments: "{}" }] });
-      const events = sseData((await send(mock, { body: chat("d", { stream: true }) })).body) as { choices?: { delta: unknown }[] }[];
+      mock.setBehavior("d", {
+        reasoning: ["think"],
+        refusal: "no",
+        toolCalls: [{ id: "c", name: "f", arguments: "{}" }],
+      });
+      const events = sseData((await send(mock, { body: chat("d", { stream: true }) })).body) as {
+        choices?: { delta: unknown }[];
+      }[];
       const deltas = events.slice(1, 4).map((event) => event.choices?.[0]?.delta);
       assert.deepEqual(deltas, [
         { reasoning_content: "think" },
@@ -293,12 +368,18 @@ describe("mock provider", () => {
     });
 
     it("sends an in-band error after inBandErrorAfterChunks pieces and ends without [DONE]", async () => {
-      mock.setBehavior("e", { chunks: ["ok", "lost"], inBandErrorAfterChunks: 1, error: { message: "overloaded", code: "overloaded" } });
+      mock.setBehavior("e", {
+        chunks: ["ok", "lost"],
+        inBandErrorAfterChunks: 1,
+        error: { message: "overloaded", code: "overloaded" },
+      });
       const response = await send(mock, { body: chat("e", { stream: true }) });
       assert.equal(response.isComplete, true);
       const events = sseData(response.body);
       assert.equal(events.length, 3);
-      assert.deepEqual(events[2], { error: { message: "overloaded", type: "server_error", param: null, code: "overloaded" } });
+      assert.deepEqual(events[2], {
+        error: { message: "overloaded", type: "server_error", param: null, code: "overloaded" },
+      });
       assert.doesNotMatch(response.body, /lost|\[DONE\]/);
     });
 
@@ -341,15 +422,24 @@ describe("mock provider", () => {
       const call = onlyCall(mock);
       const sizes = call.writes.map((write) => Buffer.byteLength(write));
       assert.deepEqual(sizes.slice(0, 6), [1, 3, 7, 13, 5, 11]);
-      assert.ok(call.writes.some((write) => Buffer.from(write).toString("utf8").includes("\uFFFD")), "no write cut a character");
-      assert.ok(call.writes.some((write) => /\n\nd/.test(Buffer.from(write).toString("latin1"))), "no write spans two events");
+      assert.ok(
+        call.writes.some((write) => Buffer.from(write).toString("utf8").includes("\uFFFD")),
+        "no write cut a character",
+      );
+      assert.ok(
+        call.writes.some((write) => /\n\nd/.test(Buffer.from(write).toString("latin1"))),
+        "no write spans two events",
+      );
       assert.ok(response.pieces.length > 1);
       const events = sseData(response.body) as { choices?: { delta: { content?: string } }[] }[];
-      assert.deepEqual(events.slice(1, 3).map((event) => event.choices?.[0]?.delta.content), ["h\u00e9", "\u{1F30D}"]);
+      assert.deepEqual(
+        events.slice(1, 3).map((event) => event.choices?.[0]?.delta.content),
+        ["h\u00e9", "\u{1F30D}"],
+      );
     });
 
     it("sends rawSse pieces exactly as given", async () => {
-      const raw = ["data: {\"a\":1}\r\n", "\r\nevent: x\ndata: [DONE]\n\n"];
+      const raw = ['data: {"a":1}\r\n', "\r\nevent: x\ndata: [DONE]\n\n"];
       mock.setBehavior("raw", { rawSse: raw, chunkDelayMs: 20 });
       const response = await send(mock, { body: chat("raw", { stream: true }) });
       assert.equal(response.body, raw.join(""));
@@ -361,7 +451,10 @@ describe("mock provider", () => {
     it("lists scripted ids, synthesized counts and the scripted models by default", async () => {
       mock.setBehavior("up-a", {});
       const ids = async (): Promise<string[]> => {
-        const list = JSON.parse((await send(mock, { method: "GET", path: "/v1/models" })).body) as { object: string; data: { id: string }[] };
+        const list = JSON.parse((await send(mock, { method: "GET", path: "/v1/models" })).body) as {
+          object: string;
+          data: { id: string }[];
+        };
         assert.equal(list.object, "list");
         return list.data.map((model) => model.id);
       };
@@ -391,7 +484,11 @@ describe("mock provider", () => {
     it("records method, path, lower-cased headers, raw and parsed body and model", async () => {
       const body = chat("rec", { temperature: 0.5 });
       const sentAt = Date.now();
-      await send(mock, { path: "/v1/chat/completions?x=1", body, headers: { Authorization: "Bearer sk-up", "X-Trace-Id": "t1" } });
+      await send(mock, {
+        path: "/v1/chat/completions?x=1",
+        body,
+        headers: { Authorization: "Bearer sk-up", "X-Trace-Id": "t1" },
+      });
       const [call] = mock.callsFor("rec");
       assert.ok(call);
       assert.equal(call.method, "POST");
@@ -432,7 +529,10 @@ describe("mock provider", () => {
       await mock.waitForOpenConnections(3, 1_000);
       agent.destroy();
       await mock.waitForOpenConnections(0, 1_000);
-      await assert.rejects(mock.waitForOpenConnections(5, 50), /timed out after 50 ms while waiting for 5 open connections \(now 0\)/);
+      await assert.rejects(
+        mock.waitForOpenConnections(5, 50),
+        /timed out after 50 ms while waiting for 5 open connections \(now 0\)/,
+      );
     });
 
     it("records a client disconnect mid-stream within milliseconds and stops sending", async () => {
@@ -449,7 +549,10 @@ describe("mock provider", () => {
       const call = onlyCall(mock);
       await mock.waitFor(() => call.closedAt !== null, 1_000);
       assert.equal(call.aborted, true);
-      assert.ok((call.closedAt ?? 0) - abortedAt < 100, `closed ${(call.closedAt ?? 0) - abortedAt} ms after the abort`);
+      assert.ok(
+        (call.closedAt ?? 0) - abortedAt < 100,
+        `closed ${(call.closedAt ?? 0) - abortedAt} ms after the abort`,
+      );
       await sleep(100);
       assert.ok(call.chunksSent < 3, `${call.chunksSent} pieces sent`);
     });
@@ -487,7 +590,10 @@ describe("mock provider", () => {
       await assert.rejects(exchange);
       await mock.waitFor(() => call.closedAt !== null, 1_000);
       assert.equal(call.aborted, true);
-      assert.ok((call.closedAt ?? 0) - abortedAt < 100, `closed ${(call.closedAt ?? 0) - abortedAt} ms after the abort`);
+      assert.ok(
+        (call.closedAt ?? 0) - abortedAt < 100,
+        `closed ${(call.closedAt ?? 0) - abortedAt} ms after the abort`,
+      );
       assert.equal(mock.activeRequests, 0);
     });
 
@@ -495,7 +601,10 @@ describe("mock provider", () => {
       const own = await startMockProvider();
       own.queue("h", { hang: true }, { delayBeforeHeadersMs: 60_000 }, { chunkDelayMs: 60_000 });
       const outcome = (exchange: Promise<RawResponse>): Promise<string> =>
-        exchange.then((response) => (response.isComplete ? "complete" : "cut off"), (error: Error) => error.message);
+        exchange.then(
+          (response) => (response.isComplete ? "complete" : "cut off"),
+          (error: Error) => error.message,
+        );
       const hung = outcome(send(own, { body: chat("h") }));
       const delayed = outcome(send(own, { body: chat("h") }));
       const streaming = outcome(send(own, { body: chat("h", { stream: true }) }));
@@ -512,18 +621,29 @@ describe("mock provider", () => {
 
   it("runs standalone, printing its port, scripted through its control routes", async () => {
     const root = new URL("../..", import.meta.url).pathname;
-    const child = spawn(process.execPath, ["--import", "tsx", "tests/support/mock-provider.ts", "--port", "0", "--behavior", '{"text":"from cli"}'], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "tests/support/mock-provider.ts", "--port", "0", "--behavior", '{"text":"from cli"}'],
+      {
+        cwd: root,
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    const line = await new Promise<string>((resolve) => child.stdout.once("data", (data: Buffer) => resolve(data.toString())));
+    const line = await new Promise<string>((resolve) =>
+      child.stdout.once("data", (data: Buffer) => resolve(data.toString())),
+    );
     const { port } = JSON.parse(line) as { port: number };
     const base = `http://127.0.0.1:${port}`;
-    const answer = (await (await fetch(`${base}/v1/chat/completions`, { method: "POST", body: JSON.stringify(chat("any")) })).json()) as { choices: { message: { content: string } }[] };
+    const answer = (await (
+      await fetch(`${base}/v1/chat/completions`, { method: "POST", body: JSON.stringify(chat("any")) })
+    ).json()) as { choices: { message: { content: string } }[] };
     assert.equal(answer.choices[0]?.message.content, "from cli");
     await fetch(`${base}/__mock/behavior/x`, { method: "PUT", body: JSON.stringify({ status: 503 }) });
-    assert.equal((await fetch(`${base}/v1/chat/completions`, { method: "POST", body: JSON.stringify(chat("x")) })).status, 503);
+    assert.equal(
+      (await fetch(`${base}/v1/chat/completions`, { method: "POST", body: JSON.stringify(chat("x")) })).status,
+      503,
+    );
     const stats = (await (await fetch(`${base}/__mock/stats`)).json()) as { callCount: number };
     assert.equal(stats.callCount, 2);
     child.kill("SIGTERM");

@@ -12,20 +12,38 @@ describe("metrics helpers", () => {
   it("accepts only the exact bearer token", () => {
     assert.equal(hasBearerToken("Bearer s3cret-token", "s3cret-token"), true);
     assert.equal(hasBearerToken("bearer   s3cret-token ", "s3cret-token"), true);
-    for (const header of [null, "", "Bearer", "Bearer s3cret", "Bearer s3cret-token-x", "Basic s3cret-token", "s3cret-token"]) {
+    for (const header of [
+      null,
+      "",
+      "Bearer",
+      "Bearer s3cret",
+      "Bearer s3cret-token-x",
+      "Basic s3cret-token",
+      "s3cret-token",
+    ]) {
       assert.equal(hasBearerToken(header, "s3cret-token"), false, String(header));
     }
   });
 
   it("classes statuses, a client that went away included", () => {
-    assert.deepEqual([200, 299, 400, 401, 499, 502, 504, 0].map(statusClass), ["2xx", "2xx", "4xx", "4xx", "4xx", "5xx", "5xx", "other"]);
+    assert.deepEqual([200, 299, 400, 401, 499, 502, 504, 0].map(statusClass), [
+      "2xx",
+      "2xx",
+      "4xx",
+      "4xx",
+      "4xx",
+      "5xx",
+      "5xx",
+      "other",
+    ]);
   });
 
   it("counts a record, then hands it on unchanged; failovers skip providers an open breaker skipped", async () => {
     const metrics = getGatewayMetrics();
     const pushed: CallLogRecord[] = [];
     const sink = createMetricsLogSink({ push: (record) => pushed.push(record) }, metrics);
-    const before = async (name: string) => ((await metrics.registry.getSingleMetric(name)?.get())?.values ?? []).reduce((sum, v) => sum + v.value, 0);
+    const before = async (name: string) =>
+      ((await metrics.registry.getSingleMetric(name)?.get())?.values ?? []).reduce((sum, v) => sum + v.value, 0);
     const failoversBefore = await before("gateway_failovers_total");
     const record = makeRecord({
       attempts: [
@@ -58,6 +76,7 @@ describe("CLI --expires", () => {
     assert.equal(parseExpiry("2027-06-01", now), Date.UTC(2027, 5, 1));
   });
   it("refuses the past, zero and nonsense", () => {
-    for (const value of ["2025-01-01", "0d", "soon", "30x", "-5d"]) assert.throws(() => parseExpiry(value, now), /--expires/);
+    for (const value of ["2025-01-01", "0d", "soon", "30x", "-5d"])
+      assert.throws(() => parseExpiry(value, now), /--expires/);
   });
 });

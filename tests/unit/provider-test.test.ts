@@ -42,7 +42,9 @@ function state(keywords: ConfigSnapshot["keywords"] = []): { runtime: GatewayRun
 
 describe("provider test", () => {
   it("sends the one-token ping to the provider's URL with its key and extra headers", async () => {
-    const upstream = createFakeUpstream({ "up.test": { status: 200, headers: { "content-type": "application/json" }, body: [completionBody("p")] } });
+    const upstream = createFakeUpstream({
+      "up.test": { status: 200, headers: { "content-type": "application/json" }, body: [completionBody("p")] },
+    });
     const result = await runProviderTest(provider({ extraHeaders: { "X-Title": "t" } }), upstream.send, state());
     assert.equal(result.isOk, true);
     assert.equal(result.status, 200);
@@ -56,8 +58,12 @@ describe("provider test", () => {
   });
 
   it("shows an error status with the upstream's message, never the key it echoes", async () => {
-    const body = JSON.stringify({ error: { message: `Incorrect API key provided: ${KEY}. Also ${KEY.slice(3, 15)}…` } });
-    const upstream = createFakeUpstream({ "up.test": { status: 401, headers: { "content-type": "application/json" }, body: [body] } });
+    const body = JSON.stringify({
+      error: { message: `Incorrect API key provided: ${KEY}. Also ${KEY.slice(3, 15)}…` },
+    });
+    const upstream = createFakeUpstream({
+      "up.test": { status: 401, headers: { "content-type": "application/json" }, body: [body] },
+    });
     const result = await runProviderTest(provider(), upstream.send, state());
     assert.equal(result.isOk, false);
     assert.equal(result.status, 401);
@@ -79,7 +85,11 @@ describe("provider test", () => {
   });
 
   it("reports connection errors and the provider's own first-token timeout", async () => {
-    const refused = await runProviderTest(provider({ baseUrl: "http://nowhere.test/v1" }), createFakeUpstream({}).send, state());
+    const refused = await runProviderTest(
+      provider({ baseUrl: "http://nowhere.test/v1" }),
+      createFakeUpstream({}).send,
+      state(),
+    );
     assert.equal(refused.problem, "connectionRefused");
     assert.equal(refused.status, null);
 

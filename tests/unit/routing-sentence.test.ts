@@ -3,7 +3,12 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 // next-intl's own core (its root entry needs React); the same translator and formatter the pages use.
 import { createFormatter, createTranslator } from "use-intl/core";
-import { describeRouting, routingTiers, type RoutingMember, type RoutingText } from "../../app/[locale]/(dashboard)/groups/routing-sentence";
+import {
+  describeRouting,
+  routingTiers,
+  type RoutingMember,
+  type RoutingText,
+} from "../../app/[locale]/(dashboard)/groups/routing-sentence";
 
 function textFor(locale: string): RoutingText {
   const messages = JSON.parse(readFileSync(new URL(`../../messages/${locale}.json`, import.meta.url), "utf8"));

@@ -1,9 +1,9 @@
 "use server";
 
 import { invalidateAdminSessions } from "@/db/queries/admin-users";
-import { isLocale } from "@/lib/i18n/routing";
-import { signOut } from "@/lib/server/auth";
-import { getActionSession } from "@/lib/server/session";
+import { isLocale } from "@/app/_framework/i18n/routing";
+import { signOut } from "@/app/_framework/auth";
+import { getActionSession } from "@/app/_framework/session";
 import { getServerState } from "@/lib/server/state";
 
 export async function logoutAction(formData: FormData): Promise<void> {

@@ -1,11 +1,17 @@
 import { setRequestLocale } from "next-intl/server";
 import type { ReactNode } from "react";
-import { requireAdminPage } from "@/lib/server/session";
+import { requireAdminPage } from "@/app/_framework/session";
 import { Shell } from "./_components/shell";
 
 export const dynamic = "force-dynamic";
 
-export default async function DashboardLayout({ children, params }: { children: ReactNode; params: Promise<{ locale: string }> }) {
+export default async function DashboardLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ locale: string }>;
+}) {
   const { locale } = await params;
   setRequestLocale(locale);
   const session = await requireAdminPage(locale);

@@ -2,7 +2,17 @@ import type { ReactNode } from "react";
 import { LocaleSwitcher } from "./locale-switcher";
 
 /** The centered card used by the pages a signed-out or not-yet-ready admin sees. */
-export function AuthCard({ title, subtitle, appName, children }: { title: string; subtitle?: string; appName: string; children: ReactNode }) {
+export function AuthCard({
+  title,
+  subtitle,
+  appName,
+  children,
+}: {
+  title: string;
+  subtitle?: string;
+  appName: string;
+  children: ReactNode;
+}) {
   return (
     <div className="flex min-h-screen flex-col">
       <header className="flex items-center justify-between px-6 py-4">

@@ -10,8 +10,16 @@ const SHARED_NAMESPACES = ["Common", "Errors", "Nav", "LocaleSwitcher"];
  * `namespaces`), instead of every string of the app in each page's payload. A nested
  * provider replaces its parent's messages, so the shared namespaces always come along.
  */
-export async function ClientMessages({ namespaces = [], children }: { namespaces?: readonly string[]; children: ReactNode }) {
+export async function ClientMessages({
+  namespaces = [],
+  children,
+}: {
+  namespaces?: readonly string[];
+  children: ReactNode;
+}) {
   const messages = await getMessages();
-  const picked = Object.fromEntries([...SHARED_NAMESPACES, ...namespaces].filter((name) => name in messages).map((name) => [name, messages[name]]));
+  const picked = Object.fromEntries(
+    [...SHARED_NAMESPACES, ...namespaces].filter((name) => name in messages).map((name) => [name, messages[name]]),
+  );
   return <NextIntlClientProvider messages={picked}>{children}</NextIntlClientProvider>;
 }

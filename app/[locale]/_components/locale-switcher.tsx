@@ -2,8 +2,8 @@
 
 import { useLocale, useTranslations } from "next-intl";
 import { useTransition } from "react";
-import { usePathname, useRouter } from "@/lib/i18n/navigation";
-import { locales, type Locale } from "@/lib/i18n/routing";
+import { usePathname, useRouter } from "@/app/_framework/i18n/navigation";
+import { locales, type Locale } from "@/app/_framework/i18n/routing";
 
 export function LocaleSwitcher() {
   const t = useTranslations("LocaleSwitcher");

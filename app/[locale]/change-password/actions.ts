@@ -3,9 +3,9 @@
 import { z } from "zod";
 import { getAdminById, updateAdminPassword } from "@/db/queries/admin-users";
 import { hashPassword, verifyPassword } from "@/lib/crypto";
-import { isLocale } from "@/lib/i18n/routing";
-import { signIn } from "@/lib/server/auth";
-import { getActionSession } from "@/lib/server/session";
+import { isLocale } from "@/app/_framework/i18n/routing";
+import { signIn } from "@/app/_framework/auth";
+import { getActionSession } from "@/app/_framework/session";
 import { getServerState } from "@/lib/server/state";
 
 type FieldError = "wrongCurrent" | "tooShort" | "tooLong" | "mismatch" | "sameAsOld" | "isDefault";
@@ -31,7 +31,10 @@ function checkNewPassword(current: string, next: string, confirm: string): Chang
   return {};
 }
 
-export async function changePasswordAction(_previous: ChangePasswordState, formData: FormData): Promise<ChangePasswordState> {
+export async function changePasswordAction(
+  _previous: ChangePasswordState,
+  formData: FormData,
+): Promise<ChangePasswordState> {
   const session = await getActionSession({ allowPasswordChange: true });
   if (!session) return { formError: "unauthorized", fieldErrors: {} };
   const parsed = schema.safeParse(Object.fromEntries(formData));
@@ -45,7 +48,8 @@ export async function changePasswordAction(_previous: ChangePasswordState, formD
   const { db } = await getServerState();
   const admin = await getAdminById(db, session.adminId);
   if (!admin) return { formError: "unauthorized", fieldErrors: {} };
-  if (!(await verifyPassword(current, admin.passwordHash))) return { formError: null, fieldErrors: { current: "wrongCurrent" } };
+  if (!(await verifyPassword(current, admin.passwordHash)))
+    return { formError: null, fieldErrors: { current: "wrongCurrent" } };
 
   // Bumps the session version: every existing cookie, this one included, stops working.
   await updateAdminPassword(db, admin.id, await hashPassword(next));

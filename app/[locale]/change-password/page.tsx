@@ -1,6 +1,6 @@
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { redirect } from "next/navigation";
-import { auth } from "@/lib/server/auth";
+import { auth } from "@/app/_framework/auth";
 import { AuthCard } from "../_components/auth-card";
 import { ChangePasswordForm } from "./change-password-form";
 
@@ -14,7 +14,11 @@ export default async function ChangePasswordPage({ params }: { params: Promise<{
   const t = await getTranslations("ChangePassword");
   const common = await getTranslations("Common");
   return (
-    <AuthCard title={t("title")} subtitle={session.mustChangePassword ? t("forcedNotice") : undefined} appName={common("appName")}>
+    <AuthCard
+      title={t("title")}
+      subtitle={session.mustChangePassword ? t("forcedNotice") : undefined}
+      appName={common("appName")}
+    >
       <ChangePasswordForm />
     </AuthCard>
   );

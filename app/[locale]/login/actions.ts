@@ -2,8 +2,8 @@
 
 import { AuthError, CredentialsSignin } from "next-auth";
 import { z } from "zod";
-import { signIn } from "@/lib/server/auth";
-import { isLocale } from "@/lib/i18n/routing";
+import { signIn } from "@/app/_framework/auth";
+import { isLocale } from "@/app/_framework/i18n/routing";
 
 export interface LoginState {
   error: "invalid" | "throttled" | null;

@@ -25,7 +25,14 @@ export function LoginForm() {
         <label htmlFor="password" className="field-label">
           {t("password")}
         </label>
-        <input id="password" name="password" type="password" autoComplete="current-password" required className="field-input" />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          className="field-input"
+        />
       </div>
       {state.error ? (
         <p role="alert" className="field-error" data-testid="login-error">

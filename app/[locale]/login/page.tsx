@@ -1,6 +1,6 @@
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { redirect } from "next/navigation";
-import { auth } from "@/lib/server/auth";
+import { auth } from "@/app/_framework/auth";
 import { AuthCard } from "../_components/auth-card";
 import { LoginForm } from "./login-form";
 

@@ -1,7 +1,7 @@
 import { playgroundRequestSchema } from "@/lib/playground/chat-request";
 import { encodePlaygroundError, type PlaygroundErrorCode } from "@/lib/playground/playground-error";
 import { streamPlaygroundChat } from "@/lib/playground/stream-chat";
-import { auth } from "@/lib/server/auth";
+import { auth } from "@/app/_framework/auth";
 import { getServerState } from "@/lib/server/state";
 
 export const runtime = "nodejs";
@@ -34,7 +34,8 @@ async function readJson(request: Request, maxBytes: number): Promise<{ value: un
 export async function POST(request: Request): Promise<Response> {
   const session = await auth();
   if (!session || session.mustChangePassword) return refuse(401, "unauthorized");
-  if (!request.headers.get("content-type")?.toLowerCase().startsWith("application/json")) return refuse(400, "invalid_request");
+  if (!request.headers.get("content-type")?.toLowerCase().startsWith("application/json"))
+    return refuse(400, "invalid_request");
 
   const { runtime: gateway } = await getServerState();
   const body = await readJson(request, gateway.maxBodyBytes);
@@ -43,5 +44,10 @@ export async function POST(request: Request): Promise<Response> {
   if (!parsed?.success) return refuse(400, "invalid_request");
   if (!gateway.getSnapshot().groupsByName.has(parsed.data.group)) return refuse(404, "group_not_found");
 
-  return streamPlaygroundChat({ runtime: gateway, group: parsed.data.group, messages: parsed.data.messages, signal: request.signal });
+  return streamPlaygroundChat({
+    runtime: gateway,
+    group: parsed.data.group,
+    messages: parsed.data.messages,
+    signal: request.signal,
+  });
 }

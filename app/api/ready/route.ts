@@ -16,7 +16,10 @@ export async function GET(): Promise<Response> {
   try {
     state = await getServerState();
   } catch {
-    return Response.json({ status: "not_ready", failing: ["startup"], checks: { startup: "failed" } }, { status: 503, headers });
+    return Response.json(
+      { status: "not_ready", failing: ["startup"], checks: { startup: "failed" } },
+      { status: 503, headers },
+    );
   }
   const readiness = await checkReadiness(state.db, state.logWriter.stats());
   if (readiness.isReady) {
@@ -25,5 +28,8 @@ export async function GET(): Promise<Response> {
   const failing = Object.entries(readiness.checks)
     .filter(([, status]) => status !== "ok")
     .map(([name]) => name);
-  return Response.json({ status: "not_ready", failing, checks: readiness.checks, logQueue: readiness.logQueue }, { status: 503, headers });
+  return Response.json(
+    { status: "not_ready", failing, checks: readiness.checks, logQueue: readiness.logQueue },
+    { status: 503, headers },
+  );
 }

@@ -1,6 +1,11 @@
 /** Cookie pairs (`name=value`) from a response's Set-Cookie headers, merged over `jar`. */
 export function mergeCookies(jar: string, response: Response): string {
-  const cookies = new Map(jar.split("; ").filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf("=")), pair] as const));
+  const cookies = new Map(
+    jar
+      .split("; ")
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf("=")), pair] as const),
+  );
   for (const line of response.headers.getSetCookie()) {
     const pair = line.split(";")[0] ?? "";
     const name = pair.slice(0, pair.indexOf("="));
@@ -23,7 +28,12 @@ export interface SignInOutcome {
  * Signs in over plain HTTP through next-auth's credentials endpoint, as a browser's form
  * post would (CSRF token first). `address` sets X-Forwarded-For, which the throttle reads.
  */
-export async function signInOverHttp(baseUrl: string, username: string, password: string, address = "192.0.2.10"): Promise<SignInOutcome> {
+export async function signInOverHttp(
+  baseUrl: string,
+  username: string,
+  password: string,
+  address = "192.0.2.10",
+): Promise<SignInOutcome> {
   const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   let cookie = mergeCookies("", csrf);
@@ -35,7 +45,8 @@ export async function signInOverHttp(baseUrl: string, username: string, password
   });
   await response.arrayBuffer();
   cookie = mergeCookies(cookie, response);
-  const sessionSetCookie = response.headers.getSetCookie().find((line) => /authjs\.session-token=[^;]/.test(line)) ?? null;
+  const sessionSetCookie =
+    response.headers.getSetCookie().find((line) => /authjs\.session-token=[^;]/.test(line)) ?? null;
   return { cookie, sessionSetCookie, location: response.headers.get("location") };
 }
 

@@ -18,10 +18,23 @@ const CONTENT = /"content":"[^"]/;
  * One streaming request on its own connection. `killAfterMs` drops it that long after its
  * first content arrived: the upstream request has then surely been made, and is in flight.
  */
-export function runStream(url: string, key: string, body: unknown, killAfterMs: number | null = null, timeoutMs = 60_000): Promise<LoadOutcome> {
+export function runStream(
+  url: string,
+  key: string,
+  body: unknown,
+  killAfterMs: number | null = null,
+  timeoutMs = 60_000,
+): Promise<LoadOutcome> {
   return new Promise((resolve) => {
     const startedAt = performance.now();
-    const outcome: LoadOutcome = { status: 0, requestId: null, ttftMs: null, isComplete: false, wasKilled: false, error: null };
+    const outcome: LoadOutcome = {
+      status: 0,
+      requestId: null,
+      ttftMs: null,
+      isComplete: false,
+      wasKilled: false,
+      error: null,
+    };
     let tail = "";
     let isSettled = false;
     const settle = (error: string | null): void => {
@@ -88,6 +101,7 @@ export async function readMemoryMb(pid: number): Promise<{ rss: number; peak: nu
 /** The event-loop delay the server measured since the last scrape (prom-client resets it on every scrape). */
 export async function readEventLoopLagMs(baseUrl: string): Promise<{ p99: number; max: number }> {
   const text = await (await fetch(`${baseUrl}/metrics`)).text();
-  const value = (name: string) => Number(new RegExp(`^${name} ([0-9.eE+-]+)$`, "m").exec(text)?.[1] ?? Number.NaN) * 1000;
+  const value = (name: string) =>
+    Number(new RegExp(`^${name} ([0-9.eE+-]+)$`, "m").exec(text)?.[1] ?? Number.NaN) * 1000;
   return { p99: value("nodejs_eventloop_lag_p99_seconds"), max: value("nodejs_eventloop_lag_max_seconds") };
 }

@@ -7,8 +7,12 @@ const root = new URL("../../..", import.meta.url).pathname;
 /** The id of a server action in the current build (its server reference manifest). */
 export function findActionId(file: string, exportedName: string): string {
   const manifestFile = join(root, process.env.NEXT_DIST_DIR || ".next", "server", "server-reference-manifest.json");
-  const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as { node?: Record<string, { filename?: string; exportedName?: string }> };
-  const found = Object.entries(manifest.node ?? {}).find(([, entry]) => entry.filename === file && entry.exportedName === exportedName);
+  const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as {
+    node?: Record<string, { filename?: string; exportedName?: string }>;
+  };
+  const found = Object.entries(manifest.node ?? {}).find(
+    ([, entry]) => entry.filename === file && entry.exportedName === exportedName,
+  );
   assert.ok(found, `${file}#${exportedName} is in the build's manifest`);
   return found[0];
 }

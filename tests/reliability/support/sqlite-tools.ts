@@ -68,7 +68,9 @@ export interface SmallDisk {
 /** A real full disk: a small tmpfs (needs root and a mount that works, as in CI); null otherwise. */
 export function mountSmallDisk(sizeMb: number): SmallDisk | null {
   const mountPoint = mkdtempSync(join(tmpdir(), "aps-disk-"));
-  const result = spawnSync("mount", ["-t", "tmpfs", "-o", `size=${sizeMb}m`, "tmpfs", mountPoint], { encoding: "utf8" });
+  const result = spawnSync("mount", ["-t", "tmpfs", "-o", `size=${sizeMb}m`, "tmpfs", mountPoint], {
+    encoding: "utf8",
+  });
   if (result.status !== 0) {
     rmSync(mountPoint, { recursive: true, force: true });
     return null;

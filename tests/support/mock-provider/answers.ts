@@ -72,7 +72,8 @@ export function usageJson(behavior: MockBehavior, pieceCount: number): Record<st
   };
   const cached = given.cached_tokens ?? given.prompt_tokens_details?.cached_tokens;
   if (cached !== undefined) usage.prompt_tokens_details = { cached_tokens: cached };
-  if (given.reasoning_tokens !== undefined) usage.completion_tokens_details = { reasoning_tokens: given.reasoning_tokens };
+  if (given.reasoning_tokens !== undefined)
+    usage.completion_tokens_details = { reasoning_tokens: given.reasoning_tokens };
   return usage;
 }
 

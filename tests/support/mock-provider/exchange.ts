@@ -108,7 +108,13 @@ export function applyHeaders(response: ServerResponse, contentType: string | nul
   for (const [name, value] of Object.entries(behavior.headers ?? {})) response.setHeader(name, value);
 }
 
-export async function sendBody(exchange: Exchange, status: number, contentType: string, body: string, behavior: MockBehavior): Promise<void> {
+export async function sendBody(
+  exchange: Exchange,
+  status: number,
+  contentType: string,
+  body: string,
+  behavior: MockBehavior,
+): Promise<void> {
   const { response, call } = exchange;
   call.status = status;
   const hasNoBody = status === 204 || status === 304;
@@ -189,7 +195,13 @@ export async function sendScriptedRaw(exchange: Exchange, behavior: MockBehavior
   if (behavior.body !== undefined) {
     const isText = typeof behavior.body === "string";
     const body = typeof behavior.body === "string" ? behavior.body : JSON.stringify(behavior.body);
-    await sendBody(exchange, behavior.status ?? 200, isText ? "text/plain; charset=utf-8" : "application/json", body, behavior);
+    await sendBody(
+      exchange,
+      behavior.status ?? 200,
+      isText ? "text/plain; charset=utf-8" : "application/json",
+      body,
+      behavior,
+    );
     return true;
   }
   if (behavior.status !== undefined && behavior.status >= 300) {
@@ -210,9 +222,19 @@ export async function answerChat(exchange: Exchange, behavior: MockBehavior): Pr
   await sendBody(exchange, behavior.status ?? 200, "application/json", completionJson(behavior, model), behavior);
 }
 
-export async function answerModels(exchange: Exchange, behavior: MockBehavior, fallbackIds: readonly string[]): Promise<void> {
+export async function answerModels(
+  exchange: Exchange,
+  behavior: MockBehavior,
+  fallbackIds: readonly string[],
+): Promise<void> {
   if (await sendScriptedRaw(exchange, behavior)) return;
-  await sendBody(exchange, behavior.status ?? 200, "application/json", modelsJson(behavior.models ?? fallbackIds), behavior);
+  await sendBody(
+    exchange,
+    behavior.status ?? 200,
+    "application/json",
+    modelsJson(behavior.models ?? fallbackIds),
+    behavior,
+  );
 }
 
 export type Route = "chat" | "models" | "unknown";
@@ -227,5 +249,7 @@ export function readBody(request: IncomingMessage, onBody: (raw: string) => void
   const parts: Buffer[] = [];
   request.on("error", () => undefined);
   request.on("data", (part: Buffer) => parts.push(part));
-  request.on("end", () => onBody(parts.length === 1 ? (parts[0]?.toString("utf8") ?? "") : Buffer.concat(parts).toString("utf8")));
+  request.on("end", () =>
+    onBody(parts.length === 1 ? (parts[0]?.toString("utf8") ?? "") : Buffer.concat(parts).toString("utf8")),
+  );
 }

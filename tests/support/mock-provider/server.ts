@@ -3,7 +3,16 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { Socket } from "node:net";
 import { errorJson, isRecord, parseJson } from "./answers";
 import { Exchange, type Route, answerChat, answerModels, readBody, routeOf, sendBody } from "./exchange";
-import { ANY_MODEL, MODELS_LIST, type MockBehavior, MockCall, type MockProvider, type MockProviderOptions, type MockProviderStats, now } from "./types";
+import {
+  ANY_MODEL,
+  MODELS_LIST,
+  type MockBehavior,
+  MockCall,
+  type MockProvider,
+  type MockProviderOptions,
+  type MockProviderStats,
+  now,
+} from "./types";
 
 export interface Waiter {
   check(): void;
@@ -98,11 +107,19 @@ export class MockProviderServer implements MockProvider {
   }
 
   waitForOpenConnections(count: number, timeoutMs?: number): Promise<void> {
-    return this.waitFor(() => this.openConnections === count, timeoutMs, () => `${count} open connections (now ${this.openConnections})`);
+    return this.waitFor(
+      () => this.openConnections === count,
+      timeoutMs,
+      () => `${count} open connections (now ${this.openConnections})`,
+    );
   }
 
   waitForCalls(count: number, timeoutMs?: number): Promise<void> {
-    return this.waitFor(() => this.callCount >= count, timeoutMs, () => `${count} calls (now ${this.callCount})`);
+    return this.waitFor(
+      () => this.callCount >= count,
+      timeoutMs,
+      () => `${count} calls (now ${this.callCount})`,
+    );
   }
 
   close(): Promise<void> {
@@ -120,7 +137,11 @@ export class MockProviderServer implements MockProvider {
     this.server.closeAllConnections();
     await stopped;
     // The server may report closed before every socket's own 'close' event has run.
-    await this.waitFor(() => this.sockets.size === 0, 5_000, () => `${this.sockets.size} sockets to close`);
+    await this.waitFor(
+      () => this.sockets.size === 0,
+      5_000,
+      () => `${this.sockets.size} sockets to close`,
+    );
     for (const waiter of [...this.waiters]) waiter.fail("the mock was closed");
   }
 
@@ -186,7 +207,8 @@ export class MockProviderServer implements MockProvider {
 
   private record(call: MockCall): void {
     this.calls.push(call);
-    if (this.calls.length > this.maxRecordedCalls * 1.1 + 10) this.calls.splice(0, this.calls.length - this.maxRecordedCalls);
+    if (this.calls.length > this.maxRecordedCalls * 1.1 + 10)
+      this.calls.splice(0, this.calls.length - this.maxRecordedCalls);
   }
 
   private nextBehavior(key: string): MockBehavior | undefined {
@@ -202,7 +224,13 @@ export class MockProviderServer implements MockProvider {
   private async respond(exchange: Exchange, route: Route): Promise<void> {
     const { call, response } = exchange;
     if (route === "unknown") {
-      await sendBody(exchange, 404, "application/json", errorJson(404, { message: `No route ${call.method} ${call.path}`, code: "not_found" }), {});
+      await sendBody(
+        exchange,
+        404,
+        "application/json",
+        errorJson(404, { message: `No route ${call.method} ${call.path}`, code: "not_found" }),
+        {},
+      );
       return;
     }
     const behavior = this.resolveBehavior(route === "models" ? MODELS_LIST : (call.model ?? ""));

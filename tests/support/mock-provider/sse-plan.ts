@@ -1,5 +1,14 @@
 // Streams: the events of one answer, how they are framed, and where a script cuts in.
-import { type AnswerContext, answerContext, contentPieces, errorJson, finishReasonOf, splitWords, toolCallJson, usageJson } from "./answers";
+import {
+  type AnswerContext,
+  answerContext,
+  contentPieces,
+  errorJson,
+  finishReasonOf,
+  splitWords,
+  toolCallJson,
+  usageJson,
+} from "./answers";
 import type { JsonValue, MockBehavior, SseFraming, SseFramingOptions, SseLineEnding } from "./types";
 
 export interface ResolvedFraming {
@@ -53,7 +62,11 @@ export interface StreamPlan {
   framing: ResolvedFraming;
 }
 
-export function chunkJson(context: AnswerContext, delta: Record<string, JsonValue>, finishReason: string | null): string {
+export function chunkJson(
+  context: AnswerContext,
+  delta: Record<string, JsonValue>,
+  finishReason: string | null,
+): string {
   const { id, created, model } = context;
   return JSON.stringify({
     id,
@@ -89,7 +102,19 @@ export function planStream(behavior: MockBehavior, requestModel: string, wantsUs
   const pieces = deltas.map((delta) => frame(chunkJson(context, delta, null)));
   const epilogue = [frame(chunkJson(context, {}, finishReasonOf(behavior)))];
   const usage = wantsUsage ? usageJson(behavior, deltas.length) : null;
-  if (usage) epilogue.push(frame(JSON.stringify({ id: context.id, object: "chat.completion.chunk", created: context.created, model: context.model, choices: [], usage })));
+  if (usage)
+    epilogue.push(
+      frame(
+        JSON.stringify({
+          id: context.id,
+          object: "chat.completion.chunk",
+          created: context.created,
+          model: context.model,
+          choices: [],
+          usage,
+        }),
+      ),
+    );
   if (!behavior.omitDone) epilogue.push(frame("[DONE]"));
   return { prelude, pieces, epilogue, errorEvent, framing };
 }

@@ -199,6 +199,21 @@ export class MockCall {
   toJSON(): Record<string, unknown> {
     const { index, method, path, headers, time, model, status, streamed, chunksSent } = this;
     const { finishedAt, closedAt, aborted, destroyedByMock, body } = this;
-    return { index, method, path, headers, time, model, body, status, streamed, chunksSent, finishedAt, closedAt, aborted, destroyedByMock };
+    return {
+      index,
+      method,
+      path,
+      headers,
+      time,
+      model,
+      body,
+      status,
+      streamed,
+      chunksSent,
+      finishedAt,
+      closedAt,
+      aborted,
+      destroyedByMock,
+    };
   }
 }

@@ -37,7 +37,9 @@ export function assertErrorShape(captured: Captured, status: number, code?: stri
 export function headersOf(headers: Headers | IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   if (headers instanceof Headers) headers.forEach((value, name) => (out[name] = value));
-  else for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value;
+  else
+    for (const [name, value] of Object.entries(headers))
+      if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value;
   return out;
 }
 
@@ -60,10 +62,19 @@ export class StreamClient {
   private readonly pieces: Buffer[] = [];
   private readonly destroy: () => void;
 
-  constructor(url: string, body: string, headers: Record<string, string>, onHeaders: (requestId: string | null) => void) {
+  constructor(
+    url: string,
+    body: string,
+    headers: Record<string, string>,
+    onHeaders: (requestId: string | null) => void,
+  ) {
     let settle: (result: StreamResult) => void = () => undefined;
     this.finished = new Promise((resolve) => (settle = resolve));
-    const request = httpRequest(url, { method: "POST", agent: false, headers: { "content-type": "application/json", ...headers } });
+    const request = httpRequest(url, {
+      method: "POST",
+      agent: false,
+      headers: { "content-type": "application/json", ...headers },
+    });
     const finish = (): void => settle(this.result());
     request.on("error", finish);
     request.on("response", (response) => {

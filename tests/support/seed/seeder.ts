@@ -81,7 +81,11 @@ export class GatewaySeeder {
     for (const [index, entry] of members.entries()) {
       const member = typeof entry === "string" ? { model: entry } : entry;
       const providerId = await this.provider(member.model, member);
-      await setGroupMember(this.db, groupId, { providerId, priority: member.priority ?? index + 1, weight: member.weight ?? 1 });
+      await setGroupMember(this.db, groupId, {
+        providerId,
+        priority: member.priority ?? index + 1,
+        weight: member.weight ?? 1,
+      });
     }
     return groupId;
   }

@@ -1,6 +1,5 @@
 // Splitting a captured event stream into its raw events, and reading their data.
 
-
 export interface RawSseEvent {
   /** The exact text of the event, its closing blank line included. */
   raw: string;
@@ -35,7 +34,12 @@ export function isUsageOnlyEvent(event: RawSseEvent): boolean {
   if (event.data === null || event.data === "[DONE]") return false;
   try {
     const payload = JSON.parse(event.data) as { choices?: unknown; usage?: unknown };
-    return Array.isArray(payload.choices) && payload.choices.length === 0 && typeof payload.usage === "object" && payload.usage !== null;
+    return (
+      Array.isArray(payload.choices) &&
+      payload.choices.length === 0 &&
+      typeof payload.usage === "object" &&
+      payload.usage !== null
+    );
   } catch {
     return false;
   }

@@ -12,7 +12,11 @@ export const REQUEST_ID_PATTERN = /^req_[0-9a-f]{32}$/;
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` until it returns something other than undefined/false. */
-export async function waitUntil<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, describe: string): Promise<T> {
+export async function waitUntil<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs: number,
+  describe: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -23,10 +27,14 @@ export async function waitUntil<T>(check: () => Promise<T | undefined | false> |
 }
 
 export function waitForLogRows(db: Kysely<Database>, count: number, timeoutMs = 5_000): Promise<number> {
-  return waitUntil(async () => {
-    const n = await countCallLogs(db);
-    return n >= count ? n : undefined;
-  }, timeoutMs, `${count} call log rows`);
+  return waitUntil(
+    async () => {
+      const n = await countCallLogs(db);
+      return n >= count ? n : undefined;
+    },
+    timeoutMs,
+    `${count} call log rows`,
+  );
 }
 
 export function waitForLogRow(db: Kysely<Database>, requestId: string, timeoutMs = 5_000): Promise<CallLogDetail> {

@@ -40,7 +40,11 @@ describe("attempt deadlines after an event-loop stall", () => {
 
   it("does not time out the first token when it arrived during the stall", async () => {
     const { client, peer } = await connected();
-    const control = new AttemptControl(new AbortController().signal, { connectMs: 1_000, firstTokenMs: 50, totalMs: 10_000 });
+    const control = new AttemptControl(new AbortController().signal, {
+      connectMs: 1_000,
+      firstTokenMs: 50,
+      totalMs: 10_000,
+    });
     client.once("data", () => control.startIdleWatch());
     // The answer reaches the socket at 10 ms, while the loop is stuck until 150 ms: when it
     // wakes, the expired 50 ms timer and the data are both waiting.
@@ -55,7 +59,11 @@ describe("attempt deadlines after an event-loop stall", () => {
 
   it("still times out a first token that never came", async () => {
     const { client } = await connected();
-    const control = new AttemptControl(new AbortController().signal, { connectMs: 1_000, firstTokenMs: 50, totalMs: 10_000 });
+    const control = new AttemptControl(new AbortController().signal, {
+      connectMs: 1_000,
+      firstTokenMs: 50,
+      totalMs: 10_000,
+    });
     client.once("data", () => control.startIdleWatch());
     stallFor(100);
     await wait(20);
@@ -67,7 +75,11 @@ describe("attempt deadlines after an event-loop stall", () => {
 
   it("does not call a read idle when its chunk arrived during the stall", async () => {
     const { client, peer } = await connected();
-    const control = new AttemptControl(new AbortController().signal, { connectMs: 1_000, firstTokenMs: 50, totalMs: 10_000 });
+    const control = new AttemptControl(new AbortController().signal, {
+      connectMs: 1_000,
+      firstTokenMs: 50,
+      totalMs: 10_000,
+    });
     control.startIdleWatch();
     control.beginRead();
     client.once("data", () => control.endRead());

@@ -35,7 +35,10 @@ describe("call log rows", () => {
     await waitFor(() => logs.length >= requests.length);
     await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(logs.length, requests.length);
-    assert.deepEqual(new Set(logs.map((log) => log.requestId)), new Set(responses.map((response) => response.headers.get("x-request-id"))));
+    assert.deepEqual(
+      new Set(logs.map((log) => log.requestId)),
+      new Set(responses.map((response) => response.headers.get("x-request-id"))),
+    );
   });
 
   it("fills every field of a successful non-streaming row", async () => {
@@ -48,7 +51,10 @@ describe("call log rows", () => {
       [log.apiKeyId, log.apiKeyName, log.groupName, log.providerId, log.providerName, log.status, log.isStream],
       [1, "key-1", "chat", 1, "provider-1", 200, false],
     );
-    assert.deepEqual([log.promptTokens, log.completionTokens, log.cachedTokens, log.isUsageEstimated, log.isIncomplete], [12, 3, 0, false, false]);
+    assert.deepEqual(
+      [log.promptTokens, log.completionTokens, log.cachedTokens, log.isUsageEstimated, log.isIncomplete],
+      [12, 3, 0, false, false],
+    );
     assert.equal(log.cost, (12 * 1 + 3 * 2) / 1_000_000);
     assert.ok(log.latencyMs >= 0 && log.ttftMs !== null && log.ttftMs >= 0);
     assert.equal(log.error, null);
@@ -99,7 +105,10 @@ describe("half-open probing through the request path", () => {
     const settings = runtime.getSnapshot().settings;
     const past = Date.now() - (settings.cooldownSeconds * 1000 + 1);
     for (let i = 0; i < settings.failoverThreshold; i += 1) runtime.breakers.recordFailure(1, past, settings);
-    const [probe, other] = await Promise.all([handleChatCompletions(chatRequest(HELLO), runtime), handleChatCompletions(chatRequest(HELLO), runtime)]);
+    const [probe, other] = await Promise.all([
+      handleChatCompletions(chatRequest(HELLO), runtime),
+      handleChatCompletions(chatRequest(HELLO), runtime),
+    ]);
     assert.equal(await probe.text(), completionBody("probe ok"));
     assert.equal(await other.text(), completionBody("Hello!"));
     assert.equal(upstream.callsTo("p1.test").length, 1);

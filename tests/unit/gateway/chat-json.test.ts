@@ -6,9 +6,20 @@ import type { Settings } from "../../../lib/settings-schema";
 import { completionBody, createFakeUpstream, type UpstreamScript } from "./fake-upstream";
 import { HELLO, chatRequest, findSecrets, makeProvider, makeRuntime, makeSnapshot, readJson } from "./gateway-fixture";
 
-const JSON_OK: UpstreamScript = { status: 200, headers: { "content-type": "application/json" }, body: [completionBody("Hello!")] };
+const JSON_OK: UpstreamScript = {
+  status: 200,
+  headers: { "content-type": "application/json" },
+  body: [completionBody("Hello!")],
+};
 
-function twoProviders(first: UpstreamScript, options: { settings?: Partial<Settings>; keywords?: { id: number; keyword: string }[]; providers?: ProviderConfig[] } = {}) {
+function twoProviders(
+  first: UpstreamScript,
+  options: {
+    settings?: Partial<Settings>;
+    keywords?: { id: number; keyword: string }[];
+    providers?: ProviderConfig[];
+  } = {},
+) {
   const upstream = createFakeUpstream({ "p1.test": first, "p2.test": JSON_OK });
   const snapshot = makeSnapshot({
     providers: options.providers ?? [makeProvider(1), makeProvider(2)],
@@ -39,7 +50,11 @@ describe("non-streaming failover triggers", () => {
     ["a 200 with an error object", { status: 200, body: ['{"error":{"message":"overloaded"}}'] }, 200],
     ["a 200 without choices", { status: 200, body: ['{"id":"x","object":"chat.completion"}'] }, 200],
     ["a 200 with an empty answer", { status: 200, body: [completionBody("")] }, 200],
-    ["slow headers (first-token timeout)", { headersDelayMs: 10_000, status: 200, body: [completionBody("late")] }, null],
+    [
+      "slow headers (first-token timeout)",
+      { headersDelayMs: 10_000, status: 200, body: [completionBody("late")] },
+      null,
+    ],
     ["a stalled body (total timeout)", { status: 200, body: ['{"id":', { stall: true }] }, 200],
   ];
   for (const [name, script, status] of triggers) {
@@ -54,7 +69,13 @@ describe("non-streaming failover triggers", () => {
       assert.equal(logs.length, 1);
       const log = logs[0]!;
       assert.equal(log.providerId, 2);
-      assert.deepEqual(log.attempts.map((a) => [a.providerId, a.outcome, a.status]), [[1, "failed", status], [2, "ok", 200]]);
+      assert.deepEqual(
+        log.attempts.map((a) => [a.providerId, a.outcome, a.status]),
+        [
+          [1, "failed", status],
+          [2, "ok", 200],
+        ],
+      );
       assert.equal(log.promptTokens, 12, "billed once, from the answering provider's usage");
       assert.equal(runtime.breakers.view(1, Date.now()).recentFailures, 1, "counted against provider 1");
       assert.ok(!findSecrets(JSON.stringify(log)), "no key or URL in the log row");
@@ -76,7 +97,10 @@ describe("non-streaming failover triggers", () => {
     const response = await handleChatCompletions(chatRequest(HELLO), runtime);
     assert.equal(response.status, 200);
     assert.equal(logs[0]!.providerId, 2);
-    assert.deepEqual(keywordHits.map((hit) => hit.id), [7]);
+    assert.deepEqual(
+      keywordHits.map((hit) => hit.id),
+      [7],
+    );
   });
 
   it("does not match a keyword that appears only in ids or model names", async () => {
@@ -85,7 +109,10 @@ describe("non-streaming failover triggers", () => {
       model: "overloaded-model",
       choices: [{ index: 0, message: { role: "assistant", content: "All fine" }, finish_reason: "stop" }],
     });
-    const { runtime, logs, keywordHits } = twoProviders({ status: 200, body: [body] }, { keywords: [{ id: 7, keyword: "overloaded" }] });
+    const { runtime, logs, keywordHits } = twoProviders(
+      { status: 200, body: [body] },
+      { keywords: [{ id: 7, keyword: "overloaded" }] },
+    );
     await handleChatCompletions(chatRequest(HELLO), runtime);
     assert.equal(logs[0]!.providerId, 1);
     assert.equal(keywordHits.length, 0);
@@ -94,7 +121,16 @@ describe("non-streaming failover triggers", () => {
   it("accepts a tool-call answer without text content", async () => {
     const body = JSON.stringify({
       id: "x",
-      choices: [{ index: 0, message: { role: "assistant", content: null, tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{}" } }] } }],
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: "assistant",
+            content: null,
+            tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{}" } }],
+          },
+        },
+      ],
     });
     const { runtime, logs } = twoProviders({ status: 200, body: [body] });
     const response = await handleChatCompletions(chatRequest(HELLO), runtime);
@@ -105,7 +141,8 @@ describe("non-streaming failover triggers", () => {
 
 describe("client errors from upstream", () => {
   it("relays a 400 as is, without failover and without counting it", async () => {
-    const body = '{"error":{"message":"context length exceeded","type":"invalid_request_error","code":"context_length_exceeded"}}';
+    const body =
+      '{"error":{"message":"context length exceeded","type":"invalid_request_error","code":"context_length_exceeded"}}';
     const { runtime, logs, upstream } = twoProviders({ status: 400, body: [body] });
     const response = await handleChatCompletions(chatRequest(HELLO), runtime);
     assert.equal(response.status, 400);
@@ -114,7 +151,10 @@ describe("client errors from upstream", () => {
     assert.equal(upstream.callsTo("p2.test").length, 0);
     assert.equal(runtime.breakers.view(1, Date.now()).recentFailures, 0);
     assert.equal(logs[0]!.status, 400);
-    assert.deepEqual(logs[0]!.attempts.map((a) => a.outcome), ["client_error"]);
+    assert.deepEqual(
+      logs[0]!.attempts.map((a) => a.outcome),
+      ["client_error"],
+    );
   });
 
   it("fails over on a 422 whose error message holds a failure keyword", async () => {
@@ -162,7 +202,11 @@ describe("when every provider fails", () => {
   });
 
   it("answers 502 with the last reason, naming the provider but never its URL or key", async () => {
-    const { runtime, logs } = allFailing([{ status: 429, body: [] }, { error: "connection_refused" }, { status: 503, body: ['{"error":"sk-upstream-canary"}'] }]);
+    const { runtime, logs } = allFailing([
+      { status: 429, body: [] },
+      { error: "connection_refused" },
+      { status: 503, body: ['{"error":"sk-upstream-canary"}'] },
+    ]);
     const response = await handleChatCompletions(chatRequest(HELLO), runtime);
     assert.equal(response.status, 502);
     const text = await response.text();
@@ -175,7 +219,10 @@ describe("when every provider fails", () => {
   });
 
   it("stops after maxAttempts real attempts", async () => {
-    const { runtime, upstream, logs } = allFailing([{ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }], { maxAttempts: 2 });
+    const { runtime, upstream, logs } = allFailing(
+      [{ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }],
+      { maxAttempts: 2 },
+    );
     const response = await handleChatCompletions(chatRequest(HELLO), runtime);
     assert.equal(response.status, 502);
     assert.equal(upstream.calls.length, 2);
@@ -184,7 +231,10 @@ describe("when every provider fails", () => {
 
   it("answers 503 when the group has no enabled provider, calling nobody", async () => {
     const upstream = createFakeUpstream({ "p1.test": JSON_OK });
-    const snapshot = makeSnapshot({ providers: [makeProvider(1, { isEnabled: false })], members: [{ providerId: 1, priority: 1, weight: 1 }] });
+    const snapshot = makeSnapshot({
+      providers: [makeProvider(1, { isEnabled: false })],
+      members: [{ providerId: 1, priority: 1, weight: 1 }],
+    });
     const { runtime, logs } = makeRuntime(snapshot, upstream.send);
     const response = await handleChatCompletions(chatRequest(HELLO), runtime);
     assert.equal(response.status, 503);
@@ -200,7 +250,13 @@ describe("breaker-aware routing", () => {
     for (let i = 0; i < 3; i += 1) runtime.breakers.recordFailure(1, Date.now(), runtime.getSnapshot().settings);
     await handleChatCompletions(chatRequest(HELLO), runtime);
     assert.equal(upstream.callsTo("p1.test").length, 0);
-    assert.deepEqual(logs[0]!.attempts.map((a) => [a.providerId, a.outcome]), [[1, "skipped"], [2, "ok"]]);
+    assert.deepEqual(
+      logs[0]!.attempts.map((a) => [a.providerId, a.outcome]),
+      [
+        [1, "skipped"],
+        [2, "ok"],
+      ],
+    );
     assert.match(logs[0]!.attempts[0]!.reason ?? "", /^circuit open until \d{4}-/);
   });
 
@@ -214,13 +270,25 @@ describe("breaker-aware routing", () => {
     assert.equal(response.status, 200);
     assert.equal(upstream.callsTo("p1.test").length, 0);
     assert.equal(upstream.callsTo("p2.test").length, 1);
-    assert.deepEqual(logs[0]!.attempts.map((a) => [a.providerId, a.outcome]), [[1, "skipped"], [2, "skipped"], [2, "ok"]]);
+    assert.deepEqual(
+      logs[0]!.attempts.map((a) => [a.providerId, a.outcome]),
+      [
+        [1, "skipped"],
+        [2, "skipped"],
+        [2, "ok"],
+      ],
+    );
   });
 
   it("never calls a disabled provider even when it has top priority", async () => {
-    const { runtime, upstream, logs } = twoProviders(JSON_OK, { providers: [makeProvider(1, { isEnabled: false }), makeProvider(2)] });
+    const { runtime, upstream, logs } = twoProviders(JSON_OK, {
+      providers: [makeProvider(1, { isEnabled: false }), makeProvider(2)],
+    });
     await handleChatCompletions(chatRequest(HELLO), runtime);
     assert.equal(upstream.callsTo("p1.test").length, 0);
-    assert.deepEqual(logs[0]!.attempts.map((a) => a.providerId), [2]);
+    assert.deepEqual(
+      logs[0]!.attempts.map((a) => a.providerId),
+      [2],
+    );
   });
 });

@@ -2,16 +2,35 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { handleChatCompletions } from "../../../lib/gateway/chat-completions";
 import type { Settings } from "../../../lib/settings-schema";
-import { DONE, ROLE_CHUNK, STOP_CHUNK, USAGE_CHUNK, contentChunk, createFakeUpstream, sseData, type UpstreamScript } from "./fake-upstream";
+import {
+  DONE,
+  ROLE_CHUNK,
+  STOP_CHUNK,
+  USAGE_CHUNK,
+  contentChunk,
+  createFakeUpstream,
+  sseData,
+  type UpstreamScript,
+} from "./fake-upstream";
 import { chatRequest, findSecrets, makeProvider, makeRuntime, makeSnapshot, waitFor } from "./gateway-fixture";
 
 const STREAM = { model: "chat", messages: [{ role: "user", content: "Count to three" }], stream: true };
 const SSE = { "content-type": "text/event-stream" };
 
-const GOOD_EVENTS = [sseData(ROLE_CHUNK), sseData(contentChunk("one ")), sseData(contentChunk("two")), sseData(STOP_CHUNK), sseData(USAGE_CHUNK), DONE];
+const GOOD_EVENTS = [
+  sseData(ROLE_CHUNK),
+  sseData(contentChunk("one ")),
+  sseData(contentChunk("two")),
+  sseData(STOP_CHUNK),
+  sseData(USAGE_CHUNK),
+  DONE,
+];
 const GOOD: UpstreamScript = { status: 200, headers: SSE, body: GOOD_EVENTS };
 
-function setup(first: UpstreamScript, options: { second?: UpstreamScript; settings?: Partial<Settings>; keywords?: { id: number; keyword: string }[] } = {}) {
+function setup(
+  first: UpstreamScript,
+  options: { second?: UpstreamScript; settings?: Partial<Settings>; keywords?: { id: number; keyword: string }[] } = {},
+) {
   const upstream = createFakeUpstream({ "p1.test": first, "p2.test": options.second ?? GOOD });
   const snapshot = makeSnapshot({
     providers: [makeProvider(1), makeProvider(2)],
@@ -36,7 +55,11 @@ function lastEvent(text: string): string {
 
 describe("streaming before commit", () => {
   it("sends no headers until the first meaningful event, then the buffered events in order", async () => {
-    const { runtime, upstream } = setup({ status: 200, headers: SSE, body: [": keep-alive\n\n", sseData(ROLE_CHUNK), { delayMs: 60 }, ...GOOD_EVENTS.slice(1)] });
+    const { runtime, upstream } = setup({
+      status: 200,
+      headers: SSE,
+      body: [": keep-alive\n\n", sseData(ROLE_CHUNK), { delayMs: 60 }, ...GOOD_EVENTS.slice(1)],
+    });
     const started = Date.now();
     const response = await handleChatCompletions(chatRequest(STREAM), runtime);
     assert.ok(Date.now() - started >= 50, "the response waited for the first content delta");
@@ -49,15 +72,24 @@ describe("streaming before commit", () => {
   });
 
   const preCommitFailures: [string, UpstreamScript][] = [
-    ["an in-band error after the role chunk", { status: 200, headers: SSE, body: [sseData(ROLE_CHUNK), sseData({ error: { message: "overloaded" } })] }],
+    [
+      "an in-band error after the role chunk",
+      { status: 200, headers: SSE, body: [sseData(ROLE_CHUNK), sseData({ error: { message: "overloaded" } })] },
+    ],
     ["a stall before the first event", { status: 200, headers: SSE, body: [{ stall: true }] }],
     ["a reset before any content", { status: 200, headers: SSE, body: [sseData(ROLE_CHUNK), { reset: true }] }],
     ["a 500", { status: 500, body: ["oops"] }],
     ["a 429", { status: 429, body: [] }],
     ["end of stream without content", { status: 200, headers: SSE, body: [sseData(ROLE_CHUNK), sseData(STOP_CHUNK)] }],
     ["[DONE] without content", { status: 200, headers: SSE, body: [sseData(ROLE_CHUNK), DONE] }],
-    ["a JSON body instead of a stream", { status: 200, headers: { "content-type": "application/json" }, body: ['{"error":{"message":"nope"}}'] }],
-    ["an in-band error in the same chunk as the first content", { status: 200, headers: SSE, body: [sseData(contentChunk("Hi")) + sseData({ error: { message: "x" } })] }],
+    [
+      "a JSON body instead of a stream",
+      { status: 200, headers: { "content-type": "application/json" }, body: ['{"error":{"message":"nope"}}'] },
+    ],
+    [
+      "an in-band error in the same chunk as the first content",
+      { status: 200, headers: SSE, body: [sseData(contentChunk("Hi")) + sseData({ error: { message: "x" } })] },
+    ],
   ];
   for (const [name, script] of preCommitFailures) {
     it(`fails over invisibly on ${name}`, async () => {
@@ -67,9 +99,19 @@ describe("streaming before commit", () => {
       assert.equal(await response.text(), withoutUsage(GOOD_EVENTS), "the client sees only the good provider");
       assert.equal(upstream.callsTo("p2.test").length, 1);
       await waitFor(() => logs.length === 1);
-      assert.deepEqual(logs[0]!.attempts.map((a) => [a.providerId, a.outcome]), [[1, "failed"], [2, "ok"]]);
+      assert.deepEqual(
+        logs[0]!.attempts.map((a) => [a.providerId, a.outcome]),
+        [
+          [1, "failed"],
+          [2, "ok"],
+        ],
+      );
       assert.equal(logs[0]!.isIncomplete, false);
-      assert.equal(upstream.callsTo("p1.test")[0]!.isClosed || upstream.callsTo("p1.test")[0]!.wasAborted, true, "the failed upstream was released");
+      assert.equal(
+        upstream.callsTo("p1.test")[0]!.isClosed || upstream.callsTo("p1.test")[0]!.wasAborted,
+        true,
+        "the failed upstream was released",
+      );
     });
   }
 
@@ -85,12 +127,18 @@ describe("streaming before commit", () => {
     assert.ok(!text.includes("LOADED"), "the event holding the keyword is not forwarded");
     assert.match(lastEvent(text), /^data: \{"error":/);
     await waitFor(() => logs.length === 1);
-    assert.deepEqual(keywordHits.map((hit) => hit.id), [5]);
+    assert.deepEqual(
+      keywordHits.map((hit) => hit.id),
+      [5],
+    );
     assert.equal(logs[0]!.isIncomplete, true);
   });
 
   it("fails over before commit on a keyword in the first content delta", async () => {
-    const { runtime, logs } = setup({ status: 200, headers: SSE, body: [sseData(ROLE_CHUNK), sseData(contentChunk("Rate LIMIT reached"))] }, { keywords: [{ id: 1, keyword: "rate limit" }] });
+    const { runtime, logs } = setup(
+      { status: 200, headers: SSE, body: [sseData(ROLE_CHUNK), sseData(contentChunk("Rate LIMIT reached"))] },
+      { keywords: [{ id: 1, keyword: "rate limit" }] },
+    );
     const response = await handleChatCompletions(chatRequest(STREAM), runtime);
     assert.equal(await response.text(), withoutUsage(GOOD_EVENTS));
     await waitFor(() => logs.length === 1);
@@ -99,7 +147,10 @@ describe("streaming before commit", () => {
 
   it("ignores a keyword that appears only in ids and model names", async () => {
     const chunk = { ...contentChunk("fine"), id: "overloaded-1", model: "overloaded" };
-    const { runtime, logs, keywordHits } = setup({ status: 200, headers: SSE, body: [sseData(chunk), DONE] }, { keywords: [{ id: 1, keyword: "overloaded" }] });
+    const { runtime, logs, keywordHits } = setup(
+      { status: 200, headers: SSE, body: [sseData(chunk), DONE] },
+      { keywords: [{ id: 1, keyword: "overloaded" }] },
+    );
     const response = await handleChatCompletions(chatRequest(STREAM), runtime);
     assert.equal(await response.text(), sseData(chunk) + DONE);
     await waitFor(() => logs.length === 1);
@@ -110,10 +161,26 @@ describe("streaming before commit", () => {
 
 describe("streaming after commit", () => {
   const breaks: [string, UpstreamScript, string][] = [
-    ["a reset", { status: 200, headers: SSE, body: [sseData(contentChunk("one ")), { reset: true }] }, "upstream_error"],
-    ["an idle upstream", { status: 200, headers: SSE, body: [sseData(contentChunk("one ")), { stall: true }] }, "upstream_timeout"],
-    ["an in-band error", { status: 200, headers: SSE, body: [sseData(contentChunk("one ")), sseData({ error: { message: "boom" } })] }, "upstream_error"],
-    ["an end without [DONE] or finish_reason", { status: 200, headers: SSE, body: [sseData(contentChunk("one "))] }, "upstream_error"],
+    [
+      "a reset",
+      { status: 200, headers: SSE, body: [sseData(contentChunk("one ")), { reset: true }] },
+      "upstream_error",
+    ],
+    [
+      "an idle upstream",
+      { status: 200, headers: SSE, body: [sseData(contentChunk("one ")), { stall: true }] },
+      "upstream_timeout",
+    ],
+    [
+      "an in-band error",
+      { status: 200, headers: SSE, body: [sseData(contentChunk("one ")), sseData({ error: { message: "boom" } })] },
+      "upstream_error",
+    ],
+    [
+      "an end without [DONE] or finish_reason",
+      { status: 200, headers: SSE, body: [sseData(contentChunk("one "))] },
+      "upstream_error",
+    ],
   ];
   for (const [name, script, code] of breaks) {
     it(`ends with one error event and no [DONE] on ${name}, without splicing another provider`, async () => {
@@ -139,7 +206,11 @@ describe("streaming after commit", () => {
   }
 
   it("treats a clean end after finish_reason as complete even without [DONE]", async () => {
-    const { runtime, logs } = setup({ status: 200, headers: SSE, body: [sseData(contentChunk("one")), sseData(STOP_CHUNK)] });
+    const { runtime, logs } = setup({
+      status: 200,
+      headers: SSE,
+      body: [sseData(contentChunk("one")), sseData(STOP_CHUNK)],
+    });
     const text = await (await handleChatCompletions(chatRequest(STREAM), runtime)).text();
     assert.equal(text, sseData(contentChunk("one")) + sseData(STOP_CHUNK));
     await waitFor(() => logs.length === 1);
@@ -165,7 +236,10 @@ describe("streaming usage", () => {
     assert.deepEqual(upstream.calls[0]!.body.stream_options, { include_usage: true });
     await waitFor(() => logs.length === 1);
     const log = logs[0]!;
-    assert.deepEqual([log.promptTokens, log.completionTokens, log.cachedTokens, log.isUsageEstimated], [10, 5, 4, false]);
+    assert.deepEqual(
+      [log.promptTokens, log.completionTokens, log.cachedTokens, log.isUsageEstimated],
+      [10, 5, 4, false],
+    );
     assert.equal(log.cost, (6 * 1 + 4 * 0.5 + 5 * 2) / 1_000_000);
   });
 
@@ -178,7 +252,11 @@ describe("streaming usage", () => {
   });
 
   it("estimates usage when the provider sends none, and marks it", async () => {
-    const { runtime, logs } = setup({ status: 200, headers: SSE, body: [sseData(contentChunk("12345678")), sseData(STOP_CHUNK), DONE] });
+    const { runtime, logs } = setup({
+      status: 200,
+      headers: SSE,
+      body: [sseData(contentChunk("12345678")), sseData(STOP_CHUNK), DONE],
+    });
     await (await handleChatCompletions(chatRequest(STREAM), runtime)).text();
     await waitFor(() => logs.length === 1);
     const log = logs[0]!;
@@ -193,7 +271,10 @@ describe("SSE framing passes through byte for byte", () => {
   const variants: [string, string[]][] = [
     ["CRLF line ends", [`data: ${JSON.stringify(contentChunk("a"))}\r\n\r\n`, "data: [DONE]\r\n\r\n"]],
     ["CR line ends", [`data: ${JSON.stringify(contentChunk("a"))}\r\r`, "data: [DONE]\r\r"]],
-    ["comments, ids and event names", [": ping\n\n", `id: 7\nevent: message\ndata: ${JSON.stringify(contentChunk("a"))}\n\n`, ":x\n\n", DONE]],
+    [
+      "comments, ids and event names",
+      [": ping\n\n", `id: 7\nevent: message\ndata: ${JSON.stringify(contentChunk("a"))}\n\n`, ":x\n\n", DONE],
+    ],
     ["no space after the colon", [`data:${JSON.stringify(contentChunk("a"))}\n\n`, "data:[DONE]\n\n"]],
     ["multi-line data", [`data: {"choices":[{"index":0,\ndata: "delta":{"content":"a"}}]}\n\n`, DONE]],
     ["unicode split inside a multibyte character", [sseData(contentChunk("héllo wörld ✓ 你好")), DONE]],
@@ -217,7 +298,10 @@ describe("SSE framing passes through byte for byte", () => {
 
 describe("client disconnects", () => {
   it("aborts the upstream at once before commit and logs 499", async () => {
-    const { runtime, logs, upstream } = setup({ status: 200, headers: SSE, body: [sseData(ROLE_CHUNK), { stall: true }] }, { settings: { firstTokenTimeoutMs: 5_000 } });
+    const { runtime, logs, upstream } = setup(
+      { status: 200, headers: SSE, body: [sseData(ROLE_CHUNK), { stall: true }] },
+      { settings: { firstTokenTimeoutMs: 5_000 } },
+    );
     const controller = new AbortController();
     const pending = handleChatCompletions(chatRequest(STREAM, { signal: controller.signal }), runtime);
     await waitFor(() => upstream.calls.length === 1);
@@ -248,7 +332,10 @@ describe("client disconnects", () => {
   });
 
   it("aborts the upstream when the response body is cancelled", async () => {
-    const { runtime, logs, upstream } = setup({ status: 200, headers: SSE, body: [sseData(contentChunk("a")), { stall: true }] }, { settings: { firstTokenTimeoutMs: 5_000 } });
+    const { runtime, logs, upstream } = setup(
+      { status: 200, headers: SSE, body: [sseData(contentChunk("a")), { stall: true }] },
+      { settings: { firstTokenTimeoutMs: 5_000 } },
+    );
     const response = await handleChatCompletions(chatRequest(STREAM), runtime);
     const reader = response.body!.getReader();
     await reader.read();
@@ -265,7 +352,10 @@ describe("client disconnects", () => {
     const reader = response.body!.getReader();
     await reader.read();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.ok(upstream.calls[0]!.chunksDelivered <= 4, `read ${upstream.calls[0]!.chunksDelivered} chunks ahead of the client`);
+    assert.ok(
+      upstream.calls[0]!.chunksDelivered <= 4,
+      `read ${upstream.calls[0]!.chunksDelivered} chunks ahead of the client`,
+    );
     await reader.cancel();
   });
 });
@@ -282,7 +372,9 @@ describe("what goes upstream", () => {
       provider_id: 2,
       custom_field: { nested: [1, 2] },
     };
-    const request = chatRequest(body, { headers: { "x-portkey-custom-host": "http://evil.test", "x-api-key": "client-secret" } });
+    const request = chatRequest(body, {
+      headers: { "x-portkey-custom-host": "http://evil.test", "x-api-key": "client-secret" },
+    });
     await (await handleChatCompletions(request, runtime)).text();
     const call = upstream.calls[0]!;
     assert.equal(call.url, "http://p1.test/v1/chat/completions");

@@ -4,7 +4,8 @@ import { coalesceViews } from "../../../lib/gateway/bytes";
 import { createRelayStream } from "../../../lib/gateway/stream-relay";
 import { SseSplitter } from "../../../lib/gateway/sse-splitter";
 
-const text = (views: readonly Uint8Array[]): string[] => views.map((view) => Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString());
+const text = (views: readonly Uint8Array[]): string[] =>
+  views.map((view) => Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString());
 
 describe("coalesceViews", () => {
   it("joins back-to-back views of one chunk into one view without copying", () => {
@@ -40,7 +41,9 @@ describe("coalesceViews", () => {
 
 describe("the relay writes one chunk per run of events", () => {
   it("hands the client the events of one upstream read as one chunk, byte for byte", async () => {
-    const upstreamChunk = Buffer.from('data: {"choices":[{"delta":{"content":"a"}}]}\n\ndata: {"choices":[{"delta":{"content":"b"}}]}\n\ndata: [DONE]\n\n');
+    const upstreamChunk = Buffer.from(
+      'data: {"choices":[{"delta":{"content":"a"}}]}\n\ndata: {"choices":[{"delta":{"content":"b"}}]}\n\ndata: [DONE]\n\n',
+    );
     const pending = new SseSplitter().push(upstreamChunk);
     let ended: unknown = null;
     const fakeStream = {
@@ -51,11 +54,14 @@ describe("the relay writes one chunk per run of events", () => {
       read: async () => ({ kind: "ended", events: [] }),
     };
     const collected: Uint8Array[] = [];
-    const body = createRelayStream({ stream: fakeStream as never, pending, ending: "done", firstTokenAt: 0 }, {
-      onFinish: (end) => (ended = end),
-      renderErrorEvent: () => new Uint8Array(0),
-      collect: (bytes) => collected.push(bytes),
-    });
+    const body = createRelayStream(
+      { stream: fakeStream as never, pending, ending: "done", firstTokenAt: 0 },
+      {
+        onFinish: (end) => (ended = end),
+        renderErrorEvent: () => new Uint8Array(0),
+        collect: (bytes) => collected.push(bytes),
+      },
+    );
     const chunks: Uint8Array[] = [];
     for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
     assert.equal(chunks.length, 1);

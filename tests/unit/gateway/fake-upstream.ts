@@ -46,14 +46,17 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-async function* playBody(steps: readonly BodyStep[], signal: AbortSignal, call: RecordedCall): AsyncGenerator<Uint8Array> {
+async function* playBody(
+  steps: readonly BodyStep[],
+  signal: AbortSignal,
+  call: RecordedCall,
+): AsyncGenerator<Uint8Array> {
   for (const step of steps) {
     if (signal.aborted) throw new OutboundError("aborted");
     if (typeof step === "string" || step instanceof Uint8Array) {
       call.chunksDelivered += 1;
       yield typeof step === "string" ? Buffer.from(step, "utf8") : step;
-    }
-    else if ("delayMs" in step) await sleep(step.delayMs, signal);
+    } else if ("delayMs" in step) await sleep(step.delayMs, signal);
     else if ("reset" in step) throw new OutboundError("connection_reset");
     else await sleep(Number.POSITIVE_INFINITY, signal);
   }
@@ -115,11 +118,27 @@ export function sseData(payload: unknown, lineEnd = "\n"): string {
 }
 
 export function contentChunk(text: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { id: "chatcmpl-1", object: "chat.completion.chunk", model: "up", choices: [{ index: 0, delta: { content: text }, finish_reason: null }], ...extra };
+  return {
+    id: "chatcmpl-1",
+    object: "chat.completion.chunk",
+    model: "up",
+    choices: [{ index: 0, delta: { content: text }, finish_reason: null }],
+    ...extra,
+  };
 }
 
-export const ROLE_CHUNK = { id: "chatcmpl-1", object: "chat.completion.chunk", model: "up", choices: [{ index: 0, delta: { role: "assistant" }, finish_reason: null }] };
-export const STOP_CHUNK = { id: "chatcmpl-1", object: "chat.completion.chunk", model: "up", choices: [{ index: 0, delta: {}, finish_reason: "stop" }] };
+export const ROLE_CHUNK = {
+  id: "chatcmpl-1",
+  object: "chat.completion.chunk",
+  model: "up",
+  choices: [{ index: 0, delta: { role: "assistant" }, finish_reason: null }],
+};
+export const STOP_CHUNK = {
+  id: "chatcmpl-1",
+  object: "chat.completion.chunk",
+  model: "up",
+  choices: [{ index: 0, delta: {}, finish_reason: "stop" }],
+};
 export const USAGE_CHUNK = {
   id: "chatcmpl-1",
   object: "chat.completion.chunk",
@@ -129,7 +148,10 @@ export const USAGE_CHUNK = {
 };
 export const DONE = "data: [DONE]\n\n";
 
-export function completionBody(content: string, usage: Record<string, unknown> | null = { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 }): string {
+export function completionBody(
+  content: string,
+  usage: Record<string, unknown> | null = { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 },
+): string {
   return JSON.stringify({
     id: "chatcmpl-1",
     object: "chat.completion",

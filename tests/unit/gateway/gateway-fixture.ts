@@ -63,7 +63,15 @@ export function makeSnapshot(input: SnapshotInput): ConfigSnapshot {
     keysByHash: new Map(
       keys.map(({ key, config }, index) => [
         hashApiKey(key),
-        { id: index + 1, name: `key-${index + 1}`, isEnabled: true, allGroups: false, groupIds: new Set([1]), expiresAt: null, ...config },
+        {
+          id: index + 1,
+          name: `key-${index + 1}`,
+          isEnabled: true,
+          allGroups: false,
+          groupIds: new Set([1]),
+          expiresAt: null,
+          ...config,
+        },
       ]),
     ),
     keywords: input.keywords ?? [],
@@ -78,7 +86,11 @@ export interface TestRuntime {
   keyTouches: number[];
 }
 
-export function makeRuntime(snapshot: ConfigSnapshot, send: UpstreamSend, overrides: Partial<GatewayRuntime> = {}): TestRuntime {
+export function makeRuntime(
+  snapshot: ConfigSnapshot,
+  send: UpstreamSend,
+  overrides: Partial<GatewayRuntime> = {},
+): TestRuntime {
   const logs: CallLogRecord[] = [];
   const keywordHits: { id: number; at: number }[] = [];
   const keyTouches: number[] = [];

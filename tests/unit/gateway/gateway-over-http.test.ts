@@ -15,7 +15,12 @@ const openSockets = new Set<Socket>();
 const seen: { url: string; authorization: string | undefined; body: string }[] = [];
 let mode: "stream" | "stall-after-first" | "json" = "stream";
 
-const STREAM_BYTES = [sseData(contentChunk("Hel"), "\r\n"), ": comment\r\n\r\n", sseData(contentChunk("lo"), "\r\n"), "data: [DONE]\r\n\r\n"];
+const STREAM_BYTES = [
+  sseData(contentChunk("Hel"), "\r\n"),
+  ": comment\r\n\r\n",
+  sseData(contentChunk("lo"), "\r\n"),
+  "data: [DONE]\r\n\r\n",
+];
 
 before(async () => {
   server = http.createServer((req, res) => {
@@ -80,7 +85,13 @@ describe("gateway over real HTTP", () => {
     const response = await handleChatCompletions(chatRequest({ ...HELLO, stream: true }), runtime);
     assert.equal(await response.text(), STREAM_BYTES.join(""));
     await waitFor(() => logs.length === 1);
-    assert.deepEqual(logs[0]!.attempts.map((a) => [a.providerId, a.outcome, a.reason]), [[1, "failed", "connection refused"], [2, "ok", null]]);
+    assert.deepEqual(
+      logs[0]!.attempts.map((a) => [a.providerId, a.outcome, a.reason]),
+      [
+        [1, "failed", "connection refused"],
+        [2, "ok", null],
+      ],
+    );
     const call = seen[seen.length - 1]!;
     assert.equal(call.url, "/v1/chat/completions");
     assert.equal(call.authorization, "Bearer sk-upstream-canary-2");
@@ -99,7 +110,10 @@ describe("gateway over real HTTP", () => {
     mode = "stall-after-first";
     const { runtime, logs, client } = setup();
     const controller = new AbortController();
-    const response = await handleChatCompletions(chatRequest({ ...HELLO, stream: true }, { signal: controller.signal }), runtime);
+    const response = await handleChatCompletions(
+      chatRequest({ ...HELLO, stream: true }, { signal: controller.signal }),
+      runtime,
+    );
     const reader = response.body!.getReader();
     await reader.read();
     assert.equal(openSockets.size > 0, true);

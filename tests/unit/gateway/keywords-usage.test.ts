@@ -6,7 +6,15 @@ import { calculateCost, estimateTokens, readUsage, settleUsage } from "../../../
 import { makeProvider, makeSnapshot } from "./gateway-fixture";
 
 describe("failure keywords", () => {
-  const snapshot = makeSnapshot({ providers: [], members: [], keywords: [{ id: 1, keyword: "Quota" }, { id: 2, keyword: "try again later" }, { id: 3, keyword: "" }] });
+  const snapshot = makeSnapshot({
+    providers: [],
+    members: [],
+    keywords: [
+      { id: 1, keyword: "Quota" },
+      { id: 2, keyword: "try again later" },
+      { id: 3, keyword: "" },
+    ],
+  });
 
   it("compiles once per snapshot", () => {
     assert.equal(compileKeywords(snapshot), compileKeywords(snapshot));
@@ -55,13 +63,31 @@ describe("usage and cost", () => {
   });
 
   it("costs nothing at zero prices", () => {
-    assert.equal(calculateCost({ promptTokens: 10, completionTokens: 10, cachedTokens: 0 }, makeProvider(2, { priceInput: 0, priceOutput: 0, priceCached: 0 })), 0);
+    assert.equal(
+      calculateCost(
+        { promptTokens: 10, completionTokens: 10, cachedTokens: 0 },
+        makeProvider(2, { priceInput: 0, priceOutput: 0, priceCached: 0 }),
+      ),
+      0,
+    );
   });
 
   const usages: [string, unknown, ReturnType<typeof readUsage>][] = [
-    ["full usage", { prompt_tokens: 10, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 2 } }, { promptTokens: 10, completionTokens: 5, cachedTokens: 2 }],
-    ["no details", { prompt_tokens: 10, completion_tokens: 5 }, { promptTokens: 10, completionTokens: 5, cachedTokens: 0 }],
-    ["cached above prompt (clamped)", { prompt_tokens: 1, completion_tokens: 0, prompt_tokens_details: { cached_tokens: 9 } }, { promptTokens: 1, completionTokens: 0, cachedTokens: 1 }],
+    [
+      "full usage",
+      { prompt_tokens: 10, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 2 } },
+      { promptTokens: 10, completionTokens: 5, cachedTokens: 2 },
+    ],
+    [
+      "no details",
+      { prompt_tokens: 10, completion_tokens: 5 },
+      { promptTokens: 10, completionTokens: 5, cachedTokens: 0 },
+    ],
+    [
+      "cached above prompt (clamped)",
+      { prompt_tokens: 1, completion_tokens: 0, prompt_tokens_details: { cached_tokens: 9 } },
+      { promptTokens: 1, completionTokens: 0, cachedTokens: 1 },
+    ],
     ["null", null, null],
     ["an empty object", {}, null],
   ];
@@ -74,14 +100,27 @@ describe("usage and cost", () => {
   });
 
   it("estimates from the request's message text when usage is missing and marks it", () => {
-    const messages = [{ role: "user", content: "12345678" }, { role: "user", content: [{ type: "text", text: "1234" }, { type: "image_url", image_url: { url: "data:..." } }] }];
+    const messages = [
+      { role: "user", content: "12345678" },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "1234" },
+          { type: "image_url", image_url: { url: "data:..." } },
+        ],
+      },
+    ];
     const settled = settleUsage(null, { messages, completionCharacters: 4 }, provider);
     assert.deepEqual([settled.promptTokens, settled.completionTokens, settled.isEstimated], [3, 1, true]);
     assert.equal(settled.cost, (3 * 3 + 1 * 15) / 1_000_000);
   });
 
   it("uses reported usage as exact", () => {
-    const settled = settleUsage({ promptTokens: 1, completionTokens: 2, cachedTokens: 0 }, { messages: [], completionCharacters: 400 }, provider);
+    const settled = settleUsage(
+      { promptTokens: 1, completionTokens: 2, cachedTokens: 0 },
+      { messages: [], completionCharacters: 400 },
+      provider,
+    );
     assert.deepEqual([settled.completionTokens, settled.isEstimated], [2, false]);
   });
 });
@@ -99,6 +138,7 @@ describe("Retry-After", () => {
     [{}, null],
   ];
   for (const [headers, expected] of cases) {
-    it(`reads ${JSON.stringify(headers)} as ${expected} ms`, () => assert.equal(parseRetryAfterMs(headers, now), expected));
+    it(`reads ${JSON.stringify(headers)} as ${expected} ms`, () =>
+      assert.equal(parseRetryAfterMs(headers, now), expected));
   }
 });

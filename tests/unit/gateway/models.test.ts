@@ -31,9 +31,15 @@ describe("GET /v1/models", () => {
     assert.equal(response.status, 200);
     assert.equal(response.headers.get("content-type"), "application/json");
     assert.match(response.headers.get("x-request-id") ?? "", /^req_/);
-    const body = (await response.json()) as { object: string; data: { id: string; object: string; created: number; owned_by: string }[] };
+    const body = (await response.json()) as {
+      object: string;
+      data: { id: string; object: string; created: number; owned_by: string }[];
+    };
     assert.equal(body.object, "list");
-    assert.deepEqual(body.data.map((model) => model.id), ["alpha", "chat"]);
+    assert.deepEqual(
+      body.data.map((model) => model.id),
+      ["alpha", "chat"],
+    );
     for (const model of body.data) {
       assert.equal(model.object, "model");
       assert.equal(model.owned_by, "gateway");
@@ -43,9 +49,16 @@ describe("GET /v1/models", () => {
 
   it("lists every group for a key allowed all groups, with stable created values", async () => {
     const { runtime } = setup();
-    const first = (await (await handleListModels(listRequest("sk-all-groups"), runtime)).json()) as { data: { id: string; created: number }[] };
-    const second = (await (await handleListModels(listRequest("sk-all-groups"), runtime)).json()) as { data: { id: string; created: number }[] };
-    assert.deepEqual(first.data.map((model) => model.id), ["alpha", "beta", "chat"]);
+    const first = (await (await handleListModels(listRequest("sk-all-groups"), runtime)).json()) as {
+      data: { id: string; created: number }[];
+    };
+    const second = (await (await handleListModels(listRequest("sk-all-groups"), runtime)).json()) as {
+      data: { id: string; created: number }[];
+    };
+    assert.deepEqual(
+      first.data.map((model) => model.id),
+      ["alpha", "beta", "chat"],
+    );
     assert.deepEqual(first, second);
   });
 

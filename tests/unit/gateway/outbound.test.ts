@@ -116,7 +116,13 @@ describe("outbound send", () => {
     const client = createOutboundClient({ lookup: lookupFrom({ "slow.test": "127.0.0.1" }, 300) });
     const started = Date.now();
     await rejectsWith(
-      client.send({ url: `http://slow.test:${port}/small`, method: "GET", headers: {}, connectTimeoutMs: 50, signal: new AbortController().signal }),
+      client.send({
+        url: `http://slow.test:${port}/small`,
+        method: "GET",
+        headers: {},
+        connectTimeoutMs: 50,
+        signal: new AbortController().signal,
+      }),
       "connect_timeout",
     );
     assert.ok(Date.now() - started < 250);
@@ -125,7 +131,13 @@ describe("outbound send", () => {
   it("does not time out a connection that completed while the event loop was stalled", async () => {
     routes.set("/after-stall", (_req, res) => res.end("ok"));
     const client = createOutboundClient();
-    const pending = client.send({ url: `${base}/after-stall`, method: "GET", headers: {}, connectTimeoutMs: 20, signal: new AbortController().signal });
+    const pending = client.send({
+      url: `${base}/after-stall`,
+      method: "GET",
+      headers: {},
+      connectTimeoutMs: 20,
+      signal: new AbortController().signal,
+    });
     // A busy process, right after the socket was assigned (and its timer started): the kernel
     // completes the connect meanwhile, but the timer and the connect callback only run after
     // the stall, the expired timer first.
@@ -148,7 +160,13 @@ describe("outbound send", () => {
     const client = createOutboundClient({ maxSocketsPerOrigin: 1 });
     const first = get(client, `${base}/hold`);
     // Queued behind /hold for ~300 ms, far past its 50 ms connect timeout.
-    const queued = client.send({ url: `${base}/small`, method: "GET", headers: {}, connectTimeoutMs: 50, signal: new AbortController().signal });
+    const queued = client.send({
+      url: `${base}/small`,
+      method: "GET",
+      headers: {},
+      connectTimeoutMs: 50,
+      signal: new AbortController().signal,
+    });
     assert.equal(await readAll((await first).body), "held");
     assert.equal(await readAll((await queued).body), "ok");
     client.destroy();
@@ -171,11 +189,23 @@ describe("outbound send", () => {
     const client = createOutboundClient();
     const STREAMS_AT_ONCE = 600;
     const startedAt = Date.now();
-    const open = () => client.send({ url: `${base}/stream`, method: "GET", headers: {}, connectTimeoutMs: 5_000, signal: new AbortController().signal });
-    const bodies = await Promise.all(Array.from({ length: STREAMS_AT_ONCE }, () => open().then((response) => readAll(response.body))));
+    const open = () =>
+      client.send({
+        url: `${base}/stream`,
+        method: "GET",
+        headers: {},
+        connectTimeoutMs: 5_000,
+        signal: new AbortController().signal,
+      });
+    const bodies = await Promise.all(
+      Array.from({ length: STREAMS_AT_ONCE }, () => open().then((response) => readAll(response.body))),
+    );
     clearTimeout(releaseTimer);
     assert.ok(bodies.every((body) => body === "firstdone"));
-    assert.ok(Date.now() - startedAt < 8_000, `all ${STREAMS_AT_ONCE} streams were open together (took ${Date.now() - startedAt} ms)`);
+    assert.ok(
+      Date.now() - startedAt < 8_000,
+      `all ${STREAMS_AT_ONCE} streams were open together (took ${Date.now() - startedAt} ms)`,
+    );
     client.destroy();
   });
 
@@ -198,7 +228,9 @@ describe("outbound send", () => {
   }
 
   it("refuses a name that resolves to a metadata address", async () => {
-    const client = createOutboundClient({ lookup: lookupFrom({ "metadata.test": "169.254.169.254", "mapped.test": "::ffff:169.254.169.254" }) });
+    const client = createOutboundClient({
+      lookup: lookupFrom({ "metadata.test": "169.254.169.254", "mapped.test": "::ffff:169.254.169.254" }),
+    });
     await rejectsWith(get(client, "http://metadata.test/"), "address_blocked");
     await rejectsWith(get(client, "http://mapped.test/"), "address_blocked");
   });
@@ -276,15 +308,21 @@ describe("outbound getJson", () => {
       routes.set(`/r${i}`, (_req, res) => res.writeHead(302, { location: i === 4 ? "/json" : `/r${i + 1}` }).end());
     }
     routes.set("/to-metadata", (_req, res) => res.writeHead(307, { location: "http://169.254.169.254/latest" }).end());
-    routes.set("/to-other-origin", (_req, res) => res.writeHead(302, { location: `http://localhost:${port}/json` }).end());
+    routes.set("/to-other-origin", (_req, res) =>
+      res.writeHead(302, { location: `http://localhost:${port}/json` }).end(),
+    );
     routes.set("/big", (_req, res) => {
       res.writeHead(200, { "content-type": "application/json" });
       res.write(`{"data":"${"x".repeat(5_000)}`);
       res.end(`${"y".repeat(5_000)}"}`);
     });
     routes.set("/html", (_req, res) => res.writeHead(200, { "content-type": "text/html" }).end("<html></html>"));
-    routes.set("/unauthorized", (_req, res) => res.writeHead(401, { "content-type": "application/json" }).end('{"error":{"message":"bad key"}}'));
-    routes.set("/slow-json", (_req, res) => setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end("{}"), 500));
+    routes.set("/unauthorized", (_req, res) =>
+      res.writeHead(401, { "content-type": "application/json" }).end('{"error":{"message":"bad key"}}'),
+    );
+    routes.set("/slow-json", (_req, res) =>
+      setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end("{}"), 500),
+    );
   });
 
   it("reads a JSON document", async () => {
@@ -306,7 +344,9 @@ describe("outbound getJson", () => {
   });
 
   it("drops the Authorization header on a cross-origin redirect", async () => {
-    const result = await createOutboundClient().getJson(`${base}/to-other-origin`, { headers: { authorization: "Bearer secret" } });
+    const result = await createOutboundClient().getJson(`${base}/to-other-origin`, {
+      headers: { authorization: "Bearer secret" },
+    });
     assert.deepEqual(result.data, { ok: true, auth: null });
     const same = await createOutboundClient().getJson(`${base}/json`, { headers: { authorization: "Bearer secret" } });
     assert.deepEqual(same.data, { ok: true, auth: "Bearer secret" });

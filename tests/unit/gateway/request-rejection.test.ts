@@ -48,7 +48,12 @@ describe("requests refused before any provider is called", () => {
       assert.match(response.headers.get("x-request-id") ?? "", /^req_[0-9a-f]{32}$/);
       const text = await response.text();
       assert.deepEqual(JSON.parse(text), {
-        error: { message: "Incorrect API key provided.", type: "invalid_request_error", param: null, code: "invalid_api_key" },
+        error: {
+          message: "Incorrect API key provided.",
+          type: "invalid_request_error",
+          param: null,
+          code: "invalid_api_key",
+        },
       });
       assert.ok(!text.includes("sk-"), "the key is never echoed");
       assert.equal(upstream.calls.length, 0);
@@ -61,7 +66,10 @@ describe("requests refused before any provider is called", () => {
 
   it("accepts a key whose expiry is still ahead and records its use", async () => {
     const { runtime, keyTouches } = setup();
-    const response = await handleChatCompletions(chatRequest({ ...HELLO, model: "nope" }, { key: "sk-future-key" }), runtime);
+    const response = await handleChatCompletions(
+      chatRequest({ ...HELLO, model: "nope" }, { key: "sk-future-key" }),
+      runtime,
+    );
     assert.equal(response.status, 404);
     assert.deepEqual(keyTouches, [4]);
   });
@@ -79,7 +87,13 @@ describe("requests refused before any provider is called", () => {
     assert.equal(forbiddenError.message, "The model `secret-group` does not exist or you do not have access to it.");
     assert.equal(forbiddenError.code, unknownError.code);
     assert.equal(upstream.calls.length, 0);
-    assert.deepEqual(logs.map((log) => [log.status, log.apiKeyId]), [[404, 1], [404, 1]]);
+    assert.deepEqual(
+      logs.map((log) => [log.status, log.apiKeyId]),
+      [
+        [404, 1],
+        [404, 1],
+      ],
+    );
   });
 
   const bodyCases: [string, string, string, string | null][] = [
@@ -89,10 +103,20 @@ describe("requests refused before any provider is called", () => {
     ["an empty body", "", "invalid_json", null],
     ["missing messages", JSON.stringify({ model: "chat" }), "invalid_request", "messages"],
     ["empty messages", JSON.stringify({ model: "chat", messages: [] }), "invalid_request", "messages"],
-    ["a message that is not an object", JSON.stringify({ model: "chat", messages: ["hi"] }), "invalid_request", "messages.0"],
+    [
+      "a message that is not an object",
+      JSON.stringify({ model: "chat", messages: ["hi"] }),
+      "invalid_request",
+      "messages.0",
+    ],
     ["stream that is not a boolean", JSON.stringify({ ...HELLO, stream: "yes" }), "invalid_request", "stream"],
     ["negative max_tokens", JSON.stringify({ ...HELLO, max_tokens: -1 }), "invalid_request", "max_tokens"],
-    ["fractional max_completion_tokens", JSON.stringify({ ...HELLO, max_completion_tokens: 1.5 }), "invalid_request", "max_completion_tokens"],
+    [
+      "fractional max_completion_tokens",
+      JSON.stringify({ ...HELLO, max_completion_tokens: 1.5 }),
+      "invalid_request",
+      "max_completion_tokens",
+    ],
     ["missing model", JSON.stringify({ messages: HELLO.messages }), "invalid_request", "model"],
     ["empty model", JSON.stringify({ ...HELLO, model: "" }), "invalid_request", "model"],
   ];

@@ -33,7 +33,13 @@ describe("planCandidates", () => {
   });
 
   it("drops members whose provider no longer exists", () => {
-    const snapshot = makeSnapshot({ providers: [makeProvider(1)], members: [{ providerId: 9, priority: 1, weight: 1 }, { providerId: 1, priority: 1, weight: 1 }] });
+    const snapshot = makeSnapshot({
+      providers: [makeProvider(1)],
+      members: [
+        { providerId: 9, priority: 1, weight: 1 },
+        { providerId: 1, priority: 1, weight: 1 },
+      ],
+    });
     assert.deepEqual(ids(planCandidates(snapshot, snapshot.groupsByName.get("chat")!, Math.random)), [1]);
   });
 

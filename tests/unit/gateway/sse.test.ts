@@ -8,7 +8,8 @@ import { makeSnapshot } from "./gateway-fixture";
 function splitAll(chunks: string[]): string[] {
   const splitter = new SseSplitter();
   const events: string[] = [];
-  for (const chunk of chunks) for (const event of splitter.push(Buffer.from(chunk))) events.push(Buffer.from(event).toString());
+  for (const chunk of chunks)
+    for (const event of splitter.push(Buffer.from(chunk))) events.push(Buffer.from(event).toString());
   const rest = splitter.flush();
   if (rest) events.push(Buffer.from(rest).toString());
   return events;
@@ -26,7 +27,11 @@ describe("SseSplitter", () => {
     ["LF framing", "data: a\n\ndata: b\n\n", ["data: a\n\n", "data: b\n\n"]],
     ["CRLF framing", "data: a\r\n\r\ndata: b\r\n\r\n", ["data: a\r\n\r\n", "data: b\r\n\r\n"]],
     ["CR framing", "data: a\r\rdata: b\r\r", ["data: a\r\r", "data: b\r\r"]],
-    ["multi-line events and comments", ": hi\n\nid: 1\ndata: a\ndata: b\n\n", [": hi\n\n", "id: 1\ndata: a\ndata: b\n\n"]],
+    [
+      "multi-line events and comments",
+      ": hi\n\nid: 1\ndata: a\ndata: b\n\n",
+      [": hi\n\n", "id: 1\ndata: a\ndata: b\n\n"],
+    ],
     ["mixed LF then CRLF blank line", "data: a\n\r\ndata: b\n\n", ["data: a\n\r\n", "data: b\n\n"]],
     ["a final event without its blank line", "data: a\n\ndata: [DONE]\n", ["data: a\n\n", "data: [DONE]\n"]],
   ];
@@ -52,9 +57,14 @@ describe("SseSplitter", () => {
 describe("SseInspector", () => {
   const hits: number[] = [];
   const inspector = () =>
-    new SseInspector(compileKeywords(makeSnapshot({ providers: [], members: [], keywords: [{ id: 9, keyword: "Forbidden Word" }] })), { recordHit: (id) => hits.push(id) }, () => 0);
+    new SseInspector(
+      compileKeywords(makeSnapshot({ providers: [], members: [], keywords: [{ id: 9, keyword: "Forbidden Word" }] })),
+      { recordHit: (id) => hits.push(id) },
+      () => 0,
+    );
   const event = (payload: unknown) => Buffer.from(`data: ${JSON.stringify(payload)}\n\n`);
-  const delta = (value: Record<string, unknown>) => event({ id: "forbidden word", choices: [{ index: 0, delta: value }] });
+  const delta = (value: Record<string, unknown>) =>
+    event({ id: "forbidden word", choices: [{ index: 0, delta: value }] });
 
   const kinds: [string, Uint8Array, string][] = [
     ["a role-only delta", delta({ role: "assistant" }), "other"],
@@ -90,12 +100,20 @@ describe("SseInspector", () => {
     const scan = inspector();
     scan.inspect(delta({ content: "1234" }));
     scan.inspect(delta({ reasoning_content: "56" }));
-    scan.inspect(event({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 4, prompt_tokens_details: { cached_tokens: 1 } } }));
+    scan.inspect(
+      event({
+        choices: [],
+        usage: { prompt_tokens: 3, completion_tokens: 4, prompt_tokens_details: { cached_tokens: 1 } },
+      }),
+    );
     assert.equal(scan.completionCharacters, 6);
     assert.deepEqual(scan.usage, { promptTokens: 3, completionTokens: 4, cachedTokens: 1 });
   });
 
   it("reads CR-framed events (the parser needs the final CR closed)", () => {
-    assert.equal(inspector().inspect(Buffer.from(`data: ${JSON.stringify({ choices: [{ delta: { content: "x" } }] })}\r\r`)), "meaningful");
+    assert.equal(
+      inspector().inspect(Buffer.from(`data: ${JSON.stringify({ choices: [{ delta: { content: "x" } }] })}\r\r`)),
+      "meaningful",
+    );
   });
 });

@@ -2,15 +2,36 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { handleChatCompletions, handleChatCompletionsAs } from "../../../lib/gateway/chat-completions";
 import type { CallLogRecord, TrustedCaller } from "../../../lib/gateway/types";
-import { DONE, ROLE_CHUNK, STOP_CHUNK, USAGE_CHUNK, completionBody, contentChunk, createFakeUpstream, sseData, type UpstreamScript } from "./fake-upstream";
+import {
+  DONE,
+  ROLE_CHUNK,
+  STOP_CHUNK,
+  USAGE_CHUNK,
+  completionBody,
+  contentChunk,
+  createFakeUpstream,
+  sseData,
+  type UpstreamScript,
+} from "./fake-upstream";
 import { HELLO, chatRequest, makeProvider, makeRuntime, makeSnapshot, readJson, waitFor } from "./gateway-fixture";
 
-const JSON_OK: UpstreamScript = { status: 200, headers: { "content-type": "application/json" }, body: [completionBody("Hello!")] };
+const JSON_OK: UpstreamScript = {
+  status: 200,
+  headers: { "content-type": "application/json" },
+  body: [completionBody("Hello!")],
+};
 const SSE = { "content-type": "text/event-stream" };
 const STREAM_OK: UpstreamScript = {
   status: 200,
   headers: SSE,
-  body: [sseData(ROLE_CHUNK), sseData(contentChunk("Hi ")), sseData(contentChunk("there")), sseData(STOP_CHUNK), sseData(USAGE_CHUNK), DONE],
+  body: [
+    sseData(ROLE_CHUNK),
+    sseData(contentChunk("Hi ")),
+    sseData(contentChunk("there")),
+    sseData(STOP_CHUNK),
+    sseData(USAGE_CHUNK),
+    DONE,
+  ],
 };
 
 /** Group "chat" (p1 then p2) and group "private" (p2), which the only key may not call. */
@@ -34,7 +55,11 @@ function playground(seen: CallLogRecord[] = []): TrustedCaller {
 describe("trusted in-process callers", () => {
   it("are served without a key, on a group no key may call, and logged by name with no key id", async () => {
     const { runtime, logs, keyTouches, upstream } = setup();
-    const response = await handleChatCompletionsAs(chatRequest({ ...HELLO, model: "private" }, { key: null }), runtime, playground());
+    const response = await handleChatCompletionsAs(
+      chatRequest({ ...HELLO, model: "private" }, { key: null }),
+      runtime,
+      playground(),
+    );
     assert.equal(response.status, 200);
     assert.equal(((await readJson(response)).choices as unknown[]).length, 1);
     assert.equal(upstream.callsTo("p2.test").length, 1);
@@ -47,7 +72,11 @@ describe("trusted in-process callers", () => {
 
   it("ignores whatever Authorization header the request carries", async () => {
     const { runtime, logs } = setup();
-    const response = await handleChatCompletionsAs(chatRequest(HELLO, { key: "sk-not-a-real-key" }), runtime, playground());
+    const response = await handleChatCompletionsAs(
+      chatRequest(HELLO, { key: "sk-not-a-real-key" }),
+      runtime,
+      playground(),
+    );
     assert.equal(response.status, 200);
     assert.equal(logs[0]!.apiKeyName, "dashboard playground");
   });
@@ -77,10 +106,13 @@ describe("trusted in-process callers", () => {
     assert.equal(sinkHadRowFirst, true);
     assert.equal(seen[0]!.requestId, response.headers.get("x-request-id"));
     assert.equal(seen[0]!.providerName, "provider-2");
-    assert.deepEqual(seen[0]!.attempts.map((a) => [a.providerName, a.status, a.outcome]), [
-      ["provider-1", 503, "failed"],
-      ["provider-2", 200, "ok"],
-    ]);
+    assert.deepEqual(
+      seen[0]!.attempts.map((a) => [a.providerName, a.status, a.outcome]),
+      [
+        ["provider-1", 503, "failed"],
+        ["provider-2", 200, "ok"],
+      ],
+    );
     assert.equal(seen[0]!.promptTokens, 12);
     assert.ok(seen[0]!.cost > 0);
   });
@@ -88,7 +120,11 @@ describe("trusted in-process callers", () => {
   it("see the row of a stream before its body ends, so the caller can report it at the finish", async () => {
     const { runtime } = setup(STREAM_OK);
     const seen: CallLogRecord[] = [];
-    const response = await handleChatCompletionsAs(chatRequest({ ...HELLO, stream: true, stream_options: { include_usage: true } }, { key: null }), runtime, playground(seen));
+    const response = await handleChatCompletionsAs(
+      chatRequest({ ...HELLO, stream: true, stream_options: { include_usage: true } }, { key: null }),
+      runtime,
+      playground(seen),
+    );
     assert.equal(seen.length, 0, "the row is not final while the stream is open");
     const reader = response.body!.getReader();
     let text = "";
@@ -107,7 +143,11 @@ describe("trusted in-process callers", () => {
   it("get the row of a rejected request too (unknown group → 404)", async () => {
     const { runtime, upstream } = setup();
     const seen: CallLogRecord[] = [];
-    const response = await handleChatCompletionsAs(chatRequest({ ...HELLO, model: "nope" }, { key: null }), runtime, playground(seen));
+    const response = await handleChatCompletionsAs(
+      chatRequest({ ...HELLO, model: "nope" }, { key: null }),
+      runtime,
+      playground(seen),
+    );
     assert.equal(response.status, 404);
     assert.equal(upstream.calls.length, 0);
     assert.equal(seen[0]!.status, 404);
@@ -120,12 +160,19 @@ describe("trusted in-process callers", () => {
     const response = await handleChatCompletionsAs(chatRequest(HELLO, { key: null }), runtime, playground(seen));
     assert.equal(response.status, 502);
     assert.equal(((await readJson(response)).error as { code: string }).code, "upstream_error");
-    assert.deepEqual(seen[0]!.attempts.map((a) => a.status), [503, 500]);
+    assert.deepEqual(
+      seen[0]!.attempts.map((a) => a.status),
+      [503, 500],
+    );
   });
 
   it("are refused while the server drains, like everyone else", async () => {
     const { runtime, upstream } = setup();
-    const response = await handleChatCompletionsAs(chatRequest(HELLO, { key: null }), { ...runtime, isShuttingDown: () => true }, playground());
+    const response = await handleChatCompletionsAs(
+      chatRequest(HELLO, { key: null }),
+      { ...runtime, isShuttingDown: () => true },
+      playground(),
+    );
     assert.equal(response.status, 503);
     assert.equal(upstream.calls.length, 0);
   });

@@ -4,14 +4,30 @@ import { playgroundRequestSchema } from "../../../lib/playground/chat-request";
 import { readPlaygroundError } from "../../../lib/playground/playground-error";
 import { PLAYGROUND_CALLER_NAME, streamPlaygroundChat } from "../../../lib/playground/stream-chat";
 import { readTurnMetadata } from "../../../lib/playground/turn-metadata";
-import { DONE, ROLE_CHUNK, STOP_CHUNK, USAGE_CHUNK, contentChunk, createFakeUpstream, sseData, type UpstreamScript } from "../gateway/fake-upstream";
+import {
+  DONE,
+  ROLE_CHUNK,
+  STOP_CHUNK,
+  USAGE_CHUNK,
+  contentChunk,
+  createFakeUpstream,
+  sseData,
+  type UpstreamScript,
+} from "../gateway/fake-upstream";
 import { findSecrets, makeProvider, makeRuntime, makeSnapshot, waitFor } from "../gateway/gateway-fixture";
 
 const SSE = { "content-type": "text/event-stream" };
 const GOOD: UpstreamScript = {
   status: 200,
   headers: SSE,
-  body: [sseData(ROLE_CHUNK), sseData(contentChunk("Hi ")), sseData(contentChunk("there")), sseData(STOP_CHUNK), sseData(USAGE_CHUNK), DONE],
+  body: [
+    sseData(ROLE_CHUNK),
+    sseData(contentChunk("Hi ")),
+    sseData(contentChunk("there")),
+    sseData(STOP_CHUNK),
+    sseData(USAGE_CHUNK),
+    DONE,
+  ],
 };
 const HELLO = [{ id: "m1", role: "user" as const, parts: [{ type: "text" as const, text: "hello" }] }];
 
@@ -43,13 +59,21 @@ async function readChunks(response: Response): Promise<Chunk[]> {
 }
 
 function textOf(chunks: Chunk[]): string {
-  return chunks.filter((chunk) => chunk.type === "text-delta").map((chunk) => chunk.delta).join("");
+  return chunks
+    .filter((chunk) => chunk.type === "text-delta")
+    .map((chunk) => chunk.delta)
+    .join("");
 }
 
 describe("playground turns through the gateway core", () => {
   it("streams the answer and attaches the turn's log row at the finish", async () => {
     const { runtime, logs } = setup(GOOD);
-    const response = await streamPlaygroundChat({ runtime, group: "chat", messages: HELLO, signal: new AbortController().signal });
+    const response = await streamPlaygroundChat({
+      runtime,
+      group: "chat",
+      messages: HELLO,
+      signal: new AbortController().signal,
+    });
     assert.equal(response.status, 200);
     assert.equal(response.headers.get("x-vercel-ai-ui-message-stream"), "v1");
     const chunks = await readChunks(response);
@@ -71,38 +95,64 @@ describe("playground turns through the gateway core", () => {
 
   it("fails over like any client request and reports the attempt chain", async () => {
     const { runtime, upstream } = setup({ status: 503, body: [] });
-    const chunks = await readChunks(await streamPlaygroundChat({ runtime, group: "chat", messages: HELLO, signal: new AbortController().signal }));
+    const chunks = await readChunks(
+      await streamPlaygroundChat({ runtime, group: "chat", messages: HELLO, signal: new AbortController().signal }),
+    );
     assert.equal(textOf(chunks), "Hi there");
     const turn = readTurnMetadata(chunks.find((chunk) => chunk.type === "finish")?.messageMetadata);
     assert.equal(turn?.providerName, "provider-2");
-    assert.deepEqual(turn?.attempts.map((a) => [a.providerName, a.status, a.outcome]), [
-      ["provider-1", 503, "failed"],
-      ["provider-2", 200, "ok"],
-    ]);
+    assert.deepEqual(
+      turn?.attempts.map((a) => [a.providerName, a.status, a.outcome]),
+      [
+        ["provider-1", 503, "failed"],
+        ["provider-2", 200, "ok"],
+      ],
+    );
     assert.equal(upstream.calls.length, 2, "the SDK does not retry on top of the gateway");
   });
 
   it("reports a translated code and the attempts when every provider fails, without retrying", async () => {
-    const { runtime, upstream, logs } = setup({ status: 503, body: [] }, { status: 500, body: ['{"error":{"message":"boom"}}'] });
-    const chunks = await readChunks(await streamPlaygroundChat({ runtime, group: "chat", messages: HELLO, signal: new AbortController().signal }));
+    const { runtime, upstream, logs } = setup(
+      { status: 503, body: [] },
+      { status: 500, body: ['{"error":{"message":"boom"}}'] },
+    );
+    const chunks = await readChunks(
+      await streamPlaygroundChat({ runtime, group: "chat", messages: HELLO, signal: new AbortController().signal }),
+    );
     const error = chunks.find((chunk) => chunk.type === "error");
     assert.ok(error);
     const parsed = readPlaygroundError(String(error.errorText));
     assert.equal(parsed.code, "upstream_error");
-    assert.deepEqual(parsed.turn?.attempts.map((a) => a.status), [503, 500]);
+    assert.deepEqual(
+      parsed.turn?.attempts.map((a) => a.status),
+      [503, 500],
+    );
     assert.equal(upstream.calls.length, 2);
     assert.equal(logs.length, 1);
   });
 
   it("marks a stream that broke after content as interrupted, keeping the text sent", async () => {
-    const { runtime } = setup({ status: 200, headers: SSE, body: [sseData(ROLE_CHUNK), sseData(contentChunk("Hi ")), { reset: true }] });
-    const chunks = await readChunks(await streamPlaygroundChat({ runtime, group: "chat", messages: HELLO, signal: new AbortController().signal }));
+    const { runtime } = setup({
+      status: 200,
+      headers: SSE,
+      body: [sseData(ROLE_CHUNK), sseData(contentChunk("Hi ")), { reset: true }],
+    });
+    const chunks = await readChunks(
+      await streamPlaygroundChat({ runtime, group: "chat", messages: HELLO, signal: new AbortController().signal }),
+    );
     assert.equal(textOf(chunks), "Hi ");
-    assert.equal(readPlaygroundError(String(chunks.find((chunk) => chunk.type === "error")?.errorText)).code, "interrupted");
+    assert.equal(
+      readPlaygroundError(String(chunks.find((chunk) => chunk.type === "error")?.errorText)).code,
+      "interrupted",
+    );
   });
 
   it("passes the whole conversation on and aborts the upstream call when the browser stops", async () => {
-    const slow: UpstreamScript = { status: 200, headers: SSE, body: [sseData(ROLE_CHUNK), sseData(contentChunk("Hi ")), { stall: true }] };
+    const slow: UpstreamScript = {
+      status: 200,
+      headers: SSE,
+      body: [sseData(ROLE_CHUNK), sseData(contentChunk("Hi ")), { stall: true }],
+    };
     const { runtime, upstream, logs } = setup(slow);
     const stop = new AbortController();
     const messages = [
@@ -137,9 +187,19 @@ describe("playground request body", () => {
       id: "chat-1",
       trigger: "submit-message",
       group: " chat ",
-      messages: [{ id: "a", role: "assistant", metadata: { x: 1 }, parts: [{ type: "step-start" }, { type: "text", text: "Hi", state: "done" }] }],
+      messages: [
+        {
+          id: "a",
+          role: "assistant",
+          metadata: { x: 1 },
+          parts: [{ type: "step-start" }, { type: "text", text: "Hi", state: "done" }],
+        },
+      ],
     });
-    assert.deepEqual(parsed, { group: "chat", messages: [{ id: "a", role: "assistant", parts: [{ type: "text", text: "Hi" }] }] });
+    assert.deepEqual(parsed, {
+      group: "chat",
+      messages: [{ id: "a", role: "assistant", parts: [{ type: "text", text: "Hi" }] }],
+    });
   });
 
   it("refuses system or tool roles, no messages, and a missing group", () => {

@@ -9,7 +9,12 @@ export function MobileNav({ signOut }: { signOut: ReactNode }) {
   const [isOpen, setIsOpen] = useState(false);
   return (
     <>
-      <button type="button" className="btn-secondary px-3" aria-expanded={isOpen} onClick={() => setIsOpen((open) => !open)}>
+      <button
+        type="button"
+        className="btn-secondary px-3"
+        aria-expanded={isOpen}
+        onClick={() => setIsOpen((open) => !open)}
+      >
         {t("menu")}
       </button>
       {isOpen ? (

@@ -1,7 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { Link, usePathname } from "@/lib/i18n/navigation";
+import { Link, usePathname } from "@/app/_framework/i18n/navigation";
 
 export const navItems = [
   { href: "/", key: "overview" },

@@ -19,12 +19,22 @@ function useValueFormatter(kind: ValueKind): (value: number) => string {
     case "percent":
       return (value) => format.number(value / 100, { style: "percent", maximumFractionDigits: 1 });
     case "ms":
-      return (value) => format.number(value, { style: "unit", unit: "millisecond", unitDisplay: "short", maximumFractionDigits: 0 });
+      return (value) =>
+        format.number(value, { style: "unit", unit: "millisecond", unitDisplay: "short", maximumFractionDigits: 0 });
     case "usd":
-      return (value) => format.number(value, { style: "currency", currency: "USD", maximumFractionDigits: value !== 0 && Math.abs(value) < 1 ? 4 : 2 });
+      return (value) =>
+        format.number(value, {
+          style: "currency",
+          currency: "USD",
+          maximumFractionDigits: value !== 0 && Math.abs(value) < 1 ? 4 : 2,
+        });
     default:
       // Large counts in short form ("1.2M"), so axis labels fit their column.
-      return (value) => format.number(value, Math.abs(value) >= 100_000 ? { notation: "compact", maximumFractionDigits: 1 } : { maximumFractionDigits: 0 });
+      return (value) =>
+        format.number(
+          value,
+          Math.abs(value) >= 100_000 ? { notation: "compact", maximumFractionDigits: 1 } : { maximumFractionDigits: 0 },
+        );
   }
 }
 
@@ -41,7 +51,17 @@ interface SeriesChartProps {
   maxValue?: number;
 }
 
-export function SeriesChart({ kind, data, categories, colors, valueKind, noDataText, testId, minValue, maxValue }: SeriesChartProps) {
+export function SeriesChart({
+  kind,
+  data,
+  categories,
+  colors,
+  valueKind,
+  noDataText,
+  testId,
+  minValue,
+  maxValue,
+}: SeriesChartProps) {
   const valueFormatter = useValueFormatter(valueKind);
   const common = {
     data,
@@ -65,7 +85,17 @@ export function SeriesChart({ kind, data, categories, colors, valueKind, noDataT
   );
 }
 
-export function ShareDonut({ data, colors, noDataText, testId }: { data: { name: string; value: number }[]; colors: string[]; noDataText: string; testId: string }) {
+export function ShareDonut({
+  data,
+  colors,
+  noDataText,
+  testId,
+}: {
+  data: { name: string; value: number }[];
+  colors: string[];
+  noDataText: string;
+  testId: string;
+}) {
   const valueFormatter = useValueFormatter("count");
   return (
     <div className="min-w-0" data-testid={testId}>

@@ -19,7 +19,10 @@ export function KpiCards({ cards }: { cards: KpiCard[] }) {
       {cards.map((card) => (
         <div key={card.id} className="card min-w-0 p-4" data-testid={`kpi-${card.id}`}>
           <p className="text-xs font-medium text-slate-500">{card.label}</p>
-          <p className={`mt-1 truncate text-2xl font-semibold tabular-nums ${toneClass[card.tone ?? "default"]}`} data-testid="kpi-value">
+          <p
+            className={`mt-1 truncate text-2xl font-semibold tabular-nums ${toneClass[card.tone ?? "default"]}`}
+            data-testid="kpi-value"
+          >
             {card.value}
           </p>
           {card.detail ? <p className="mt-1 text-xs text-slate-500">{card.detail}</p> : null}

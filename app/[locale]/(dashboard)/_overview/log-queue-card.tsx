@@ -12,13 +12,19 @@ export async function LogQueueCard({ stats }: { stats: LogWriterStats }) {
       <dl className="mt-2 grid grid-cols-2 gap-2 text-sm">
         <div>
           <dt className="text-slate-500">{t("queued")}</dt>
-          <dd className={`text-xl font-semibold tabular-nums ${stats.queued > 0 ? "text-amber-700" : "text-slate-900"}`} data-testid="log-queue-queued">
+          <dd
+            className={`text-xl font-semibold tabular-nums ${stats.queued > 0 ? "text-amber-700" : "text-slate-900"}`}
+            data-testid="log-queue-queued"
+          >
             {format.number(stats.queued)}
           </dd>
         </div>
         <div>
           <dt className="text-slate-500">{t("dropped")}</dt>
-          <dd className={`text-xl font-semibold tabular-nums ${stats.dropped > 0 ? "text-red-700" : "text-slate-900"}`} data-testid="log-queue-dropped">
+          <dd
+            className={`text-xl font-semibold tabular-nums ${stats.dropped > 0 ? "text-red-700" : "text-slate-900"}`}
+            data-testid="log-queue-dropped"
+          >
             {format.number(stats.dropped)}
           </dd>
         </div>

@@ -15,11 +15,24 @@ type Translator = Awaited<ReturnType<typeof getTranslations<"Overview">>>;
 
 export const SHARE_COLORS = ["indigo", "cyan", "amber", "emerald", "violet", "rose", "sky", "lime"] as const;
 /** The same colors as classes for the legends beside the donuts (kept literal for Tailwind). */
-export const SHARE_DOT_CLASSES = ["bg-indigo-500", "bg-cyan-500", "bg-amber-500", "bg-emerald-500", "bg-violet-500", "bg-rose-500", "bg-sky-500", "bg-lime-500"] as const;
+export const SHARE_DOT_CLASSES = [
+  "bg-indigo-500",
+  "bg-cyan-500",
+  "bg-amber-500",
+  "bg-emerald-500",
+  "bg-violet-500",
+  "bg-rose-500",
+  "bg-sky-500",
+  "bg-lime-500",
+] as const;
 const TABLE_ROWS = 15;
 
 export function formatCost(format: Formatter, value: number): string {
-  return format.number(value, { style: "currency", currency: "USD", maximumFractionDigits: value !== 0 && value < 1 ? 4 : 2 });
+  return format.number(value, {
+    style: "currency",
+    currency: "USD",
+    maximumFractionDigits: value !== 0 && value < 1 ? 4 : 2,
+  });
 }
 
 export function formatPercent(format: Formatter, value: number | null): string {
@@ -27,7 +40,9 @@ export function formatPercent(format: Formatter, value: number | null): string {
 }
 
 export function formatMs(format: Formatter, value: number | null): string {
-  return value === null ? "—" : format.number(value, { style: "unit", unit: "millisecond", unitDisplay: "short", maximumFractionDigits: 0 });
+  return value === null
+    ? "—"
+    : format.number(value, { style: "unit", unit: "millisecond", unitDisplay: "short", maximumFractionDigits: 0 });
 }
 
 export function bucketLabel(format: Formatter, start: number, range: OverviewRange, timeZone: string): string {
@@ -45,13 +60,32 @@ export interface SeriesCharts {
 
 const round = (value: number | null) => (value === null ? null : Math.round(value * 10) / 10);
 
-export function seriesCharts(model: OverviewModel, labels: string[], names: Record<"succeeded" | "failed" | "successRate" | "average" | "p95", string>): SeriesCharts {
+export function seriesCharts(
+  model: OverviewModel,
+  labels: string[],
+  names: Record<"succeeded" | "failed" | "successRate" | "average" | "p95", string>,
+): SeriesCharts {
   const at = (index: number) => labels[index] ?? "";
   return {
-    requests: model.series.map((point, index) => ({ label: at(index), [names.succeeded]: point.successes, [names.failed]: point.failures })),
-    successRate: model.series.map((point, index) => ({ label: at(index), [names.successRate]: point.successRate === null ? null : round(point.successRate * 100) })),
-    latency: model.series.map((point, index) => ({ label: at(index), [names.average]: round(point.avgLatencyMs), [names.p95]: round(point.p95LatencyMs) })),
-    ttft: model.series.map((point, index) => ({ label: at(index), [names.average]: round(point.avgTtftMs), [names.p95]: round(point.p95TtftMs) })),
+    requests: model.series.map((point, index) => ({
+      label: at(index),
+      [names.succeeded]: point.successes,
+      [names.failed]: point.failures,
+    })),
+    successRate: model.series.map((point, index) => ({
+      label: at(index),
+      [names.successRate]: point.successRate === null ? null : round(point.successRate * 100),
+    })),
+    latency: model.series.map((point, index) => ({
+      label: at(index),
+      [names.average]: round(point.avgLatencyMs),
+      [names.p95]: round(point.p95LatencyMs),
+    })),
+    ttft: model.series.map((point, index) => ({
+      label: at(index),
+      [names.average]: round(point.avgTtftMs),
+      [names.p95]: round(point.p95TtftMs),
+    })),
   };
 }
 
@@ -60,7 +94,9 @@ export function displayName(row: BreakdownRow, t: Translator): { name: string; i
   if (row.id.startsWith("group:")) return { name: t("names.noGroup"), isPlaceholder: true };
   if (row.id.startsWith("provider:")) return { name: t("names.noProvider"), isPlaceholder: true };
   const keyId = row.id.slice("key:".length);
-  return keyId === "0" ? { name: t("names.noKey"), isPlaceholder: true } : { name: t("names.deletedKey", { id: keyId }), isPlaceholder: true };
+  return keyId === "0"
+    ? { name: t("names.noKey"), isPlaceholder: true }
+    : { name: t("names.deletedKey", { id: keyId }), isPlaceholder: true };
 }
 
 export function usageTable(rows: BreakdownRow[], totalCost: number, format: Formatter, t: Translator): UsageTable {
@@ -103,7 +139,14 @@ export function shareSlices(rows: BreakdownRow[], total: number, format: Formatt
     dotClass: SHARE_DOT_CLASSES[index] ?? "bg-slate-500",
   }));
   if (rest > 0) {
-    slices.push({ name: t("names.other"), isPlaceholder: true, value: rest, share: formatPercent(format, rest / total), color: "slate", dotClass: "bg-slate-500" });
+    slices.push({
+      name: t("names.other"),
+      isPlaceholder: true,
+      value: rest,
+      share: formatPercent(format, rest / total),
+      color: "slate",
+      dotClass: "bg-slate-500",
+    });
   }
   return slices;
 }

@@ -1,5 +1,5 @@
 import { getTranslations } from "next-intl/server";
-import { Link } from "@/lib/i18n/navigation";
+import { Link } from "@/app/_framework/i18n/navigation";
 import { dayKeyOf, MAX_CUSTOM_DAYS, type OverviewRange } from "@/lib/analytics/overview-range";
 
 /**
@@ -15,7 +15,10 @@ export async function RangePicker({ range }: { range: OverviewRange }) {
   ] as const;
   return (
     <div className="flex flex-wrap items-end gap-3" data-testid="range-picker">
-      <nav className="inline-flex rounded-md border border-slate-200 bg-white p-0.5 text-sm shadow-sm" aria-label={t("label")}>
+      <nav
+        className="inline-flex rounded-md border border-slate-200 bg-white p-0.5 text-sm shadow-sm"
+        aria-label={t("label")}
+      >
         {presets.map((preset) => {
           const isActive = range.preset === preset.key;
           return (
@@ -46,7 +49,14 @@ export async function RangePicker({ range }: { range: OverviewRange }) {
         </label>
         <label className="text-xs text-slate-500">
           {t("to")}
-          <input type="date" name="to" required defaultValue={dayKeyOf(range.lastDay)} className="field-input mt-0.5 py-1" data-testid="range-to" />
+          <input
+            type="date"
+            name="to"
+            required
+            defaultValue={dayKeyOf(range.lastDay)}
+            className="field-input mt-0.5 py-1"
+            data-testid="range-to"
+          />
         </label>
         <button
           type="submit"

@@ -72,7 +72,10 @@ export function UsageBreakdown({ tables }: { tables: Record<Tab, UsageTable> }) 
             <tbody className="divide-y divide-slate-100">
               {table.rows.map((row) => (
                 <tr key={row.id} data-testid="usage-row">
-                  <td className={`max-w-[16rem] truncate py-2 pr-4 ${row.isPlaceholder ? "italic text-slate-400" : "font-medium text-slate-900"}`} title={row.name}>
+                  <td
+                    className={`max-w-[16rem] truncate py-2 pr-4 ${row.isPlaceholder ? "italic text-slate-400" : "font-medium text-slate-900"}`}
+                    title={row.name}
+                  >
                     {row.name}
                   </td>
                   <td className="py-2 pr-4 text-right tabular-nums">{row.requests}</td>
@@ -82,8 +85,14 @@ export function UsageBreakdown({ tables }: { tables: Record<Tab, UsageTable> }) 
                   <td className="py-2 pr-4 text-right tabular-nums">{row.cachedTokens}</td>
                   <td className="py-2 text-right tabular-nums">
                     <div className="flex items-center justify-end gap-2">
-                      <span className="hidden h-1.5 w-16 overflow-hidden rounded-full bg-slate-100 sm:block" aria-hidden>
-                        <span className="block h-full rounded-full bg-indigo-500" style={{ width: `${Math.round(row.costShare * 100)}%` }} />
+                      <span
+                        className="hidden h-1.5 w-16 overflow-hidden rounded-full bg-slate-100 sm:block"
+                        aria-hidden
+                      >
+                        <span
+                          className="block h-full rounded-full bg-indigo-500"
+                          style={{ width: `${Math.round(row.costShare * 100)}%` }}
+                        />
                       </span>
                       {row.cost}
                     </div>
@@ -92,7 +101,9 @@ export function UsageBreakdown({ tables }: { tables: Record<Tab, UsageTable> }) 
               ))}
             </tbody>
           </table>
-          {table.hidden > 0 ? <p className="mt-2 text-xs text-slate-500">{t("more", { count: table.hidden })}</p> : null}
+          {table.hidden > 0 ? (
+            <p className="mt-2 text-xs text-slate-500">{t("more", { count: table.hidden })}</p>
+          ) : null}
         </div>
       )}
     </section>

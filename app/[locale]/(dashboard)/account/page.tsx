@@ -1,5 +1,5 @@
 import { getTranslations, setRequestLocale } from "next-intl/server";
-import { requireAdminPage } from "@/lib/server/session";
+import { requireAdminPage } from "@/app/_framework/session";
 import { ChangePasswordForm } from "../../change-password/change-password-form";
 import { PageHeader } from "../_components/page-header";
 

@@ -13,9 +13,14 @@ import {
   serializeConfigDocument,
   type ConfigTransferErrorCode,
 } from "@/lib/config-transfer";
-import { getActionSession } from "@/lib/server/session";
+import { getActionSession } from "@/app/_framework/session";
 import { getServerState } from "@/lib/server/state";
-import { MAX_DOCUMENT_BYTES, type ConfigFailure, type ExportActionResult, type ImportActionResult } from "./config-types";
+import {
+  MAX_DOCUMENT_BYTES,
+  type ConfigFailure,
+  type ExportActionResult,
+  type ImportActionResult,
+} from "./config-types";
 
 const unauthorized: ConfigFailure = { ok: false, formError: "unauthorized" };
 

@@ -1,5 +1,5 @@
 import { getTranslations, setRequestLocale } from "next-intl/server";
-import { requireAdminPage } from "@/lib/server/session";
+import { requireAdminPage } from "@/app/_framework/session";
 import { PageHeader } from "../_components/page-header";
 import { ExportCard } from "./_components/export-card";
 import { ImportCard } from "./_components/import-card";
@@ -19,7 +19,9 @@ export default async function ConfigPage({ params }: { params: Promise<{ locale:
         <ImportCard />
       </div>
       <p className="mt-6 text-sm text-slate-500">
-        {t.rich("cliHint", { code: (chunks) => <code className="rounded bg-slate-100 px-1 py-0.5 text-xs text-slate-700">{chunks}</code> })}
+        {t.rich("cliHint", {
+          code: (chunks) => <code className="rounded bg-slate-100 px-1 py-0.5 text-xs text-slate-700">{chunks}</code>,
+        })}
       </p>
     </>
   );

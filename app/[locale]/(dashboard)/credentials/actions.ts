@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { createCredential, deleteCredential, updateCredential } from "@/db/queries/credentials";
 import type { ActionResult } from "@/lib/action-result";
-import { invalidFields, notFound, runAdminAction } from "@/lib/server/admin-action";
+import { invalidFields, notFound, runAdminAction } from "@/app/_framework/admin-action";
 import type { ServerState } from "@/lib/server/state";
 import { createCredentialSchema, idSchema, updateCredentialSchema } from "./credential-schema";
 

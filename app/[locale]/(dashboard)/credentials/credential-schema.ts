@@ -17,7 +17,12 @@ function isAllowedBaseUrl(value: string): boolean {
 }
 
 const nameSchema = z.string({ error: "invalid" }).trim().min(1, "required").max(100, "tooLong");
-const baseUrlSchema = z.string({ error: "invalid" }).trim().min(1, "required").max(2_000, "tooLong").refine(isAllowedBaseUrl, "invalidUrl");
+const baseUrlSchema = z
+  .string({ error: "invalid" })
+  .trim()
+  .min(1, "required")
+  .max(2_000, "tooLong")
+  .refine(isAllowedBaseUrl, "invalidUrl");
 // Printable ASCII without spaces: anything else cannot travel in an Authorization header.
 const apiKeySchema = z
   .string({ error: "invalid" })

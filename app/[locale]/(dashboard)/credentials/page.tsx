@@ -1,6 +1,6 @@
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { listCredentials } from "@/db/queries/credentials";
-import { requireAdminPage } from "@/lib/server/session";
+import { requireAdminPage } from "@/app/_framework/session";
 import { getServerState } from "@/lib/server/state";
 import { PageHeader } from "../_components/page-header";
 import { EmptyState } from "../_components/ui/empty-state";
@@ -25,7 +25,11 @@ export default async function CredentialsPage({ params }: { params: Promise<{ lo
   }));
   return (
     <>
-      <PageHeader title={t("title")} subtitle={t("subtitle")} actions={credentials.length > 0 ? <AddCredentialButton /> : undefined} />
+      <PageHeader
+        title={t("title")}
+        subtitle={t("subtitle")}
+        actions={credentials.length > 0 ? <AddCredentialButton /> : undefined}
+      />
       {credentials.length === 0 ? (
         <EmptyState title={t("empty.title")} body={t("empty.body")} action={<AddCredentialButton />} />
       ) : (

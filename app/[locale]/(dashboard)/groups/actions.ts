@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createGroup, deleteGroup, removeGroupMember, setGroupMember, updateGroup } from "@/db/queries/groups";
 import type { ActionResult } from "@/lib/action-result";
-import { invalidFields, notFound, runAdminAction, type DataErrorResults } from "@/lib/server/admin-action";
+import { invalidFields, notFound, runAdminAction, type DataErrorResults } from "@/app/_framework/admin-action";
 import type { ServerState } from "@/lib/server/state";
 
 /** The name is what clients send as `model`, so it is taken exactly as typed: no silent trimming. */
@@ -24,7 +24,12 @@ const id = z.number({ error: "notFound" }).int("notFound").positive("notFound");
 
 /** A whole number from 1 up; form fields arrive as strings. */
 const rank = z.preprocess(
-  (value) => (value === "" || value === null || value === undefined ? undefined : typeof value === "string" ? Number(value) : value),
+  (value) =>
+    value === "" || value === null || value === undefined
+      ? undefined
+      : typeof value === "string"
+        ? Number(value)
+        : value,
   z
     .number({ error: (issue) => (issue.input === undefined ? "required" : "notANumber") })
     .int("notWholeNumber")

@@ -1,8 +1,8 @@
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { listGroups } from "@/db/queries/groups";
 import { listProviders } from "@/db/queries/providers";
-import { Link } from "@/lib/i18n/navigation";
-import { requireAdminPage } from "@/lib/server/session";
+import { Link } from "@/app/_framework/i18n/navigation";
+import { requireAdminPage } from "@/app/_framework/session";
 import { getServerState } from "@/lib/server/state";
 import { PageHeader } from "../_components/page-header";
 import { EmptyState } from "../_components/ui/empty-state";
@@ -25,7 +25,11 @@ export default async function GroupsPage({ params }: { params: Promise<{ locale:
     message: (key, values) => t(`routing.${key}`, values),
     either: (names) => format.list(names, { type: "disjunction" }),
   };
-  const providerChoices = providers.map((provider) => ({ id: provider.id, name: provider.name, isEnabled: provider.isEnabled }));
+  const providerChoices = providers.map((provider) => ({
+    id: provider.id,
+    name: provider.name,
+    isEnabled: provider.isEnabled,
+  }));
 
   return (
     <>

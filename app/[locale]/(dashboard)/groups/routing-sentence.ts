@@ -37,7 +37,10 @@ export function routingTiers(members: readonly RoutingMember[]): RoutingTier[] {
   }
   return [...byPriority.entries()]
     .sort((a, b) => a[0] - b[0])
-    .map(([priority, tier]) => ({ priority, members: tier.sort((a, b) => b.weight - a.weight || a.name.localeCompare(b.name)) }));
+    .map(([priority, tier]) => ({
+      priority,
+      members: tier.sort((a, b) => b.weight - a.weight || a.name.localeCompare(b.name)),
+    }));
 }
 
 function describeTier(tier: RoutingTier, text: RoutingText): string {

@@ -3,11 +3,16 @@
 import { revalidatePath } from "next/cache";
 import { getCredential, getCredentialApiKey } from "@/db/queries/credentials";
 import { isDataError } from "@/db/queries/errors";
-import { findCredentialByEndpoint, getSeenModelIds, importModels, listUpstreamModelsOfCredential } from "@/lib/importer/apply";
+import {
+  findCredentialByEndpoint,
+  getSeenModelIds,
+  importModels,
+  listUpstreamModelsOfCredential,
+} from "@/lib/importer/apply";
 import { fieldErrorsFrom, unauthorized, type ActionResult } from "@/lib/action-result";
 import { endpointNameFor } from "@/lib/importer/base-url";
 import { fetchModelList, ModelFetchError } from "@/lib/importer/fetch-models";
-import { getActionSession } from "@/lib/server/session";
+import { getActionSession } from "@/app/_framework/session";
 import { getServerState } from "@/lib/server/state";
 import { fetchModelsSchema, importModelsSchema } from "./import-schema";
 import type { FetchedModels, FetchFailure, ImportSummary } from "./import-types";
@@ -104,6 +109,7 @@ export async function importModelsAction(input: unknown): Promise<ActionResult<I
     return toFailure(error);
   }
   await state.reloadConfig();
-  for (const section of ["import", "providers", "credentials", "groups", "keys"]) revalidatePath(`/[locale]/(dashboard)/${section}`, "page");
+  for (const section of ["import", "providers", "credentials", "groups", "keys"])
+    revalidatePath(`/[locale]/(dashboard)/${section}`, "page");
   return { ok: true, data: summary };
 }

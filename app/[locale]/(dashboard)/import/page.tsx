@@ -2,7 +2,7 @@ import { getTranslations, setRequestLocale } from "next-intl/server";
 import { listCredentials } from "@/db/queries/credentials";
 import { listGroups } from "@/db/queries/groups";
 import { listProviders } from "@/db/queries/providers";
-import { requireAdminPage } from "@/lib/server/session";
+import { requireAdminPage } from "@/app/_framework/session";
 import { getServerState } from "@/lib/server/state";
 import { PageHeader } from "../_components/page-header";
 import { ImportWizard } from "./_components/import-wizard";
@@ -25,11 +25,19 @@ export default async function ImportPage({ params }: { params: Promise<{ locale:
     keyHint: credential.keyHint,
     providerCount: credential.providerCount,
   }));
-  const groupChoices: GroupChoice[] = groups.map((group) => ({ id: group.id, name: group.name, memberCount: group.members.length }));
+  const groupChoices: GroupChoice[] = groups.map((group) => ({
+    id: group.id,
+    name: group.name,
+    memberCount: group.members.length,
+  }));
   return (
     <>
       <PageHeader title={t("title")} subtitle={t("subtitle")} />
-      <ImportWizard endpoints={endpoints} groups={groupChoices} existingNames={providers.map((provider) => provider.name)} />
+      <ImportWizard
+        endpoints={endpoints}
+        groups={groupChoices}
+        existingNames={providers.map((provider) => provider.name)}
+      />
     </>
   );
 }

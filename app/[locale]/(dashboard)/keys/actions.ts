@@ -4,7 +4,13 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createApiKey, deleteApiKey, setApiKeyEnabled, updateApiKey } from "@/db/queries/api-keys";
 import type { ActionResult } from "@/lib/action-result";
-import { invalidFields, invalidInput, notFound, runAdminAction, type DataErrorResults } from "@/lib/server/admin-action";
+import {
+  invalidFields,
+  invalidInput,
+  notFound,
+  runAdminAction,
+  type DataErrorResults,
+} from "@/app/_framework/admin-action";
 import type { ServerState } from "@/lib/server/state";
 
 const id = z.number({ error: "notFound" }).int("notFound").positive("notFound");

@@ -1,7 +1,7 @@
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { listApiKeys } from "@/db/queries/api-keys";
 import { listGroups } from "@/db/queries/groups";
-import { requireAdminPage } from "@/lib/server/session";
+import { requireAdminPage } from "@/app/_framework/session";
 import { getServerState } from "@/lib/server/state";
 import { PageHeader } from "../_components/page-header";
 import { EmptyState } from "../_components/ui/empty-state";

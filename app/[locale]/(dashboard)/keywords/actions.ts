@@ -5,7 +5,7 @@ import { z } from "zod";
 import { createKeyword, deleteKeyword, listKeywords, setKeywordEnabled, updateKeyword } from "@/db/queries/keywords";
 import type { Executor } from "@/db/schema";
 import type { ActionResult } from "@/lib/action-result";
-import { invalidFields, invalidInput, runAdminAction } from "@/lib/server/admin-action";
+import { invalidFields, invalidInput, runAdminAction } from "@/app/_framework/admin-action";
 import type { ServerState } from "@/lib/server/state";
 import { KEYWORD_MAX_LENGTH } from "./keyword-limits";
 

@@ -1,7 +1,7 @@
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { listKeywords, type KeywordView } from "@/db/queries/keywords";
 import { getSettings } from "@/db/queries/settings";
-import { requireAdminPage } from "@/lib/server/session";
+import { requireAdminPage } from "@/app/_framework/session";
 import { getServerState } from "@/lib/server/state";
 import { PageHeader } from "../_components/page-header";
 import { EmptyState } from "../_components/ui/empty-state";
@@ -21,9 +21,19 @@ function toRow(keyword: KeywordView, format: Formatter, now: number, timeZone: s
   if (lastHitAt !== null) {
     const absolute = format.dateTime(lastHitAt, { dateStyle: "medium", timeStyle: "short", timeZone });
     const isRecent = now - lastHitAt < RELATIVE_SPAN_MS && lastHitAt <= now;
-    lastHit = { iso: new Date(lastHitAt).toISOString(), label: isRecent ? format.relativeTime(lastHitAt, now) : absolute, title: absolute };
+    lastHit = {
+      iso: new Date(lastHitAt).toISOString(),
+      label: isRecent ? format.relativeTime(lastHitAt, now) : absolute,
+      title: absolute,
+    };
   }
-  return { id: keyword.id, keyword: keyword.keyword, isEnabled: keyword.isEnabled, hits: format.number(keyword.hitCount), lastHit };
+  return {
+    id: keyword.id,
+    keyword: keyword.keyword,
+    isEnabled: keyword.isEnabled,
+    hits: format.number(keyword.hitCount),
+    lastHit,
+  };
 }
 
 export default async function KeywordsPage({ params }: { params: Promise<{ locale: string }> }) {
@@ -42,11 +52,18 @@ export default async function KeywordsPage({ params }: { params: Promise<{ local
   return (
     <>
       <PageHeader title={t("title")} subtitle={t("subtitle")} actions={<AddKeywordButton />} />
-      <div className="mb-4 rounded-md border border-indigo-100 bg-indigo-50 px-4 py-3 text-sm text-indigo-900" data-testid="keyword-explainer">
+      <div
+        className="mb-4 rounded-md border border-indigo-100 bg-indigo-50 px-4 py-3 text-sm text-indigo-900"
+        data-testid="keyword-explainer"
+      >
         {t("explainer")}
       </div>
       {rows.length === 0 ? (
-        <EmptyState title={t("emptyTitle")} body={t("emptyBody")} action={<AddKeywordButton testId="add-keyword-empty" />} />
+        <EmptyState
+          title={t("emptyTitle")}
+          body={t("emptyBody")}
+          action={<AddKeywordButton testId="add-keyword-empty" />}
+        />
       ) : (
         <>
           <p className="mb-3 text-sm text-slate-500" data-testid="keyword-summary">

@@ -1,13 +1,20 @@
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
-import { Link } from "@/lib/i18n/navigation";
+import { Link } from "@/app/_framework/i18n/navigation";
 import { listApiKeys } from "@/db/queries/api-keys";
 import { searchCallLogs } from "@/db/queries/call-log-search";
 import type { CallLogEntry } from "@/db/queries/call-logs";
 import { listGroups } from "@/db/queries/groups";
 import { listProviders } from "@/db/queries/providers";
-import { formatCursor, hasFilters, logSearchParams, parseCursor, parseLogSearch, toCallLogFilters } from "@/lib/call-log-filters";
+import {
+  formatCursor,
+  hasFilters,
+  logSearchParams,
+  parseCursor,
+  parseLogSearch,
+  toCallLogFilters,
+} from "@/lib/call-log-filters";
 import { inertLine } from "@/lib/inert-text";
-import { requireAdminPage } from "@/lib/server/session";
+import { requireAdminPage } from "@/app/_framework/session";
 import { getServerState } from "@/lib/server/state";
 import { resolveTimeZone } from "@/lib/time-zone";
 import { PageHeader } from "../_components/page-header";
@@ -30,7 +37,14 @@ function toRowView(entry: CallLogEntry, format: Formatter, timeZone: string): Lo
   return {
     requestId: entry.requestId,
     timeIso: new Date(entry.createdAt).toISOString(),
-    time: format.dateTime(entry.createdAt, { month: "numeric", day: "numeric", hour: "numeric", minute: "2-digit", second: "2-digit", timeZone }),
+    time: format.dateTime(entry.createdAt, {
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "2-digit",
+      second: "2-digit",
+      timeZone,
+    }),
     status: entry.status,
     isStream: entry.isStream,
     isIncomplete: entry.isIncomplete,
@@ -46,7 +60,13 @@ function toRowView(entry: CallLogEntry, format: Formatter, timeZone: string): Lo
   };
 }
 
-export default async function LogsPage({ params, searchParams }: { params: Promise<{ locale: string }>; searchParams: SearchParams }) {
+export default async function LogsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ locale: string }>;
+  searchParams: SearchParams;
+}) {
   const { locale } = await params;
   setRequestLocale(locale);
   await requireAdminPage(locale);
@@ -87,7 +107,10 @@ export default async function LogsPage({ params, searchParams }: { params: Promi
       />
       <LogFilterForm search={search} options={options} timeZone={timeZone} />
       {invalid.length > 0 ? (
-        <p className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900" data-testid="filters-invalid">
+        <p
+          className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900"
+          data-testid="filters-invalid"
+        >
           {t("invalidFilters")}
         </p>
       ) : null}
@@ -100,8 +123,13 @@ export default async function LogsPage({ params, searchParams }: { params: Promi
       ) : null}
       {rows.length > 0 ? <LogTable rows={rows} /> : null}
       {page.isScanCapped && page.next ? (
-        <p className="mt-4 rounded-md border border-slate-200 bg-white px-4 py-3 text-sm text-slate-600" data-testid="scan-capped">
-          {t("pagination.scanCapped", { time: format.dateTime(page.next.createdAt, { dateStyle: "medium", timeStyle: "short", timeZone }) })}
+        <p
+          className="mt-4 rounded-md border border-slate-200 bg-white px-4 py-3 text-sm text-slate-600"
+          data-testid="scan-capped"
+        >
+          {t("pagination.scanCapped", {
+            time: format.dateTime(page.next.createdAt, { dateStyle: "medium", timeStyle: "short", timeZone }),
+          })}
         </p>
       ) : null}
       <nav className="mt-4 flex items-center justify-between gap-3" aria-label={t("pagination.label")}>

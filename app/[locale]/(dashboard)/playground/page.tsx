@@ -1,7 +1,7 @@
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { listGroups } from "@/db/queries/groups";
-import { Link } from "@/lib/i18n/navigation";
-import { requireAdminPage } from "@/lib/server/session";
+import { Link } from "@/app/_framework/i18n/navigation";
+import { requireAdminPage } from "@/app/_framework/session";
 import { getServerState } from "@/lib/server/state";
 import { PageHeader } from "../_components/page-header";
 import { EmptyState } from "../_components/ui/empty-state";
@@ -16,7 +16,10 @@ export default async function PlaygroundPage({ params }: { params: Promise<{ loc
   const t = await getTranslations("Playground");
   const { db } = await getServerState();
   const groups = await listGroups(db);
-  const choices = groups.map((group) => ({ name: group.name, providerCount: group.members.filter((member) => member.isEnabled).length }));
+  const choices = groups.map((group) => ({
+    name: group.name,
+    providerCount: group.members.filter((member) => member.isEnabled).length,
+  }));
 
   return (
     <>

@@ -3,7 +3,13 @@
 import { revalidatePath } from "next/cache";
 import { createProvider, deleteProvider, setProviderEnabled, updateProvider } from "@/db/queries/providers";
 import type { ActionResult } from "@/lib/action-result";
-import { invalidFields, invalidInput, notFound, runAdminAction, type DataErrorResults } from "@/lib/server/admin-action";
+import {
+  invalidFields,
+  invalidInput,
+  notFound,
+  runAdminAction,
+  type DataErrorResults,
+} from "@/app/_framework/admin-action";
 import { testProviderById, type ProviderTestResult } from "@/lib/server/provider-test";
 import type { ServerState } from "@/lib/server/state";
 import { enabledSchema, idSchema, providerSchema } from "./provider-schema";

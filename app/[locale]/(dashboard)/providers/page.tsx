@@ -2,8 +2,8 @@ import { getTranslations, setRequestLocale } from "next-intl/server";
 import { listCredentials } from "@/db/queries/credentials";
 import { getProviderCallStatsSince } from "@/db/queries/provider-stats";
 import { listProviders } from "@/db/queries/providers";
-import { Link } from "@/lib/i18n/navigation";
-import { requireAdminPage } from "@/lib/server/session";
+import { Link } from "@/app/_framework/i18n/navigation";
+import { requireAdminPage } from "@/app/_framework/session";
 import { getServerState } from "@/lib/server/state";
 import { PageHeader } from "../_components/page-header";
 import { EmptyState } from "../_components/ui/empty-state";
@@ -23,7 +23,11 @@ export default async function ProvidersPage({ params }: { params: Promise<{ loca
   const t = await getTranslations("Providers");
   const { db, runtime } = await getServerState();
   const now = Date.now();
-  const [providers, credentials, stats] = await Promise.all([listProviders(db), listCredentials(db), getProviderCallStatsSince(db, now - DAY_MS)]);
+  const [providers, credentials, stats] = await Promise.all([
+    listProviders(db),
+    listCredentials(db),
+    getProviderCallStatsSince(db, now - DAY_MS),
+  ]);
   const { settings } = runtime.getSnapshot();
   const defaults: TimeoutDefaults = {
     connectTimeoutMs: { fallback: settings.connectTimeoutMs, ...TIMEOUT_RANGES.connectTimeoutMs },
@@ -51,7 +55,10 @@ export default async function ProvidersPage({ params }: { params: Promise<{ loca
       extraHeaders: provider.extraHeaders,
       breaker: {
         state: breaker.state,
-        secondsLeft: breaker.state === "open" && breaker.openUntil !== null ? Math.max(1, Math.ceil((breaker.openUntil - now) / 1000)) : null,
+        secondsLeft:
+          breaker.state === "open" && breaker.openUntil !== null
+            ? Math.max(1, Math.ceil((breaker.openUntil - now) / 1000))
+            : null,
         recentFailures: breaker.recentFailures,
       },
       calls24h: calls.calls,

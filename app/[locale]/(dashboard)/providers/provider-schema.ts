@@ -66,7 +66,14 @@ function timeoutField({ min, max }: { min: number; max: number }) {
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]{0,4000}$/;
 // The gateway sets these itself; overriding them would break the request.
-const RESERVED_HEADERS = new Set(["host", "content-length", "content-type", "transfer-encoding", "connection", "accept"]);
+const RESERVED_HEADERS = new Set([
+  "host",
+  "content-length",
+  "content-type",
+  "transfer-encoding",
+  "connection",
+  "accept",
+]);
 
 /** A JSON object of header name → text value; blank means none. */
 const extraHeadersField = z

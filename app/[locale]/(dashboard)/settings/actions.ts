@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { saveSettings } from "@/db/queries/settings";
 import type { ActionResult } from "@/lib/action-result";
-import { invalidFields, runAdminAction } from "@/lib/server/admin-action";
+import { invalidFields, runAdminAction } from "@/app/_framework/admin-action";
 import { settingsFormSchema, toSettingsPatch } from "./settings-input";
 
 /** What the page may know about the metrics token after a save: only whether one is set. */

@@ -1,10 +1,17 @@
 import { setRequestLocale } from "next-intl/server";
 import { getSettings } from "@/db/queries/settings";
 import type { SettingKey } from "@/lib/settings-schema";
-import { requireAdminPage } from "@/lib/server/session";
+import { requireAdminPage } from "@/app/_framework/session";
 import { getServerState } from "@/lib/server/state";
 import { SettingsForm } from "./_components/settings-form";
-import { METRICS_TOKEN_MAX, METRICS_TOKEN_MIN, numberFieldSpec, numberSettingKeys, settingSections, type NumberFieldSpec } from "./setting-fields";
+import {
+  METRICS_TOKEN_MAX,
+  METRICS_TOKEN_MIN,
+  numberFieldSpec,
+  numberSettingKeys,
+  settingSections,
+  type NumberFieldSpec,
+} from "./setting-fields";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,13 @@
 import { z } from "zod";
 import type { Settings } from "@/lib/settings-schema";
-import { METRICS_TOKEN_MAX, METRICS_TOKEN_MIN, TIME_ZONE_MAX, numberFieldSpec, numberSettingKeys, type NumberSettingKey } from "./setting-fields";
+import {
+  METRICS_TOKEN_MAX,
+  METRICS_TOKEN_MIN,
+  TIME_ZONE_MAX,
+  numberFieldSpec,
+  numberSettingKeys,
+  type NumberSettingKey,
+} from "./setting-fields";
 
 /**
  * The settings form as the browser sends it (numbers as typed text) and its translation
@@ -53,7 +60,8 @@ export const settingsFormSchema = z
   .superRefine((input, context) => {
     if (input.metricsTokenMode !== "replace") return;
     const token = input.metricsToken.trim();
-    const isValid = token.length >= METRICS_TOKEN_MIN && token.length <= METRICS_TOKEN_MAX && /^[\x21-\x7e]+$/.test(token);
+    const isValid =
+      token.length >= METRICS_TOKEN_MIN && token.length <= METRICS_TOKEN_MAX && /^[\x21-\x7e]+$/.test(token);
     if (!isValid) context.addIssue({ code: "custom", path: ["metricsToken"], message: "invalidMetricsToken" });
   });
 

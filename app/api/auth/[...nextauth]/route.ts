@@ -1,4 +1,4 @@
-import { handlers } from "@/lib/server/auth";
+import { handlers } from "@/app/_framework/auth";
 
 export const runtime = "nodejs";
 export const { GET, POST } = handlers;

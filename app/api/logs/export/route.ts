@@ -1,7 +1,7 @@
 import { iterateCallLogs } from "@/db/queries/call-log-search";
 import { callLogCsvHeader, callLogCsvRow } from "@/lib/call-log-csv";
 import { parseLogSearch, toCallLogFilters } from "@/lib/call-log-filters";
-import { auth } from "@/lib/server/auth";
+import { auth } from "@/app/_framework/auth";
 import { getServerState } from "@/lib/server/state";
 import { resolveTimeZone } from "@/lib/time-zone";
 
@@ -12,7 +12,14 @@ const BATCH_ROWS = 1_000;
 
 function unauthorized(): Response {
   return Response.json(
-    { error: { message: "Sign in to the dashboard to export call logs.", type: "authentication_error", param: null, code: "unauthorized" } },
+    {
+      error: {
+        message: "Sign in to the dashboard to export call logs.",
+        type: "authentication_error",
+        param: null,
+        code: "unauthorized",
+      },
+    },
     { status: 401, headers: { "cache-control": "no-store" } },
   );
 }

@@ -37,13 +37,7 @@ export function CopyButton({
   };
   return (
     <button type="button" className={className} onClick={() => void copy()} data-testid={testId} aria-live="polite">
-      {isCopied ? (
-        <span data-testid={testId ? `${testId}-done` : undefined}>
-          ✓ {copiedLabel}
-        </span>
-      ) : (
-        label
-      )}
+      {isCopied ? <span data-testid={testId ? `${testId}-done` : undefined}>✓ {copiedLabel}</span> : label}
     </button>
   );
 }

@@ -3,7 +3,17 @@
 import { useEffect, type ReactNode } from "react";
 
 /** A plain dialog over the page; Escape and the backdrop close it. */
-export function Modal({ title, onClose, children, wide = false }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
+export function Modal({
+  title,
+  onClose,
+  children,
+  wide = false,
+}: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  wide?: boolean;
+}) {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key === "Escape") onClose();
@@ -12,7 +22,10 @@ export function Modal({ title, onClose, children, wide = false }: { title: strin
     return () => window.removeEventListener("keydown", onKey);
   }, [onClose]);
   return (
-    <div className="fixed inset-0 z-40 flex items-start justify-center overflow-y-auto bg-slate-900/40 p-4 sm:pt-16" onClick={onClose}>
+    <div
+      className="fixed inset-0 z-40 flex items-start justify-center overflow-y-auto bg-slate-900/40 p-4 sm:pt-16"
+      onClick={onClose}
+    >
       <div
         role="dialog"
         aria-modal="true"

@@ -22,7 +22,10 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   return (
     <ToastContext.Provider value={show}>
       {children}
-      <div className="pointer-events-none fixed bottom-4 right-4 z-50 flex w-80 max-w-[calc(100vw-2rem)] flex-col gap-2" aria-live="polite">
+      <div
+        className="pointer-events-none fixed bottom-4 right-4 z-50 flex w-80 max-w-[calc(100vw-2rem)] flex-col gap-2"
+        aria-live="polite"
+      >
         {toasts.map((toast) => (
           <div
             key={toast.id}
@@ -42,5 +45,8 @@ export function ToastProvider({ children }: { children: ReactNode }) {
 
 export function useToast() {
   const show = useContext(ToastContext);
-  return useMemo(() => ({ success: (text: string) => show("success", text), error: (text: string) => show("error", text) }), [show]);
+  return useMemo(
+    () => ({ success: (text: string) => show("success", text), error: (text: string) => show("error", text) }),
+    [show],
+  );
 }

@@ -21,7 +21,7 @@ export function useAction() {
   const errors = useTranslations("Errors");
   const [isPending, startTransition] = useTransition();
   const run = useCallback(
-    <T,>(action: () => Promise<ActionResult<T>>, handlers: RunHandlers<T> = {}): Promise<boolean> => {
+    <T>(action: () => Promise<ActionResult<T>>, handlers: RunHandlers<T> = {}): Promise<boolean> => {
       const explain = (key: string | undefined) => toast.error(errors(key && errors.has(key) ? key : "unexpected"));
       return new Promise<boolean>((resolve) =>
         startTransition(async () => {

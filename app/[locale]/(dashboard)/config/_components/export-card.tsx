@@ -44,7 +44,12 @@ export function ExportCard() {
       }
       if (!result.ok) {
         setErrors(result.fieldErrors ?? {});
-        if (!result.fieldErrors) toast.error(errorsT.has(result.formError) ? errorsT(result.formError, { detail: result.errorDetail ?? "" }) : errorsT("unexpected"));
+        if (!result.fieldErrors)
+          toast.error(
+            errorsT.has(result.formError)
+              ? errorsT(result.formError, { detail: result.errorDetail ?? "" })
+              : errorsT("unexpected"),
+          );
         return;
       }
       setErrors({});
@@ -105,7 +110,13 @@ export function ExportCard() {
         </div>
       ) : null}
       <div className="mt-6 flex justify-end">
-        <button type="button" className="btn-primary" disabled={isPending} onClick={download} data-testid="export-download">
+        <button
+          type="button"
+          className="btn-primary"
+          disabled={isPending}
+          onClick={download}
+          data-testid="export-download"
+        >
           {isPending ? common("loading") : t("download")}
         </button>
       </div>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useRouter } from "@/lib/i18n/navigation";
+import { useRouter } from "@/app/_framework/i18n/navigation";
 import { useState, useTransition, type ChangeEvent } from "react";
 import type { ImportPlan } from "@/lib/config-transfer";
 import { ConfirmButton } from "../../_components/ui/confirm-button";
@@ -89,7 +89,9 @@ export function ImportCard() {
         setPlan(null);
         return;
       }
-      toast.success(result.data.isApplied ? t("applied", { count: result.data.plan.changes.length }) : t("nothingApplied"));
+      toast.success(
+        result.data.isApplied ? t("applied", { count: result.data.plan.changes.length }) : t("nothingApplied"),
+      );
       setPlan(null);
       router.refresh();
     } catch {
@@ -98,7 +100,9 @@ export function ImportCard() {
   };
 
   const failureText =
-    failure && errorsT.has(failure.formError) ? errorsT(failure.formError, { detail: failure.errorDetail ?? "" }) : errorsT("unexpected");
+    failure && errorsT.has(failure.formError)
+      ? errorsT(failure.formError, { detail: failure.errorDetail ?? "" })
+      : errorsT("unexpected");
 
   return (
     <section className="card" data-testid="import-card">
@@ -117,7 +121,10 @@ export function ImportCard() {
               className="peer sr-only"
               data-testid="import-file"
             />
-            <label htmlFor="import-file" className="btn-secondary shrink-0 cursor-pointer peer-focus-visible:ring-2 peer-focus-visible:ring-indigo-500">
+            <label
+              htmlFor="import-file"
+              className="btn-secondary shrink-0 cursor-pointer peer-focus-visible:ring-2 peer-focus-visible:ring-indigo-500"
+            >
               {t("chooseFile")}
             </label>
             <span className="min-w-0 truncate text-sm text-slate-600" data-testid="import-file-name">
@@ -159,13 +166,23 @@ export function ImportCard() {
         </div>
       </div>
       {failure ? (
-        <p role="alert" className="mt-4 break-words rounded-md bg-red-50 p-3 text-sm text-red-700" data-testid="import-error">
+        <p
+          role="alert"
+          className="mt-4 break-words rounded-md bg-red-50 p-3 text-sm text-red-700"
+          data-testid="import-error"
+        >
           {failureText}
         </p>
       ) : null}
       {plan ? <ImportPlanView plan={plan} /> : null}
       <div className="mt-6 flex flex-wrap justify-end gap-3">
-        <button type="button" className="btn-secondary" disabled={!file || isPending} onClick={preview} data-testid="import-preview">
+        <button
+          type="button"
+          className="btn-secondary"
+          disabled={!file || isPending}
+          onClick={preview}
+          data-testid="import-preview"
+        >
           {isPending ? common("loading") : t("preview")}
         </button>
         {plan && plan.changes.length > 0 ? (

@@ -40,7 +40,9 @@ export function ImportPlanView({ plan }: { plan: ImportPlan }) {
   return (
     <div className="mt-4 space-y-3" data-testid="import-plan">
       <p className="text-sm font-medium text-slate-700" data-testid="import-summary">
-        {plan.changes.length === 0 ? t("nothing") : t("summary", { create: count("create"), update: count("update"), remove: count("remove") })}
+        {plan.changes.length === 0
+          ? t("nothing")
+          : t("summary", { create: count("create"), update: count("update"), remove: count("remove") })}
       </p>
       {plan.changes.length > 0 ? (
         <ul className="max-h-96 divide-y divide-slate-100 overflow-y-auto rounded-md border border-slate-200">

@@ -25,7 +25,11 @@ export function CredentialDialog({ credential, onClose }: { credential?: Credent
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    const input = { name: String(data.get("name") ?? ""), baseUrl: String(data.get("baseUrl") ?? ""), apiKey: String(data.get("apiKey") ?? "") };
+    const input = {
+      name: String(data.get("name") ?? ""),
+      baseUrl: String(data.get("baseUrl") ?? ""),
+      apiKey: String(data.get("apiKey") ?? ""),
+    };
     startTransition(async () => {
       const result = isEdit ? await updateCredentialAction(credential.id, input) : await createCredentialAction(input);
       if (result.ok) {
@@ -41,7 +45,15 @@ export function CredentialDialog({ credential, onClose }: { credential?: Credent
   return (
     <Modal title={isEdit ? t("editTitle") : t("addTitle")} onClose={onClose}>
       <form onSubmit={onSubmit} className="space-y-4" data-testid="credential-form" noValidate>
-        <Field label={t("fields.name")} name="name" defaultValue={credential?.name ?? ""} error={fieldErrors.name} maxLength={100} autoComplete="off" required />
+        <Field
+          label={t("fields.name")}
+          name="name"
+          defaultValue={credential?.name ?? ""}
+          error={fieldErrors.name}
+          maxLength={100}
+          autoComplete="off"
+          required
+        />
         <Field
           label={t("fields.baseUrl")}
           name="baseUrl"

@@ -22,7 +22,9 @@ export function CredentialList({ credentials }: { credentials: CredentialItem[] 
   const t = useTranslations("Credentials");
   return (
     <div className="card p-0">
-      <div className={`hidden border-b border-slate-200 px-5 py-3 text-xs font-medium uppercase tracking-wide text-slate-500 ${columns}`}>
+      <div
+        className={`hidden border-b border-slate-200 px-5 py-3 text-xs font-medium uppercase tracking-wide text-slate-500 ${columns}`}
+      >
         <span>{t("columns.name")}</span>
         <span>{t("columns.baseUrl")}</span>
         <span>{t("columns.key")}</span>
@@ -49,11 +51,16 @@ function CredentialRow({ credential }: { credential: CredentialItem }) {
     const result = await deleteCredentialAction(credential.id);
     if (result.ok) toast.success(t("deleted", { name: credential.name }));
     else if (result.formError === "inUse") toast.error(t("deleteRefused"));
-    else toast.error(errors.has(result.formError ?? "") ? errors(result.formError ?? "unexpected") : errors("unexpected"));
+    else
+      toast.error(errors.has(result.formError ?? "") ? errors(result.formError ?? "unexpected") : errors("unexpected"));
   };
 
   return (
-    <li className={`space-y-2 px-5 py-4 md:space-y-0 ${columns}`} data-testid="credential-row" data-name={credential.name}>
+    <li
+      className={`space-y-2 px-5 py-4 md:space-y-0 ${columns}`}
+      data-testid="credential-row"
+      data-name={credential.name}
+    >
       <div className="min-w-0 font-medium text-slate-900 [overflow-wrap:anywhere]">{credential.name}</div>
       <div className="min-w-0">
         <span className="mr-2 text-xs text-slate-500 md:hidden">{t("columns.baseUrl")}</span>
@@ -70,13 +77,22 @@ function CredentialRow({ credential }: { credential: CredentialItem }) {
         {t("providerCount", { count: credential.providerCount })}
       </div>
       <div className="flex gap-4 pt-1 md:justify-end md:pt-0">
-        <button type="button" className="text-sm font-medium text-indigo-600 hover:text-indigo-500" onClick={() => setIsEditing(true)} data-testid="edit-credential">
+        <button
+          type="button"
+          className="text-sm font-medium text-indigo-600 hover:text-indigo-500"
+          onClick={() => setIsEditing(true)}
+          data-testid="edit-credential"
+        >
           {t("edit")}
         </button>
         <ConfirmButton
           label={t("delete")}
           title={t("deleteTitle")}
-          question={credential.providerCount > 0 ? t("deleteInUse", { count: credential.providerCount }) : t("deleteQuestion", { name: credential.name })}
+          question={
+            credential.providerCount > 0
+              ? t("deleteInUse", { count: credential.providerCount })
+              : t("deleteQuestion", { name: credential.name })
+          }
           confirmLabel={t("delete")}
           onConfirm={onDelete}
           testId="delete-credential"

@@ -82,8 +82,22 @@ export function AddMemberForm({
           </p>
         ) : null}
       </div>
-      <RankInput id={`add-priority-${groupId}`} label={t("priority")} value={priority} onChange={setPriority} error={fieldErrors.priority} testId="add-member-priority" />
-      <RankInput id={`add-weight-${groupId}`} label={t("weight")} value={weight} onChange={setWeight} error={fieldErrors.weight} testId="add-member-weight" />
+      <RankInput
+        id={`add-priority-${groupId}`}
+        label={t("priority")}
+        value={priority}
+        onChange={setPriority}
+        error={fieldErrors.priority}
+        testId="add-member-priority"
+      />
+      <RankInput
+        id={`add-weight-${groupId}`}
+        label={t("weight")}
+        value={weight}
+        onChange={setWeight}
+        error={fieldErrors.weight}
+        testId="add-member-weight"
+      />
       <div className="pt-6">
         <button type="submit" className="btn-primary" disabled={isPending} data-testid="add-member-submit">
           {isPending ? common("loading") : t("add")}

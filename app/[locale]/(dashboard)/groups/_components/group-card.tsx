@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { Link } from "@/lib/i18n/navigation";
+import { Link } from "@/app/_framework/i18n/navigation";
 import { ConfirmButton } from "../../_components/ui/confirm-button";
 import { CopyButton } from "../../_components/ui/copy-button";
 import { useToast } from "../../_components/ui/toast";
@@ -32,7 +32,9 @@ export function GroupCard({ group, providers }: { group: GroupCardData; provider
   const nextPriority = group.members.reduce((max, member) => Math.max(max, member.priority), 0) + 1;
 
   const remove = async () => {
-    await run(() => deleteGroupAction(group.id), { onSuccess: () => toast.success(t("deleted", { name: group.name })) });
+    await run(() => deleteGroupAction(group.id), {
+      onSuccess: () => toast.success(t("deleted", { name: group.name })),
+    });
   };
 
   return (
@@ -56,7 +58,12 @@ export function GroupCard({ group, providers }: { group: GroupCardData; provider
           {group.description ? <p className="mt-2 break-words text-sm text-slate-600">{group.description}</p> : null}
         </div>
         <div className="flex items-center gap-4">
-          <button type="button" className="text-sm font-medium text-indigo-600 hover:text-indigo-500" onClick={() => setIsEditing(true)} data-testid="group-edit">
+          <button
+            type="button"
+            className="text-sm font-medium text-indigo-600 hover:text-indigo-500"
+            onClick={() => setIsEditing(true)}
+            data-testid="group-edit"
+          >
             {t("edit")}
           </button>
           <ConfirmButton
@@ -71,13 +78,17 @@ export function GroupCard({ group, providers }: { group: GroupCardData; provider
       </div>
 
       <div className="mt-4 break-words rounded-md bg-indigo-50 px-3 py-2 text-sm text-indigo-900">
-        <span className="font-medium">{t("routingTitle")}</span> <span data-testid="routing-sentence">{group.sentence}</span>
+        <span className="font-medium">{t("routingTitle")}</span>{" "}
+        <span data-testid="routing-sentence">{group.sentence}</span>
       </div>
 
       <h3 className="mt-5 text-sm font-semibold text-slate-700">{t("members")}</h3>
       <p className="text-xs text-slate-500">{t("membersHint")}</p>
       {group.members.length === 0 ? (
-        <p className="mt-2 rounded-md border border-dashed border-slate-300 px-4 py-3 text-sm text-slate-500" data-testid="no-members">
+        <p
+          className="mt-2 rounded-md border border-dashed border-slate-300 px-4 py-3 text-sm text-slate-500"
+          data-testid="no-members"
+        >
           {providers.length === 0 ? (
             <>
               {t("noProvidersBody")}{" "}
@@ -93,7 +104,12 @@ export function GroupCard({ group, providers }: { group: GroupCardData; provider
         <ol className="mt-1 divide-y divide-slate-100">
           {group.members.map((member) => (
             // Keyed by the saved values too, so a change made elsewhere resets the inputs.
-            <MemberRow key={`${member.providerId}:${member.priority}:${member.weight}`} groupId={group.id} groupName={group.name} member={member} />
+            <MemberRow
+              key={`${member.providerId}:${member.priority}:${member.weight}`}
+              groupId={group.id}
+              groupName={group.name}
+              member={member}
+            />
           ))}
         </ol>
       )}
@@ -101,7 +117,13 @@ export function GroupCard({ group, providers }: { group: GroupCardData; provider
       {providers.length > 0 ? (
         <div className="mt-4 border-t border-slate-100 pt-4">
           {choices.length > 0 ? (
-            <AddMemberForm key={nextPriority} groupId={group.id} groupName={group.name} choices={choices} nextPriority={nextPriority} />
+            <AddMemberForm
+              key={nextPriority}
+              groupId={group.id}
+              groupName={group.name}
+              choices={choices}
+              nextPriority={nextPriority}
+            />
           ) : (
             <p className="text-sm text-slate-500">{t("allProvidersAdded")}</p>
           )}

@@ -18,7 +18,15 @@ export interface MemberRowData {
 }
 
 /** One provider of a group, in routing order, with its priority and weight editable in place. */
-export function MemberRow({ groupId, groupName, member }: { groupId: number; groupName: string; member: MemberRowData }) {
+export function MemberRow({
+  groupId,
+  groupName,
+  member,
+}: {
+  groupId: number;
+  groupName: string;
+  member: MemberRowData;
+}) {
   const t = useTranslations("Groups");
   const common = useTranslations("Common");
   const toast = useToast();
@@ -60,7 +68,11 @@ export function MemberRow({ groupId, groupName, member }: { groupId: number; gro
           </span>
         )}
       </div>
-      <form onSubmit={save} className={`flex flex-wrap items-start gap-3 ${member.isEnabled ? "" : "opacity-70"}`} noValidate>
+      <form
+        onSubmit={save}
+        className={`flex flex-wrap items-start gap-3 ${member.isEnabled ? "" : "opacity-70"}`}
+        noValidate
+      >
         <RankInput
           id={`priority-${groupId}-${member.providerId}`}
           label={t("priority")}

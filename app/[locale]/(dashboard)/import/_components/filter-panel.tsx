@@ -76,7 +76,12 @@ export function FilterPanel({
         )}
       </div>
       <label className="flex items-center gap-2 text-sm text-slate-700">
-        <input type="checkbox" checked={values.useRegex} onChange={(event) => onChange({ useRegex: event.target.checked })} data-testid="filter-regex" />
+        <input
+          type="checkbox"
+          checked={values.useRegex}
+          onChange={(event) => onChange({ useRegex: event.target.checked })}
+          data-testid="filter-regex"
+        />
         {t("useRegex")}
       </label>
     </section>

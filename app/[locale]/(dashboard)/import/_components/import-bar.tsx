@@ -42,7 +42,13 @@ export function ImportBar({
             </ul>
           ) : null}
         </div>
-        <button type="button" className="btn-primary" disabled={isPending || isStale || blockers.length > 0} onClick={onImport} data-testid="import-submit">
+        <button
+          type="button"
+          className="btn-primary"
+          disabled={isPending || isStale || blockers.length > 0}
+          onClick={onImport}
+          data-testid="import-submit"
+        >
           {isPending ? t("importing") : t("import", { count: counts.create + counts.update })}
         </button>
       </div>

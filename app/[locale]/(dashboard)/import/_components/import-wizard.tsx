@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { useRouter } from "@/lib/i18n/navigation";
+import { useRouter } from "@/app/_framework/i18n/navigation";
 import type { EndpointChoice, FetchedModels, GroupChoice, ImportSummary } from "../import-types";
 import { PreviewStep } from "./preview-step";
 import { ResultSummary } from "./result-summary";
@@ -16,7 +16,15 @@ const STEPS: Step[] = ["source", "preview", "done"];
  * import did. The typed key stays in this component's memory (it is needed again to create
  * the endpoint); the server never sends it back.
  */
-export function ImportWizard({ endpoints, groups, existingNames }: { endpoints: EndpointChoice[]; groups: GroupChoice[]; existingNames: string[] }) {
+export function ImportWizard({
+  endpoints,
+  groups,
+  existingNames,
+}: {
+  endpoints: EndpointChoice[];
+  groups: GroupChoice[];
+  existingNames: string[];
+}) {
   const t = useTranslations("Import");
   const router = useRouter();
   const [step, setStep] = useState<Step>("source");
@@ -59,7 +67,11 @@ export function ImportWizard({ endpoints, groups, existingNames }: { endpoints: 
               key={item}
               aria-current={isCurrent ? "step" : undefined}
               className={`flex items-center gap-2 rounded-full px-3 py-1 ${
-                isCurrent ? "bg-indigo-600 text-white" : isDone ? "bg-indigo-50 text-indigo-700" : "bg-slate-100 text-slate-500"
+                isCurrent
+                  ? "bg-indigo-600 text-white"
+                  : isDone
+                    ? "bg-indigo-50 text-indigo-700"
+                    : "bg-slate-100 text-slate-500"
               }`}
             >
               <span className="font-semibold">{index + 1}</span>
@@ -79,7 +91,9 @@ export function ImportWizard({ endpoints, groups, existingNames }: { endpoints: 
           onImported={onImported}
         />
       ) : null}
-      {step === "done" && summary ? <ResultSummary summary={summary} onAgain={() => startAgain(summary.credentialId)} /> : null}
+      {step === "done" && summary ? (
+        <ResultSummary summary={summary} onAgain={() => startAgain(summary.credentialId)} />
+      ) : null}
     </div>
   );
 }

@@ -38,9 +38,22 @@ export const ModelRow = memo(function ModelRow(props: ModelRowProps) {
   const errors = useTranslations("Errors");
   const { id, isKept } = props;
   return (
-    <tr className={isKept ? "" : "bg-slate-50 text-slate-400"} data-testid="model-row" data-model={id} data-kept={isKept} data-action={props.action ?? "excluded"}>
+    <tr
+      className={isKept ? "" : "bg-slate-50 text-slate-400"}
+      data-testid="model-row"
+      data-model={id}
+      data-kept={isKept}
+      data-action={props.action ?? "excluded"}
+    >
       <td className="px-3 py-2 align-top">
-        <input type="checkbox" className="mt-1.5" checked={isKept} onChange={(event) => props.onToggle(id, event.target.checked)} aria-label={t("keep", { id })} data-testid="row-keep" />
+        <input
+          type="checkbox"
+          className="mt-1.5"
+          checked={isKept}
+          onChange={(event) => props.onToggle(id, event.target.checked)}
+          aria-label={t("keep", { id })}
+          data-testid="row-keep"
+        />
       </td>
       <td className="px-3 py-2 align-top">
         <div className="mt-1 font-mono text-xs text-slate-900 [overflow-wrap:anywhere]" title={id}>
@@ -97,7 +110,11 @@ export const ModelRow = memo(function ModelRow(props: ModelRowProps) {
       })}
       <td className="px-3 py-2 align-top">
         <div className="mt-1">
-          {props.action ? <Badge tone={ACTION_TONES[props.action]}>{t(`actions.${props.action}`)}</Badge> : isKept ? null : <span className="text-xs">{t("excluded")}</span>}
+          {props.action ? (
+            <Badge tone={ACTION_TONES[props.action]}>{t(`actions.${props.action}`)}</Badge>
+          ) : isKept ? null : (
+            <span className="text-xs">{t("excluded")}</span>
+          )}
           {props.hasInvalidPrice && isKept ? <p className="field-error text-xs">{t("invalidPrice")}</p> : null}
         </div>
       </td>

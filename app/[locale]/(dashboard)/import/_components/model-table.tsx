@@ -49,16 +49,28 @@ export const ModelTable = memo(function ModelTable({
   const t = useTranslations("Import.table");
   const [view, setView] = useState<View>("all");
   const [limit, setLimit] = useState(PAGE_SIZE);
-  const newCount = useMemo(() => preview.rows.reduce((count, row) => count + (models.get(row.id)?.isNew ? 1 : 0), 0), [preview.rows, models]);
+  const newCount = useMemo(
+    () => preview.rows.reduce((count, row) => count + (models.get(row.id)?.isNew ? 1 : 0), 0),
+    [preview.rows, models],
+  );
   const visible = useMemo(
     () =>
       preview.rows.filter((row) =>
-        view === "all" ? true : view === "kept" ? row.isKept : view === "excluded" ? !row.isKept : models.get(row.id)?.isNew === true,
+        view === "all"
+          ? true
+          : view === "kept"
+            ? row.isKept
+            : view === "excluded"
+              ? !row.isKept
+              : models.get(row.id)?.isNew === true,
       ),
     [preview.rows, view, models],
   );
   const shown = visible.slice(0, limit);
-  const tickedByHand = useMemo(() => [...overrides.values()].filter((override) => override.include !== undefined).length, [overrides]);
+  const tickedByHand = useMemo(
+    () => [...overrides.values()].filter((override) => override.include !== undefined).length,
+    [overrides],
+  );
   const allVisibleKept = visible.length > 0 && visible.every((row) => row.isKept);
   const views: { view: View; count: number }[] = [
     { view: "all", count: preview.total },
@@ -75,7 +87,12 @@ export const ModelTable = memo(function ModelTable({
         </h2>
         <div className="flex flex-wrap items-center gap-1" role="tablist" aria-label={t("viewLabel")}>
           {tickedByHand > 0 ? (
-            <button type="button" className="mr-2 text-sm font-medium text-indigo-600 hover:text-indigo-500" onClick={onResetTicks} data-testid="reset-ticks">
+            <button
+              type="button"
+              className="mr-2 text-sm font-medium text-indigo-600 hover:text-indigo-500"
+              onClick={onResetTicks}
+              data-testid="reset-ticks"
+            >
               {t("resetTicks", { count: tickedByHand })}
             </button>
           ) : null}
@@ -92,7 +109,8 @@ export const ModelTable = memo(function ModelTable({
               className={`rounded-full px-3 py-1 text-sm ${view === item.view ? "bg-indigo-600 text-white" : "bg-slate-100 text-slate-700 hover:bg-slate-200"}`}
               data-testid={`view-${item.view}`}
             >
-              {t(`views.${item.view}`)} <span data-testid={`count-${item.view}`}>{t("count", { count: item.count })}</span>
+              {t(`views.${item.view}`)}{" "}
+              <span data-testid={`count-${item.view}`}>{t("count", { count: item.count })}</span>
             </button>
           ))}
         </div>
@@ -120,7 +138,12 @@ export const ModelTable = memo(function ModelTable({
                   <input
                     type="checkbox"
                     checked={allVisibleKept}
-                    onChange={(event) => onToggleMany(visible.map((row) => row.id), event.target.checked)}
+                    onChange={(event) =>
+                      onToggleMany(
+                        visible.map((row) => row.id),
+                        event.target.checked,
+                      )
+                    }
                     aria-label={t("keepAll")}
                     data-testid="keep-all"
                   />
@@ -167,7 +190,12 @@ export const ModelTable = memo(function ModelTable({
       {visible.length > shown.length ? (
         <div className="flex flex-wrap items-center justify-center gap-3 border-t border-slate-200 px-4 py-3 text-sm text-slate-500">
           <span data-testid="rows-hidden">{t("showing", { shown: shown.length, total: visible.length })}</span>
-          <button type="button" className="btn-secondary" onClick={() => setLimit((current) => current + PAGE_SIZE)} data-testid="show-more">
+          <button
+            type="button"
+            className="btn-secondary"
+            onClick={() => setLimit((current) => current + PAGE_SIZE)}
+            data-testid="show-more"
+          >
             {t("showMore", { count: Math.min(PAGE_SIZE, visible.length - shown.length) })}
           </button>
         </div>

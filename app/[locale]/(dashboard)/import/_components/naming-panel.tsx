@@ -60,7 +60,12 @@ export function NamingPanel({
         </div>
       </div>
       <label className="flex items-center gap-2 text-sm text-slate-700">
-        <input type="checkbox" checked={alias.stripVendor} onChange={(event) => onAlias({ stripVendor: event.target.checked })} data-testid="alias-strip" />
+        <input
+          type="checkbox"
+          checked={alias.stripVendor}
+          onChange={(event) => onAlias({ stripVendor: event.target.checked })}
+          data-testid="alias-strip"
+        />
         {t("stripVendor")}
       </label>
       {example ? (
@@ -75,7 +80,11 @@ export function NamingPanel({
             const isInvalid = parsePrice(prices[kind]) === "invalid";
             return (
               <div key={kind}>
-                <label htmlFor={`bulk-price-${kind}`} className="block truncate text-xs text-slate-500" title={t(`price.${kind}`)}>
+                <label
+                  htmlFor={`bulk-price-${kind}`}
+                  className="block truncate text-xs text-slate-500"
+                  title={t(`price.${kind}`)}
+                >
                   {t(`price.${kind}`)}
                 </label>
                 <input

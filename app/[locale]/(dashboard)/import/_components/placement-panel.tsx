@@ -20,7 +20,15 @@ export function parseRank(text: string): number | null {
 }
 
 /** Which groups the imported providers join (existing or new), with what priority, and what happens to taken names. */
-export function PlacementPanel({ groups, values, onChange }: { groups: GroupChoice[]; values: PlacementValues; onChange: (patch: Partial<PlacementValues>) => void }) {
+export function PlacementPanel({
+  groups,
+  values,
+  onChange,
+}: {
+  groups: GroupChoice[];
+  values: PlacementValues;
+  onChange: (patch: Partial<PlacementValues>) => void;
+}) {
   const t = useTranslations("Import.placement");
   const toggleGroup = (id: number, isOn: boolean) =>
     onChange({ groupIds: isOn ? [...values.groupIds, id] : values.groupIds.filter((groupId) => groupId !== id) });
@@ -32,7 +40,10 @@ export function PlacementPanel({ groups, values, onChange }: { groups: GroupChoi
       <div>
         <p className="field-label">{t("groups")}</p>
         {groups.length > 0 ? (
-          <ul className="mt-1 max-h-36 space-y-1 overflow-y-auto rounded-md border border-slate-200 p-2" data-testid="group-choices">
+          <ul
+            className="mt-1 max-h-36 space-y-1 overflow-y-auto rounded-md border border-slate-200 p-2"
+            data-testid="group-choices"
+          >
             {groups.map((group) => (
               <li key={group.id}>
                 <label className="flex items-center gap-2 text-sm text-slate-700">
@@ -44,7 +55,9 @@ export function PlacementPanel({ groups, values, onChange }: { groups: GroupChoi
                     data-name={group.name}
                   />
                   <span className="min-w-0 truncate">{group.name}</span>
-                  <span className="shrink-0 text-xs text-slate-400">{t("memberCount", { count: group.memberCount })}</span>
+                  <span className="shrink-0 text-xs text-slate-400">
+                    {t("memberCount", { count: group.memberCount })}
+                  </span>
                 </label>
               </li>
             ))}

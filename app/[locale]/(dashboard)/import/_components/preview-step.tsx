@@ -46,16 +46,28 @@ export function PreviewStep({
   const [alias, setAlias] = useState<AliasOptions>(defaultAliasOptions);
   const [bulkPrices, setBulkPrices] = useState<PriceTexts>(emptyPriceTexts);
   const [overrides, setOverrides] = useState<ReadonlyMap<string, RowOverride>>(() => new Map());
-  const [placement, setPlacement] = useState<PlacementValues>({ groupIds: [], newGroupNames: [], priority: "1", weight: "1", onExisting: "skip" });
+  const [placement, setPlacement] = useState<PlacementValues>({
+    groupIds: [],
+    newGroupNames: [],
+    priority: "1",
+    weight: "1",
+    onExisting: "skip",
+  });
   const [endpointName, setEndpointName] = useState(source.name.trim() || fetched.suggestedName);
 
   // Typing in the bulk inputs is deferred; row choices are not: a tick must show at once.
   const deferredFilters = useDeferredValue(filters);
   const deferredAlias = useDeferredValue(alias);
   const deferredBulk = useDeferredValue(bulkPrices);
-  const preview = useMemo(() => buildPreview(indexed, deferredFilters, deferredAlias, overrides), [indexed, deferredFilters, deferredAlias, overrides]);
+  const preview = useMemo(
+    () => buildPreview(indexed, deferredFilters, deferredAlias, overrides),
+    [indexed, deferredFilters, deferredAlias, overrides],
+  );
   const importRows = useMemo(() => toImportRows(preview, overrides, deferredBulk), [preview, overrides, deferredBulk]);
-  const plan = useMemo(() => computeImportPlan(importRows.rows, existing, placement.onExisting), [importRows, existing, placement.onExisting]);
+  const plan = useMemo(
+    () => computeImportPlan(importRows.rows, existing, placement.onExisting),
+    [importRows, existing, placement.onExisting],
+  );
   const planByModel = useMemo(() => new Map(plan.rows.map((row) => [row.upstreamModel, row])), [plan]);
   const invalidPriceIds = useMemo(() => new Set(importRows.invalidPriceIds), [importRows]);
   const isStale = deferredFilters !== filters || deferredAlias !== alias || deferredBulk !== bulkPrices;
@@ -67,10 +79,20 @@ export function PreviewStep({
       return next;
     });
   }, []);
-  const onToggle = useCallback((id: string, isKept: boolean) => patchOverride(id, (current) => ({ ...current, include: isKept })), [patchOverride]);
-  const onRename = useCallback((id: string, rename: string) => patchOverride(id, (current) => ({ ...current, rename })), [patchOverride]);
+  const onToggle = useCallback(
+    (id: string, isKept: boolean) => patchOverride(id, (current) => ({ ...current, include: isKept })),
+    [patchOverride],
+  );
+  const onRename = useCallback(
+    (id: string, rename: string) => patchOverride(id, (current) => ({ ...current, rename })),
+    [patchOverride],
+  );
   const onPrice = useCallback(
-    (id: string, kind: PriceKind, text: string) => patchOverride(id, (current) => ({ ...current, prices: { ...(current.prices ?? emptyPriceTexts), [kind]: text } })),
+    (id: string, kind: PriceKind, text: string) =>
+      patchOverride(id, (current) => ({
+        ...current,
+        prices: { ...(current.prices ?? emptyPriceTexts), [kind]: text },
+      })),
     [patchOverride],
   );
   const onToggleMany = useCallback((ids: string[], isKept: boolean) => {
@@ -96,7 +118,8 @@ export function PreviewStep({
   const weight = parseRank(placement.weight);
   const blockers: string[] = [];
   if (plan.rows.length === 0 && importRows.invalidPriceIds.length === 0) blockers.push(t("blockers.nothing"));
-  if (importRows.invalidPriceIds.length > 0) blockers.push(t("blockers.prices", { count: importRows.invalidPriceIds.length }));
+  if (importRows.invalidPriceIds.length > 0)
+    blockers.push(t("blockers.prices", { count: importRows.invalidPriceIds.length }));
   if (plan.problemCount > 0) blockers.push(t("blockers.names", { count: plan.problemCount }));
   if (plan.rows.length > MAX_IMPORT_ROWS) blockers.push(t("blockers.tooMany", { max: MAX_IMPORT_ROWS }));
   if (priority === null || weight === null) blockers.push(t("blockers.rank"));
@@ -130,9 +153,13 @@ export function PreviewStep({
             {fetched.baseUrl}
           </p>
           <p className="text-sm text-slate-600" data-testid="endpoint-note">
-            {fetched.credentialId !== null ? t("preview.existingEndpoint", { name: fetched.credentialName ?? "" }) : t("preview.newEndpoint")}
+            {fetched.credentialId !== null
+              ? t("preview.existingEndpoint", { name: fetched.credentialName ?? "" })
+              : t("preview.newEndpoint")}
           </p>
-          {fetched.skippedEntries > 0 ? <p className="text-xs text-amber-700">{t("preview.skippedEntries", { count: fetched.skippedEntries })}</p> : null}
+          {fetched.skippedEntries > 0 ? (
+            <p className="text-xs text-amber-700">{t("preview.skippedEntries", { count: fetched.skippedEntries })}</p>
+          ) : null}
         </div>
         <div className="flex flex-wrap items-end gap-3">
           {fetched.credentialId === null ? (
@@ -170,7 +197,11 @@ export function PreviewStep({
           onPrices={(patch) => setBulkPrices((current) => ({ ...current, ...patch }))}
           example={preview.rows.find((row) => row.isKept)?.id ?? preview.rows[0]?.id}
         />
-        <PlacementPanel groups={groups} values={placement} onChange={(patch) => setPlacement((current) => ({ ...current, ...patch }))} />
+        <PlacementPanel
+          groups={groups}
+          values={placement}
+          onChange={(patch) => setPlacement((current) => ({ ...current, ...patch }))}
+        />
       </div>
 
       <ImportBar

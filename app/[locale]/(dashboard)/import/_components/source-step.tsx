@@ -21,7 +21,15 @@ interface FetchError {
   status: number | null;
 }
 
-export function SourceStep({ endpoints, initial, onFetched }: { endpoints: EndpointChoice[]; initial: SourceValues; onFetched: (values: SourceValues, models: FetchedModels) => void }) {
+export function SourceStep({
+  endpoints,
+  initial,
+  onFetched,
+}: {
+  endpoints: EndpointChoice[];
+  initial: SourceValues;
+  onFetched: (values: SourceValues, models: FetchedModels) => void;
+}) {
   const t = useTranslations("Import");
   const errors = useTranslations("Errors");
   const [values, setValues] = useState<SourceValues>(initial);
@@ -35,7 +43,9 @@ export function SourceStep({ endpoints, initial, onFetched }: { endpoints: Endpo
     setFieldErrors({});
     setFetchError(null);
     const input =
-      values.kind === "existing" ? { kind: "existing", credentialId: values.credentialId } : { kind: "new", baseUrl: values.baseUrl, apiKey: values.apiKey };
+      values.kind === "existing"
+        ? { kind: "existing", credentialId: values.credentialId }
+        : { kind: "new", baseUrl: values.baseUrl, apiKey: values.apiKey };
     startTransition(async () => {
       try {
         const result = await fetchModelsAction(input);
@@ -71,7 +81,14 @@ export function SourceStep({ endpoints, initial, onFetched }: { endpoints: Endpo
           <legend className="sr-only">{t("source.title")}</legend>
           {(["existing", "new"] as const).map((kind) => (
             <label key={kind} className="flex items-center gap-2 text-sm text-slate-700">
-              <input type="radio" name="kind" value={kind} checked={values.kind === kind} onChange={() => set({ kind })} data-testid={`source-${kind}`} />
+              <input
+                type="radio"
+                name="kind"
+                value={kind}
+                checked={values.kind === kind}
+                onChange={() => set({ kind })}
+                data-testid={`source-${kind}`}
+              />
               {t(`source.${kind}`)}
             </label>
           ))}
@@ -91,7 +108,11 @@ export function SourceStep({ endpoints, initial, onFetched }: { endpoints: Endpo
           >
             {endpoints.map((endpoint) => (
               <option key={endpoint.id} value={endpoint.id}>
-                {t("source.endpointOption", { name: endpoint.name, url: endpoint.baseUrl, count: endpoint.providerCount })}
+                {t("source.endpointOption", {
+                  name: endpoint.name,
+                  url: endpoint.baseUrl,
+                  count: endpoint.providerCount,
+                })}
               </option>
             ))}
           </select>
@@ -137,13 +158,23 @@ export function SourceStep({ endpoints, initial, onFetched }: { endpoints: Endpo
         </>
       )}
       {fetchError ? (
-        <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-700" data-testid="fetch-error" data-problem={fetchError.key}>
+        <div
+          role="alert"
+          className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-700"
+          data-testid="fetch-error"
+          data-problem={fetchError.key}
+        >
           {describe(fetchError)}
         </div>
       ) : null}
       <div className="flex items-center justify-end gap-3">
         {isPending ? <span className="text-sm text-slate-500">{t("source.fetchingHint")}</span> : null}
-        <button type="submit" className="btn-primary" disabled={isPending || (values.kind === "existing" && values.credentialId === null)} data-testid="fetch-models">
+        <button
+          type="submit"
+          className="btn-primary"
+          disabled={isPending || (values.kind === "existing" && values.credentialId === null)}
+          data-testid="fetch-models"
+        >
           {isPending ? t("source.fetching") : t("source.fetch")}
         </button>
       </div>

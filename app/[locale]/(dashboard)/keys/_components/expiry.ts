@@ -15,7 +15,11 @@ export function toDateInputValue(date: Date): string {
  * Epoch ms for the choice (a chosen date lasts to the end of that day, in the browser's time
  * zone), null for never, undefined to keep the current expiry; "invalid" for an unusable date.
  */
-export function expiryFromChoice(choice: ExpiryChoice, dateValue: string, now: number): number | null | undefined | "invalid" {
+export function expiryFromChoice(
+  choice: ExpiryChoice,
+  dateValue: string,
+  now: number,
+): number | null | undefined | "invalid" {
   if (choice === "keep") return undefined;
   if (choice === "never") return null;
   if (choice === "date") {

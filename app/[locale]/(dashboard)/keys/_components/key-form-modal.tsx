@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
-import { Link } from "@/lib/i18n/navigation";
+import { Link } from "@/app/_framework/i18n/navigation";
 import { Field } from "../../_components/ui/field";
 import { Modal } from "../../_components/ui/modal";
 import { useToast } from "../../_components/ui/toast";
@@ -108,14 +108,28 @@ export function KeyFormModal({
           <legend className="field-label">{t("groups")}</legend>
           <div className="mt-2 space-y-2 text-sm">
             <label className="flex items-start gap-2">
-              <input type="radio" name="scope" className="mt-0.5" checked={allGroups} onChange={() => {
+              <input
+                type="radio"
+                name="scope"
+                className="mt-0.5"
+                checked={allGroups}
+                onChange={() => {
                   clearGroupsError();
                   setAllGroups(true);
-                }} data-testid="key-all-groups" />
+                }}
+                data-testid="key-all-groups"
+              />
               <span>{t("allGroups")}</span>
             </label>
             <label className="flex items-start gap-2">
-              <input type="radio" name="scope" className="mt-0.5" checked={!allGroups} onChange={() => setAllGroups(false)} data-testid="key-some-groups" />
+              <input
+                type="radio"
+                name="scope"
+                className="mt-0.5"
+                checked={!allGroups}
+                onChange={() => setAllGroups(false)}
+                data-testid="key-some-groups"
+              />
               <span>{t("someGroups")}</span>
             </label>
           </div>
@@ -128,9 +142,15 @@ export function KeyFormModal({
                 </Link>
               </p>
             ) : (
-              <div className="mt-2 grid max-h-48 gap-1 overflow-y-auto rounded-md border border-slate-200 p-2 sm:grid-cols-2" data-testid="key-group-list">
+              <div
+                className="mt-2 grid max-h-48 gap-1 overflow-y-auto rounded-md border border-slate-200 p-2 sm:grid-cols-2"
+                data-testid="key-group-list"
+              >
                 {groups.map((group) => (
-                  <label key={group.id} className="flex min-w-0 items-center gap-2 rounded px-2 py-1 text-sm hover:bg-slate-50">
+                  <label
+                    key={group.id}
+                    className="flex min-w-0 items-center gap-2 rounded px-2 py-1 text-sm hover:bg-slate-50"
+                  >
                     <input
                       type="checkbox"
                       checked={groupIds.includes(group.id)}
@@ -156,8 +176,16 @@ export function KeyFormModal({
             <label htmlFor="key-expiry" className="field-label">
               {t("expiry")}
             </label>
-            <select id="key-expiry" className="field-input" value={expiry} onChange={(event) => setExpiry(event.target.value as ExpiryChoice)} data-testid="key-expiry">
-              {apiKey && apiKey.expiresAt !== null ? <option value="keep">{t("expiryKeep", { date: apiKey.expiresLabel })}</option> : null}
+            <select
+              id="key-expiry"
+              className="field-input"
+              value={expiry}
+              onChange={(event) => setExpiry(event.target.value as ExpiryChoice)}
+              data-testid="key-expiry"
+            >
+              {apiKey && apiKey.expiresAt !== null ? (
+                <option value="keep">{t("expiryKeep", { date: apiKey.expiresLabel })}</option>
+              ) : null}
               <option value="never">{t("expiryNever")}</option>
               {expiryPresetDays.map((days) => (
                 <option key={days} value={String(days)}>

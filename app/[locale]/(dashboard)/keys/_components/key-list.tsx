@@ -40,7 +40,8 @@ function KeyRow({ row, groups }: { row: KeyRowData; groups: GroupOption[] }) {
 
   const toggle = () =>
     void run(() => setApiKeyEnabledAction(row.id, !row.isEnabled), {
-      onSuccess: () => toast.success(row.isEnabled ? t("disabledToast", { name: row.name }) : t("enabledToast", { name: row.name })),
+      onSuccess: () =>
+        toast.success(row.isEnabled ? t("disabledToast", { name: row.name }) : t("enabledToast", { name: row.name })),
     });
   const revoke = async () => {
     await run(() => deleteApiKeyAction(row.id), { onSuccess: () => toast.success(t("revoked", { name: row.name })) });
@@ -55,7 +56,11 @@ function KeyRow({ row, groups }: { row: KeyRowData; groups: GroupOption[] }) {
   );
 
   return (
-    <tr className="grid grid-cols-2 gap-x-4 gap-y-3 px-4 py-4 md:table-row md:p-0" data-testid="key-row" data-key-name={row.name}>
+    <tr
+      className="grid grid-cols-2 gap-x-4 gap-y-3 px-4 py-4 md:table-row md:p-0"
+      data-testid="key-row"
+      data-key-name={row.name}
+    >
       <Cell label={t("colKey")} className="col-span-2 md:col-span-1">
         <span className="block max-w-[16rem] truncate font-medium text-slate-900" title={row.name}>
           {row.name}
@@ -91,10 +96,21 @@ function KeyRow({ row, groups }: { row: KeyRowData; groups: GroupOption[] }) {
       </Cell>
       <td className="col-span-2 block md:table-cell md:px-4 md:py-3">
         <div className="flex flex-wrap items-center gap-4 md:flex-nowrap md:justify-end">
-          <button type="button" className="whitespace-nowrap text-sm font-medium text-indigo-600 hover:text-indigo-500 disabled:opacity-60" onClick={toggle} disabled={isPending} data-testid="key-toggle">
+          <button
+            type="button"
+            className="whitespace-nowrap text-sm font-medium text-indigo-600 hover:text-indigo-500 disabled:opacity-60"
+            onClick={toggle}
+            disabled={isPending}
+            data-testid="key-toggle"
+          >
             {row.isEnabled ? t("disable") : t("enable")}
           </button>
-          <button type="button" className="whitespace-nowrap text-sm font-medium text-indigo-600 hover:text-indigo-500" onClick={() => setIsEditing(true)} data-testid="key-edit">
+          <button
+            type="button"
+            className="whitespace-nowrap text-sm font-medium text-indigo-600 hover:text-indigo-500"
+            onClick={() => setIsEditing(true)}
+            data-testid="key-edit"
+          >
             {t("edit")}
           </button>
           <ConfirmButton
@@ -122,7 +138,11 @@ export function KeyList({ rows, groups }: { rows: KeyRowData[]; groups: GroupOpt
         <thead className="hidden border-b border-slate-200 bg-slate-50 md:table-header-group">
           <tr>
             {headers.map((header) => (
-              <th key={header} scope="col" className="px-4 py-2 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
+              <th
+                key={header}
+                scope="col"
+                className="px-4 py-2 text-left text-xs font-medium uppercase tracking-wide text-slate-500"
+              >
                 {header}
               </th>
             ))}

@@ -15,11 +15,17 @@ export function NewKeyDialog({ name, apiKey, onDone }: { name: string; apiKey: s
   return (
     <Modal title={t("newKeyTitle", { name })} onClose={() => undefined} wide>
       <div className="space-y-4" data-testid="new-key-dialog">
-        <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-600/20" role="alert">
+        <p
+          className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-600/20"
+          role="alert"
+        >
           {t("newKeyWarning")}
         </p>
         <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
-          <code className="min-w-0 flex-1 select-all break-all rounded bg-slate-100 px-3 py-2 font-mono text-sm text-slate-900" data-testid="new-api-key">
+          <code
+            className="min-w-0 flex-1 select-all break-all rounded bg-slate-100 px-3 py-2 font-mono text-sm text-slate-900"
+            data-testid="new-api-key"
+          >
             {apiKey}
           </code>
           <CopyButton

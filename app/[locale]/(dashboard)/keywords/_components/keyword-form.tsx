@@ -21,7 +21,9 @@ export function KeywordForm({ editing, onClose }: { editing?: { id: number; keyw
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     startTransition(async () => {
-      const result = editing ? await updateKeywordAction({ id: editing.id, keyword }) : await createKeywordAction({ keyword });
+      const result = editing
+        ? await updateKeywordAction({ id: editing.id, keyword })
+        : await createKeywordAction({ keyword });
       if (result.ok) {
         toast.success(editing ? t("updated") : t("added"));
         onClose();
@@ -29,7 +31,8 @@ export function KeywordForm({ editing, onClose }: { editing?: { id: number; keyw
       }
       const fieldError = result.fieldErrors?.keyword;
       setError(fieldError);
-      if (!fieldError) toast.error(errorsT(result.formError && errorsT.has(result.formError) ? result.formError : "unexpected"));
+      if (!fieldError)
+        toast.error(errorsT(result.formError && errorsT.has(result.formError) ? result.formError : "unexpected"));
     });
   };
 

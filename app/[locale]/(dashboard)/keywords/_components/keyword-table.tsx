@@ -42,7 +42,12 @@ function RowActions({ row, onEdit }: { row: KeywordRow; onEdit: () => void }) {
   const actions = useKeywordActions();
   return (
     <div className="flex flex-wrap items-center justify-end gap-x-4 gap-y-2">
-      <button type="button" className="text-sm font-medium text-indigo-600 hover:text-indigo-500" onClick={onEdit} data-testid="keyword-edit">
+      <button
+        type="button"
+        className="text-sm font-medium text-indigo-600 hover:text-indigo-500"
+        onClick={onEdit}
+        data-testid="keyword-edit"
+      >
         {t("edit")}
       </button>
       <button
@@ -68,7 +73,11 @@ function RowActions({ row, onEdit }: { row: KeywordRow; onEdit: () => void }) {
 
 function StatusBadge({ isEnabled }: { isEnabled: boolean }) {
   const t = useTranslations("Keywords");
-  return isEnabled ? <Badge tone="green">{t("statusEnabled")}</Badge> : <Badge tone="gray">{t("statusDisabled")}</Badge>;
+  return isEnabled ? (
+    <Badge tone="green">{t("statusEnabled")}</Badge>
+  ) : (
+    <Badge tone="gray">{t("statusDisabled")}</Badge>
+  );
 }
 
 function LastHit({ value }: { value: KeywordRow["lastHit"] }) {
@@ -101,7 +110,12 @@ export function KeywordTable({ rows }: { rows: KeywordRow[] }) {
           </thead>
           <tbody className="divide-y divide-slate-100">
             {rows.map((row) => (
-              <tr key={row.id} className={row.isEnabled ? "" : "text-slate-400"} data-testid="keyword-row" data-keyword={row.keyword}>
+              <tr
+                key={row.id}
+                className={row.isEnabled ? "" : "text-slate-400"}
+                data-testid="keyword-row"
+                data-keyword={row.keyword}
+              >
                 <td className="px-5 py-3">
                   <code className="block truncate font-mono text-slate-900" title={row.keyword}>
                     {row.keyword}
@@ -149,7 +163,9 @@ export function KeywordTable({ rows }: { rows: KeywordRow[] }) {
         ))}
       </ul>
 
-      {editing ? <KeywordForm editing={{ id: editing.id, keyword: editing.keyword }} onClose={() => setEditing(null)} /> : null}
+      {editing ? (
+        <KeywordForm editing={{ id: editing.id, keyword: editing.keyword }} onClose={() => setEditing(null)} />
+      ) : null}
     </>
   );
 }

@@ -2,9 +2,9 @@ import { getFormatter, getTranslations, setRequestLocale } from "next-intl/serve
 import type { ReactNode } from "react";
 import { z } from "zod";
 import { getCallLog } from "@/db/queries/call-logs";
-import { Link } from "@/lib/i18n/navigation";
+import { Link } from "@/app/_framework/i18n/navigation";
 import { inertBlock, inertLine, prettyJson } from "@/lib/inert-text";
-import { requireAdminPage } from "@/lib/server/session";
+import { requireAdminPage } from "@/app/_framework/session";
 import { getServerState } from "@/lib/server/state";
 import { resolveTimeZone } from "@/lib/time-zone";
 import { PageHeader } from "../../_components/page-header";
@@ -34,7 +34,11 @@ function Field({ label, children, testId }: { label: string; children: ReactNode
   );
 }
 
-export default async function CallLogDetailPage({ params }: { params: Promise<{ locale: string; requestId: string }> }) {
+export default async function CallLogDetailPage({
+  params,
+}: {
+  params: Promise<{ locale: string; requestId: string }>;
+}) {
   const { locale, requestId: rawId } = await params;
   setRequestLocale(locale);
   await requireAdminPage(locale);
@@ -58,7 +62,8 @@ export default async function CallLogDetailPage({ params }: { params: Promise<{ 
     );
   }
 
-  const name = (value: string | null) => (value ? inertLine(value, NAME_CHARS) : <span className="text-slate-400">{t("none")}</span>);
+  const name = (value: string | null) =>
+    value ? inertLine(value, NAME_CHARS) : <span className="text-slate-400">{t("none")}</span>;
   const error = entry.error ? inertBlock(entry.error, ERROR_CHARS) : null;
   return (
     <>
@@ -105,7 +110,14 @@ export default async function CallLogDetailPage({ params }: { params: Promise<{ 
       {error ? (
         <section className="card mt-4">
           <h2 className="font-semibold">{t("error")}</h2>
-          <TextBlock value={error} testId="detail-error" truncatedNote={t("truncated", { shown: format.number(error.text.length), total: format.number(error.totalChars) })} />
+          <TextBlock
+            value={error}
+            testId="detail-error"
+            truncatedNote={t("truncated", {
+              shown: format.number(error.text.length),
+              total: format.number(error.totalChars),
+            })}
+          />
         </section>
       ) : null}
 
@@ -140,7 +152,11 @@ async function BodyBlock({ title, body, testId }: { title: string; body: string 
       {body === null ? (
         <p className="mt-1 text-sm text-slate-400">{t("none")}</p>
       ) : (
-        <BodyText body={body} testId={testId} note={(shown, total) => t("truncated", { shown: format.number(shown), total: format.number(total) })} />
+        <BodyText
+          body={body}
+          testId={testId}
+          note={(shown, total) => t("truncated", { shown: format.number(shown), total: format.number(total) })}
+        />
       )}
     </div>
   );
@@ -148,7 +164,15 @@ async function BodyBlock({ title, body, testId }: { title: string; body: string 
 
 const BODY_CHARS = 200_000;
 
-function BodyText({ body, testId, note }: { body: string; testId: string; note: (shown: number, total: number) => string }) {
+function BodyText({
+  body,
+  testId,
+  note,
+}: {
+  body: string;
+  testId: string;
+  note: (shown: number, total: number) => string;
+}) {
   const value = inertBlock(prettyJson(body, BODY_CHARS), BODY_CHARS);
   return <TextBlock value={value} testId={testId} truncatedNote={note(value.text.length, value.totalChars)} />;
 }

@@ -21,7 +21,11 @@ export async function AttemptChain({ attempts }: { attempts: AttemptRecord[] }) 
           data-outcome={attempt.outcome}
         >
           <span className="w-6 shrink-0 font-mono text-xs leading-5 text-slate-400">{index + 1}.</span>
-          <span className="min-w-[8rem] max-w-full truncate font-medium text-slate-900" title={attempt.providerName} data-testid="attempt-provider">
+          <span
+            className="min-w-[8rem] max-w-full truncate font-medium text-slate-900"
+            title={attempt.providerName}
+            data-testid="attempt-provider"
+          >
             {inertLine(attempt.providerName, 200)}
           </span>
           <Badge tone={outcomeTone[attempt.outcome]}>{t(`outcome.${attempt.outcome}`)}</Badge>
@@ -29,10 +33,18 @@ export async function AttemptChain({ attempts }: { attempts: AttemptRecord[] }) 
             {attempt.status === null ? t("noResponse") : attempt.status}
           </span>
           <span className="tabular-nums text-slate-500">
-            {format.number(attempt.latencyMs, { style: "unit", unit: "millisecond", unitDisplay: "short", maximumFractionDigits: 0 })}
+            {format.number(attempt.latencyMs, {
+              style: "unit",
+              unit: "millisecond",
+              unitDisplay: "short",
+              maximumFractionDigits: 0,
+            })}
           </span>
           {attempt.reason ? (
-            <span className="min-w-0 basis-full break-words pl-10 text-slate-600 sm:basis-auto sm:flex-1 sm:pl-0" data-testid="attempt-reason">
+            <span
+              className="min-w-0 basis-full break-words pl-10 text-slate-600 sm:basis-auto sm:flex-1 sm:pl-0"
+              data-testid="attempt-reason"
+            >
               {inertLine(attempt.reason, REASON_CHARS)}
             </span>
           ) : null}

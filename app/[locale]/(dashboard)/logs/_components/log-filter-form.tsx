@@ -1,5 +1,5 @@
 import { getTranslations } from "next-intl/server";
-import { Link } from "@/lib/i18n/navigation";
+import { Link } from "@/app/_framework/i18n/navigation";
 import { MAX_ERROR_TEXT } from "@/db/queries/call-log-search";
 import { statusClasses, type LogSearch } from "@/lib/call-log-filters";
 
@@ -15,25 +15,59 @@ const selectClass = "field-input py-1.5";
  * A plain GET form: the filters live in the URL, so a filtered view can be bookmarked or
  * shared, works without JavaScript, and the CSV export link reuses the same parameters.
  */
-export async function LogFilterForm({ search, options, timeZone }: { search: LogSearch; options: FilterOptions; timeZone: string }) {
+export async function LogFilterForm({
+  search,
+  options,
+  timeZone,
+}: {
+  search: LogSearch;
+  options: FilterOptions;
+  timeZone: string;
+}) {
   const t = await getTranslations("Logs.filters");
   // A filter value no longer in the lists (a deleted provider) still shows as chosen.
-  const providers = search.provider && !options.providers.some((p) => p.id === search.provider) ? [...options.providers, { id: search.provider, name: `#${search.provider}` }] : options.providers;
-  const keys = search.key && !options.keys.some((k) => k.id === search.key) ? [...options.keys, { id: search.key, name: `#${search.key}` }] : options.keys;
+  const providers =
+    search.provider && !options.providers.some((p) => p.id === search.provider)
+      ? [...options.providers, { id: search.provider, name: `#${search.provider}` }]
+      : options.providers;
+  const keys =
+    search.key && !options.keys.some((k) => k.id === search.key)
+      ? [...options.keys, { id: search.key, name: `#${search.key}` }]
+      : options.keys;
   return (
     <form method="get" className="card mb-4 p-4" data-testid="log-filters">
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-4 xl:grid-cols-12">
         <label className="field-label col-span-2 sm:col-span-1 xl:col-span-3">
           {t("from")}
-          <input type="datetime-local" name="from" defaultValue={search.from ?? ""} className="field-input py-1.5" data-testid="filter-from" />
+          <input
+            type="datetime-local"
+            name="from"
+            defaultValue={search.from ?? ""}
+            className="field-input py-1.5"
+            data-testid="filter-from"
+          />
         </label>
         <label className="field-label col-span-2 sm:col-span-1 xl:col-span-3">
           {t("to")}
-          <input type="datetime-local" name="to" defaultValue={search.to ?? ""} className="field-input py-1.5" data-testid="filter-to" />
+          <input
+            type="datetime-local"
+            name="to"
+            defaultValue={search.to ?? ""}
+            className="field-input py-1.5"
+            data-testid="filter-to"
+          />
         </label>
         <label className="field-label col-span-2 sm:col-span-1 xl:col-span-3">
           {t("group")}
-          <input name="group" list="log-filter-groups" maxLength={200} defaultValue={search.group ?? ""} placeholder={t("any")} className="field-input py-1.5" data-testid="filter-group" />
+          <input
+            name="group"
+            list="log-filter-groups"
+            maxLength={200}
+            defaultValue={search.group ?? ""}
+            placeholder={t("any")}
+            className="field-input py-1.5"
+            data-testid="filter-group"
+          />
           <datalist id="log-filter-groups">
             {options.groups.map((group) => (
               <option key={group} value={group} />
@@ -42,7 +76,12 @@ export async function LogFilterForm({ search, options, timeZone }: { search: Log
         </label>
         <label className="field-label xl:col-span-3">
           {t("provider")}
-          <select name="provider" defaultValue={search.provider ? String(search.provider) : ""} className={selectClass} data-testid="filter-provider">
+          <select
+            name="provider"
+            defaultValue={search.provider ? String(search.provider) : ""}
+            className={selectClass}
+            data-testid="filter-provider"
+          >
             <option value="">{t("any")}</option>
             {providers.map((provider) => (
               <option key={provider.id} value={provider.id}>
@@ -53,7 +92,12 @@ export async function LogFilterForm({ search, options, timeZone }: { search: Log
         </label>
         <label className="field-label xl:col-span-2">
           {t("key")}
-          <select name="key" defaultValue={search.key ? String(search.key) : ""} className={selectClass} data-testid="filter-key">
+          <select
+            name="key"
+            defaultValue={search.key ? String(search.key) : ""}
+            className={selectClass}
+            data-testid="filter-key"
+          >
             <option value="">{t("any")}</option>
             {keys.map((key) => (
               <option key={key.id} value={key.id}>

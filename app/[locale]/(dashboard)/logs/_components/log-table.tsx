@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { Fragment } from "react";
-import { Link } from "@/lib/i18n/navigation";
+import { Link } from "@/app/_framework/i18n/navigation";
 import { Badge } from "../../_components/ui/badge";
 import { StatusBadge } from "./status-badge";
 
@@ -45,7 +45,10 @@ function Flags({ row, t }: { row: LogRowView; t: Translator }) {
 function Tries({ row, t }: { row: LogRowView; t: Translator }) {
   if (row.attempts < 2) return null;
   return (
-    <span className="ml-1 rounded bg-slate-100 px-1 text-[11px] font-medium text-slate-500" title={t("attempts", { count: row.attempts })}>
+    <span
+      className="ml-1 rounded bg-slate-100 px-1 text-[11px] font-medium text-slate-500"
+      title={t("attempts", { count: row.attempts })}
+    >
       ×{row.attempts}
     </span>
   );
@@ -53,7 +56,11 @@ function Tries({ row, t }: { row: LogRowView; t: Translator }) {
 
 function DetailLink({ row }: { row: LogRowView }) {
   return (
-    <Link href={`/logs/${encodeURIComponent(row.requestId)}`} className="font-medium text-indigo-600 hover:text-indigo-500" data-testid="log-detail-link">
+    <Link
+      href={`/logs/${encodeURIComponent(row.requestId)}`}
+      className="font-medium text-indigo-600 hover:text-indigo-500"
+      data-testid="log-detail-link"
+    >
       <time dateTime={row.timeIso}>{row.time}</time>
     </Link>
   );
@@ -85,7 +92,11 @@ export function LogTable({ rows }: { rows: LogRowView[] }) {
             {rows.map((row) => (
               // A failed call's error gets a line of its own under the row, the table's full width.
               <Fragment key={row.requestId}>
-                <tr className={`align-top ${row.error ? "" : "border-b border-slate-100"}`} data-testid="log-row" data-request-id={row.requestId}>
+                <tr
+                  className={`align-top ${row.error ? "" : "border-b border-slate-100"}`}
+                  data-testid="log-row"
+                  data-request-id={row.requestId}
+                >
                   <td className="whitespace-nowrap px-4 py-2">
                     <DetailLink row={row} />
                   </td>
@@ -94,7 +105,10 @@ export function LogTable({ rows }: { rows: LogRowView[] }) {
                   </td>
                   <td className="max-w-[20rem] px-3 py-2">
                     <div className="flex items-baseline gap-1">
-                      <span className="max-w-[10rem] shrink-0 truncate font-medium text-slate-800" title={row.group ?? undefined}>
+                      <span
+                        className="max-w-[10rem] shrink-0 truncate font-medium text-slate-800"
+                        title={row.group ?? undefined}
+                      >
                         <Muted value={row.group} />
                       </span>
                       <span className="text-slate-300">/</span>
@@ -110,13 +124,23 @@ export function LogTable({ rows }: { rows: LogRowView[] }) {
                   <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">{row.latency}</td>
                   <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
                     {row.tokens}
-                    {row.isUsageEstimated ? <span className="ml-0.5 text-slate-400" title={t("estimated")}>*</span> : null}
+                    {row.isUsageEstimated ? (
+                      <span className="ml-0.5 text-slate-400" title={t("estimated")}>
+                        *
+                      </span>
+                    ) : null}
                   </td>
                   <td className="whitespace-nowrap px-4 py-2 text-right tabular-nums">{row.cost}</td>
                 </tr>
                 {row.error ? (
                   <tr className="border-b border-slate-100">
-                    <td colSpan={7} className="max-w-0 truncate px-4 pb-2 pt-0 font-mono text-xs text-red-700" title={row.error} data-testid="log-error" data-request-id={row.requestId}>
+                    <td
+                      colSpan={7}
+                      className="max-w-0 truncate px-4 pb-2 pt-0 font-mono text-xs text-red-700"
+                      title={row.error}
+                      data-testid="log-error"
+                      data-request-id={row.requestId}
+                    >
                       {row.error}
                     </td>
                   </tr>

@@ -1,7 +1,15 @@
 import type { InertText } from "@/lib/inert-text";
 
 /** Untrusted text as a scrolling, wrapping block: rendered as text, never as markup. */
-export function TextBlock({ value, testId, truncatedNote }: { value: InertText; testId: string; truncatedNote: string }) {
+export function TextBlock({
+  value,
+  testId,
+  truncatedNote,
+}: {
+  value: InertText;
+  testId: string;
+  truncatedNote: string;
+}) {
   return (
     <>
       <pre

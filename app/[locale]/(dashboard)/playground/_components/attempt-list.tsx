@@ -26,9 +26,15 @@ export function AttemptList({ attempts }: { attempts: readonly TurnAttempt[] }) 
             {inertLine(attempt.providerName, 120)}
           </span>
           <Badge tone={outcomeTone[attempt.outcome]}>{t(`outcome.${attempt.outcome}`)}</Badge>
-          <span className="tabular-nums text-slate-600">{attempt.status === null ? t("noResponse") : attempt.status}</span>
+          <span className="tabular-nums text-slate-600">
+            {attempt.status === null ? t("noResponse") : attempt.status}
+          </span>
           <span className="tabular-nums text-slate-500">{formatDuration(format, attempt.latencyMs)}</span>
-          {attempt.reason ? <span className="min-w-0 basis-full break-words text-slate-500 sm:basis-auto">{inertLine(attempt.reason, 300)}</span> : null}
+          {attempt.reason ? (
+            <span className="min-w-0 basis-full break-words text-slate-500 sm:basis-auto">
+              {inertLine(attempt.reason, 300)}
+            </span>
+          ) : null}
         </li>
       ))}
     </ol>

@@ -58,13 +58,22 @@ export function PlaygroundChat({ groups }: { groups: GroupChoice[] }) {
 
   const last = messages[messages.length - 1];
   return (
-    <div className="flex h-[calc(100dvh-13rem)] min-h-[26rem] flex-col rounded-lg border border-slate-200 bg-white shadow-sm" data-testid="playground">
+    <div
+      className="flex h-[calc(100dvh-13rem)] min-h-[26rem] flex-col rounded-lg border border-slate-200 bg-white shadow-sm"
+      data-testid="playground"
+    >
       <div className="flex flex-wrap items-end justify-between gap-3 border-b border-slate-200 px-4 py-3">
         <div className="min-w-0 flex-1 sm:max-w-xs">
           <label htmlFor="playground-group" className="field-label">
             {t("group")}
           </label>
-          <select id="playground-group" className="field-input" value={group} onChange={(event) => setGroup(event.target.value)} data-testid="playground-group">
+          <select
+            id="playground-group"
+            className="field-input"
+            value={group}
+            onChange={(event) => setGroup(event.target.value)}
+            data-testid="playground-group"
+          >
             {groups.map((choice) => (
               <option key={choice.name} value={choice.name}>
                 {t("groupOption", { name: choice.name, count: choice.providerCount })}
@@ -72,12 +81,22 @@ export function PlaygroundChat({ groups }: { groups: GroupChoice[] }) {
             ))}
           </select>
         </div>
-        <button type="button" className="btn-secondary" onClick={clear} disabled={messages.length === 0 && !error} data-testid="playground-clear">
+        <button
+          type="button"
+          className="btn-secondary"
+          onClick={clear}
+          disabled={messages.length === 0 && !error}
+          data-testid="playground-clear"
+        >
           {t("clear")}
         </button>
       </div>
 
-      <div className="min-h-0 flex-1 space-y-4 overflow-y-auto px-4 py-4" data-testid="playground-messages" aria-live="polite">
+      <div
+        className="min-h-0 flex-1 space-y-4 overflow-y-auto px-4 py-4"
+        data-testid="playground-messages"
+        aria-live="polite"
+      >
         {messages.length === 0 && !error ? (
           <div className="flex h-full flex-col items-center justify-center text-center" data-testid="playground-empty">
             <p className="font-medium text-slate-900">{t("emptyChatTitle")}</p>
@@ -123,7 +142,12 @@ export function PlaygroundChat({ groups }: { groups: GroupChoice[] }) {
               {t("stop")}
             </button>
           ) : (
-            <button type="submit" className="btn-primary" disabled={input.trim().length === 0} data-testid="playground-send">
+            <button
+              type="submit"
+              className="btn-primary"
+              disabled={input.trim().length === 0}
+              data-testid="playground-send"
+            >
               {t("send")}
             </button>
           )}

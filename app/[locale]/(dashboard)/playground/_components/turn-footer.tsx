@@ -1,7 +1,7 @@
 "use client";
 
 import { useFormatter, useTranslations } from "next-intl";
-import { Link } from "@/lib/i18n/navigation";
+import { Link } from "@/app/_framework/i18n/navigation";
 import { inertLine } from "@/lib/inert-text";
 import type { TurnMetadata } from "@/lib/playground/turn-metadata";
 import { AttemptList } from "./attempt-list";
@@ -34,13 +34,19 @@ export function TurnFooter({ turn }: { turn: TurnMetadata }) {
             {t("ttft", { value: formatDuration(format, turn.ttftMs) })}
           </span>
         ) : null}
-        <Link href={`/logs/${encodeURIComponent(turn.requestId)}`} className="text-indigo-600 hover:underline" data-testid="turn-log-link">
+        <Link
+          href={`/logs/${encodeURIComponent(turn.requestId)}`}
+          className="text-indigo-600 hover:underline"
+          data-testid="turn-log-link"
+        >
           {t("viewLog")}
         </Link>
       </div>
       {tried > 1 ? (
         <details className="mt-1.5 rounded-md bg-amber-50/60 px-2.5 py-1.5" data-testid="turn-attempts">
-          <summary className="cursor-pointer select-none font-medium text-amber-800">{t("attemptsSummary", { count: tried })}</summary>
+          <summary className="cursor-pointer select-none font-medium text-amber-800">
+            {t("attemptsSummary", { count: tried })}
+          </summary>
           <AttemptList attempts={turn.attempts} />
         </details>
       ) : null}

@@ -26,7 +26,13 @@ export function SelectField({
   hint,
   children,
   ...select
-}: { label: string; name: string; error?: string; hint?: string; children: ReactNode } & SelectHTMLAttributes<HTMLSelectElement>) {
+}: {
+  label: string;
+  name: string;
+  error?: string;
+  hint?: string;
+  children: ReactNode;
+} & SelectHTMLAttributes<HTMLSelectElement>) {
   const id = select.id ?? `field-${name}`;
   return (
     <div>
@@ -56,7 +62,13 @@ export function TextareaField({
       <label htmlFor={id} className="field-label">
         {label}
       </label>
-      <textarea id={id} name={name} aria-invalid={error ? true : undefined} className="field-input font-mono" {...textarea} />
+      <textarea
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        className="field-input font-mono"
+        {...textarea}
+      />
       <Hint text={hint} error={error} />
       <FieldError name={name} error={error} />
     </div>

@@ -50,7 +50,8 @@ export function ProviderDialog({
   const [formError, setFormError] = useState<string | null>(null);
   const [isPending, startTransition] = useTransition();
   const isEdit = provider !== undefined;
-  const headersText = provider && Object.keys(provider.extraHeaders).length > 0 ? JSON.stringify(provider.extraHeaders, null, 2) : "";
+  const headersText =
+    provider && Object.keys(provider.extraHeaders).length > 0 ? JSON.stringify(provider.extraHeaders, null, 2) : "";
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -59,7 +60,9 @@ export function ProviderDialog({
     startTransition(async () => {
       const result = isEdit ? await updateProviderAction(provider.id, input) : await createProviderAction(input);
       if (result.ok) {
-        toast.success(isEdit ? t("saved", { name: input.name?.trim() ?? "" }) : t("created", { name: input.name?.trim() ?? "" }));
+        toast.success(
+          isEdit ? t("saved", { name: input.name?.trim() ?? "" }) : t("created", { name: input.name?.trim() ?? "" }),
+        );
         onClose();
         return;
       }
@@ -72,7 +75,15 @@ export function ProviderDialog({
     <Modal title={isEdit ? t("editTitle") : t("addTitle")} onClose={onClose} wide>
       <form onSubmit={onSubmit} className="space-y-4" data-testid="provider-form" noValidate>
         <div className="grid gap-4 sm:grid-cols-2">
-          <Field label={t("fields.name")} name="name" defaultValue={provider?.name ?? ""} error={fieldErrors.name} maxLength={100} autoComplete="off" required />
+          <Field
+            label={t("fields.name")}
+            name="name"
+            defaultValue={provider?.name ?? ""}
+            error={fieldErrors.name}
+            maxLength={100}
+            autoComplete="off"
+            required
+          />
           <SelectField
             label={t("fields.endpoint")}
             name="credentialId"

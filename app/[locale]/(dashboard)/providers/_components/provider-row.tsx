@@ -11,13 +11,22 @@ import { ProviderDialog } from "./provider-dialog";
 import type { EndpointOption, ProviderItem, TimeoutDefaults } from "./provider-types";
 import { TestResult } from "./test-result";
 
-export const ROW_COLUMNS = "md:grid md:grid-cols-[minmax(0,2fr)_minmax(0,1.3fr)_minmax(0,1fr)_minmax(0,1.2fr)_11rem] md:items-start md:gap-4";
+export const ROW_COLUMNS =
+  "md:grid md:grid-cols-[minmax(0,2fr)_minmax(0,1.3fr)_minmax(0,1fr)_minmax(0,1.2fr)_11rem] md:items-start md:gap-4";
 
 function MobileLabel({ children }: { children: string }) {
   return <span className="mr-2 text-xs text-slate-500 md:hidden">{children}</span>;
 }
 
-export function ProviderRow({ provider, endpoints, defaults }: { provider: ProviderItem; endpoints: EndpointOption[]; defaults: TimeoutDefaults }) {
+export function ProviderRow({
+  provider,
+  endpoints,
+  defaults,
+}: {
+  provider: ProviderItem;
+  endpoints: EndpointOption[];
+  defaults: TimeoutDefaults;
+}) {
   const t = useTranslations("Providers");
   const errors = useTranslations("Errors");
   const format = useFormatter();
@@ -28,7 +37,8 @@ export function ProviderRow({ provider, endpoints, defaults }: { provider: Provi
   const [, startToggle] = useTransition();
   const [isEnabled, setOptimisticEnabled] = useOptimistic(provider.isEnabled);
 
-  const showError = (key: string | undefined) => toast.error(key && errors.has(key) ? errors(key) : errors("unexpected"));
+  const showError = (key: string | undefined) =>
+    toast.error(key && errors.has(key) ? errors(key) : errors("unexpected"));
 
   const onToggle = () =>
     startToggle(async () => {
@@ -57,13 +67,19 @@ export function ProviderRow({ provider, endpoints, defaults }: { provider: Provi
   const price = (value: number) => format.number(value, { maximumFractionDigits: 6 });
 
   return (
-    <li className={`space-y-3 px-5 py-4 md:space-y-0 ${ROW_COLUMNS}`} data-testid="provider-row" data-name={provider.name}>
+    <li
+      className={`space-y-3 px-5 py-4 md:space-y-0 ${ROW_COLUMNS}`}
+      data-testid="provider-row"
+      data-name={provider.name}
+    >
       <div className="min-w-0">
         <div className="font-medium text-slate-900 [overflow-wrap:anywhere]">{provider.name}</div>
         <div className="mt-0.5 font-mono text-xs text-slate-600 [overflow-wrap:anywhere]" data-testid="upstream-model">
           {provider.upstreamModel}
         </div>
-        <div className="mt-0.5 text-xs text-slate-500 [overflow-wrap:anywhere]">{t("viaEndpoint", { endpoint: provider.credentialName })}</div>
+        <div className="mt-0.5 text-xs text-slate-500 [overflow-wrap:anywhere]">
+          {t("viaEndpoint", { endpoint: provider.credentialName })}
+        </div>
       </div>
       <div className="flex flex-wrap items-center gap-2">
         <button
@@ -75,7 +91,9 @@ export function ProviderRow({ provider, endpoints, defaults }: { provider: Provi
           data-testid="toggle-enabled"
           className={`relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition-colors ${isEnabled ? "bg-emerald-500" : "bg-slate-300"}`}
         >
-          <span className={`inline-block h-5 w-5 rounded-full bg-white shadow transition-transform ${isEnabled ? "translate-x-5" : "translate-x-0.5"}`} />
+          <span
+            className={`inline-block h-5 w-5 rounded-full bg-white shadow transition-transform ${isEnabled ? "translate-x-5" : "translate-x-0.5"}`}
+          />
         </button>
         <span className="text-sm text-slate-700" data-testid="enabled-state">
           {isEnabled ? t("enabled") : t("disabled")}
@@ -87,20 +105,37 @@ export function ProviderRow({ provider, endpoints, defaults }: { provider: Provi
         {t("calls", { count: provider.calls24h })}
         <span className="text-slate-500">
           {" · "}
-          {rate === null ? t("noRate") : t("successRate", { rate: format.number(rate, { style: "percent", maximumFractionDigits: 1 }) })}
+          {rate === null
+            ? t("noRate")
+            : t("successRate", { rate: format.number(rate, { style: "percent", maximumFractionDigits: 1 }) })}
         </span>
       </div>
       <div className="text-sm text-slate-700">
         <MobileLabel>{t("columns.prices")}</MobileLabel>
         <span className="tabular-nums">
-          {t("priceLine", { input: price(provider.priceInput), output: price(provider.priceOutput), cached: price(provider.priceCached) })}
+          {t("priceLine", {
+            input: price(provider.priceInput),
+            output: price(provider.priceOutput),
+            cached: price(provider.priceCached),
+          })}
         </span>
       </div>
       <div className="flex flex-wrap items-center gap-4 md:justify-end">
-        <button type="button" className="btn-secondary px-3 py-1.5" onClick={onTest} disabled={isTesting} data-testid="test-provider">
+        <button
+          type="button"
+          className="btn-secondary px-3 py-1.5"
+          onClick={onTest}
+          disabled={isTesting}
+          data-testid="test-provider"
+        >
           {isTesting ? t("testing") : t("test")}
         </button>
-        <button type="button" className="text-sm font-medium text-indigo-600 hover:text-indigo-500" onClick={() => setIsEditing(true)} data-testid="edit-provider">
+        <button
+          type="button"
+          className="text-sm font-medium text-indigo-600 hover:text-indigo-500"
+          onClick={() => setIsEditing(true)}
+          data-testid="edit-provider"
+        >
           {t("edit")}
         </button>
         <ConfirmButton
@@ -117,7 +152,14 @@ export function ProviderRow({ provider, endpoints, defaults }: { provider: Provi
           <TestResult result={testResult} onDismiss={() => setTestResult(null)} />
         </div>
       ) : null}
-      {isEditing ? <ProviderDialog provider={provider} endpoints={endpoints} defaults={defaults} onClose={() => setIsEditing(false)} /> : null}
+      {isEditing ? (
+        <ProviderDialog
+          provider={provider}
+          endpoints={endpoints}
+          defaults={defaults}
+          onClose={() => setIsEditing(false)}
+        />
+      ) : null}
     </li>
   );
 }
@@ -140,7 +182,11 @@ function BreakerBadge({ breaker }: { breaker: ProviderItem["breaker"] }) {
     );
   }
   return (
-    <span data-testid="breaker" data-state="closed" title={breaker.recentFailures > 0 ? t("breaker.recentFailures", { count: breaker.recentFailures }) : undefined}>
+    <span
+      data-testid="breaker"
+      data-state="closed"
+      title={breaker.recentFailures > 0 ? t("breaker.recentFailures", { count: breaker.recentFailures }) : undefined}
+    >
       <Badge tone={breaker.recentFailures > 0 ? "amber" : "green"}>{t("breaker.closed")}</Badge>
     </span>
   );

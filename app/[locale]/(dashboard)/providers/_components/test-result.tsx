@@ -18,7 +18,9 @@ export function TestResult({ result, onDismiss }: { result: ProviderTestResult; 
         <p className="font-medium">
           {result.isOk ? t("testResult.ok") : t("testResult.failed")}
           {" · "}
-          <span data-testid="test-status">{result.status === null ? t("testResult.noStatus") : t("testResult.status", { status: result.status })}</span>
+          <span data-testid="test-status">
+            {result.status === null ? t("testResult.noStatus") : t("testResult.status", { status: result.status })}
+          </span>
           {" · "}
           <span data-testid="test-latency">{t("testResult.latency", { ms: format.number(result.latencyMs) })}</span>
         </p>
@@ -28,7 +30,10 @@ export function TestResult({ result, onDismiss }: { result: ProviderTestResult; 
       </div>
       {result.problem ? <p className="mt-1">{t(`testProblems.${result.problem}`)}</p> : null}
       {result.detail ? (
-        <p className="mt-2 whitespace-pre-wrap rounded bg-white/70 px-2 py-1 font-mono text-xs [overflow-wrap:anywhere]" data-testid="test-detail">
+        <p
+          className="mt-2 whitespace-pre-wrap rounded bg-white/70 px-2 py-1 font-mono text-xs [overflow-wrap:anywhere]"
+          data-testid="test-detail"
+        >
           {result.detail}
         </p>
       ) : null}

@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState, useTransition, type FormEvent } from "react";
-import { Link } from "@/lib/i18n/navigation";
+import { Link } from "@/app/_framework/i18n/navigation";
 import type { SettingKey } from "@/lib/settings-schema";
 import { PageHeader } from "../../_components/page-header";
 import { useToast } from "../../_components/ui/toast";
@@ -67,7 +67,11 @@ export function SettingsForm(props: SettingsFormProps) {
         return;
       }
       setErrors(result.fieldErrors ?? {});
-      toast.error(result.fieldErrors ? t("fixFields") : errorsT(result.formError && errorsT.has(result.formError) ? result.formError : "unexpected"));
+      toast.error(
+        result.fieldErrors
+          ? t("fixFields")
+          : errorsT(result.formError && errorsT.has(result.formError) ? result.formError : "unexpected"),
+      );
     });
   };
 
@@ -137,7 +141,14 @@ export function SettingsForm(props: SettingsFormProps) {
   return (
     <>
       <PageHeader title={t("title")} subtitle={t("subtitle")} actions={saveButton("settings-save-top")} />
-      <form id="settings-form" ref={formRef} onSubmit={onSubmit} noValidate className="space-y-6" data-testid="settings-form">
+      <form
+        id="settings-form"
+        ref={formRef}
+        onSubmit={onSubmit}
+        noValidate
+        className="space-y-6"
+        data-testid="settings-form"
+      >
         <div className="grid gap-6 xl:grid-cols-2">
           {props.sections.map((section) => (
             <section key={section.id} className="card" data-testid={`section-${section.id}`}>
@@ -154,7 +165,11 @@ export function SettingsForm(props: SettingsFormProps) {
                 <p className="mt-5 border-t border-slate-100 pt-4 text-sm text-slate-600">
                   {t.rich("passwordNote", {
                     link: (chunks) => (
-                      <Link href="/account" className="font-medium text-indigo-600 hover:text-indigo-500" data-testid="account-link">
+                      <Link
+                        href="/account"
+                        className="font-medium text-indigo-600 hover:text-indigo-500"
+                        data-testid="account-link"
+                      >
                         {chunks}
                       </Link>
                     ),

@@ -1,8 +1,8 @@
 import "server-only";
 import { isDataError, type DataErrorCode } from "../../db/queries/errors";
-import { fieldErrorsFrom, unauthorized, type ActionResult } from "../action-result";
+import { fieldErrorsFrom, unauthorized, type ActionResult } from "../../lib/action-result";
 import { getActionSession } from "./session";
-import { getServerState, type ServerState } from "./state";
+import { getServerState, type ServerState } from "../../lib/server/state";
 
 export type ActionFailure = Extract<ActionResult, { ok: false }>;
 
@@ -20,7 +20,9 @@ const DEFAULT_RESULTS: Record<DataErrorCode, ActionFailure> = {
 };
 
 /** A failed zod parse of a form, as the per-field message keys the form shows. */
-export function invalidFields(error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }): ActionFailure {
+export function invalidFields(error: {
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>;
+}): ActionFailure {
   return { ok: false, fieldErrors: fieldErrorsFrom(error.issues) };
 }
 

@@ -3,9 +3,9 @@ import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getAdminById, getAdminByUsername } from "../../db/queries/admin-users";
-import { verifyPassword } from "../crypto";
-import { isLoginThrottled, recordLoginFailure, recordLoginSuccess } from "./login-throttle";
-import { getServerState } from "./state";
+import { verifyPassword } from "../../lib/crypto";
+import { isLoginThrottled, recordLoginFailure, recordLoginSuccess } from "../../lib/server/login-throttle";
+import { getServerState } from "../../lib/server/state";
 
 class ThrottledSignin extends CredentialsSignin {
   code = "throttled";
