@@ -20,6 +20,10 @@ export interface EndpointCredentialsTable {
   api_key_encrypted: string;
   /** `••••abcd`, computed when the key is written so listing never decrypts. */
   key_hint: string;
+  /** JSON array of client header names / `prefix*` patterns forwarded upstream; null = the default list. */
+  forward_headers: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Ask streaming upstreams for usage when the client did not choose (`stream_options.include_usage`). */
+  stream_usage: ColumnType<DbBoolean, DbBoolean | undefined, DbBoolean>;
   created_at: number;
   updated_at: number;
 }

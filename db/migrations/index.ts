@@ -2,6 +2,7 @@ import type { Migration } from "kysely";
 import * as initial from "./2026_11_26_0001_initial";
 import * as analyticsRollups from "./2026_11_26_0002_analytics_rollups";
 import * as modelListSnapshots from "./2026_11_26_0003_model_list_snapshots";
+import * as passthroughSettings from "./2026_12_06_0001_passthrough_settings";
 
 /**
  * Every migration by name, listed statically: the Next.js server bundle cannot read a
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_26_0001_initial": initial,
   "2026_11_26_0002_analytics_rollups": analyticsRollups,
   "2026_11_26_0003_model_list_snapshots": modelListSnapshots,
+  "2026_12_06_0001_passthrough_settings": passthroughSettings,
 };

@@ -1,5 +1,5 @@
 import type { SecretCipher } from "../crypto";
-import { withTransaction } from "../dialect";
+import { fromDbBoolean, toDbBoolean, withTransaction } from "../dialect";
 import type { EndpointCredentialUpdate, Executor } from "../schema";
 import { bumpConfigVersion } from "./config-state";
 import { DataError, requireText, toDataError } from "./errors";
@@ -12,21 +12,67 @@ export interface CredentialView {
   /** `••••abcd`: enough to tell keys apart, useless to an attacker. */
   keyHint: string;
   providerCount: number;
+  /** Client headers forwarded upstream (names, `prefix*` patterns); null = the default list. */
+  forwardHeaders: string[] | null;
+  /** Ask streaming upstreams for usage when the client did not choose. */
+  streamUsage: boolean;
   createdAt: number;
   updatedAt: number;
 }
 
-export interface CredentialInput {
+/** How requests pass through an endpoint; omitted fields keep their stored (or default) value. */
+export interface PassthroughInput {
+  forwardHeaders?: readonly string[] | null;
+  streamUsage?: boolean;
+}
+
+export interface CredentialInput extends PassthroughInput {
   name: string;
   baseUrl: string;
   apiKey: string;
 }
 
-export interface CredentialPatch {
+export interface CredentialPatch extends PassthroughInput {
   name?: string;
   baseUrl?: string;
   /** Undefined or "" keeps the stored key: the dashboard's key field is write-only. */
   apiKey?: string;
+}
+
+const HEADER_PATTERN = /^[a-z0-9!#$%&'^_`|~.+-]+\*?$|^\*$/;
+const MAX_FORWARD_HEADERS = 50;
+
+/** Lowercased, deduplicated and checked: header names, each optionally ending in `*`. */
+export function normalizeForwardHeaders(names: readonly string[]): string[] {
+  const out = [...new Set(names.map((name) => name.trim().toLowerCase()).filter((name) => name !== ""))];
+  if (out.length > MAX_FORWARD_HEADERS)
+    throw new DataError("invalid", `At most ${MAX_FORWARD_HEADERS} forwarded headers`);
+  const bad = out.find((name) => !HEADER_PATTERN.test(name));
+  if (bad !== undefined) throw new DataError("invalid", `"${bad.slice(0, 60)}" is not a header name or prefix*`);
+  return out;
+}
+
+/** The stored list, or null when none is set or it cannot be read (then the default applies). */
+export function parseForwardHeaders(stored: string | null): string[] | null {
+  if (stored === null) return null;
+  try {
+    const value: unknown = JSON.parse(stored);
+    return Array.isArray(value) && value.every((name) => typeof name === "string") ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function passthroughColumns(
+  input: PassthroughInput,
+): Pick<EndpointCredentialUpdate, "forward_headers" | "stream_usage"> {
+  const columns: Pick<EndpointCredentialUpdate, "forward_headers" | "stream_usage"> = {};
+  if (input.forwardHeaders !== undefined) {
+    columns.forward_headers =
+      input.forwardHeaders === null ? null : JSON.stringify(normalizeForwardHeaders(input.forwardHeaders));
+  }
+  if (input.streamUsage !== undefined) columns.stream_usage = toDbBoolean(input.streamUsage);
+  return columns;
 }
 
 export function normalizeBaseUrl(baseUrl: string): string {
@@ -43,6 +89,7 @@ const conflictMessage = (name: string) => `An endpoint named "${name}" already e
 export async function createCredential(db: Executor, cipher: SecretCipher, input: CredentialInput): Promise<number> {
   const name = requireText(input.name, "Name");
   const apiKey = requireText(input.apiKey, "API key");
+  const passthrough = passthroughColumns(input);
   const now = Date.now();
   try {
     return await withTransaction(db, async (trx) => {
@@ -53,6 +100,7 @@ export async function createCredential(db: Executor, cipher: SecretCipher, input
           base_url: normalizeBaseUrl(input.baseUrl),
           api_key_encrypted: cipher.encrypt(apiKey),
           key_hint: maskApiKey(apiKey),
+          ...passthrough,
           created_at: now,
           updated_at: now,
         })
@@ -72,7 +120,7 @@ export async function updateCredential(
   id: number,
   patch: CredentialPatch,
 ): Promise<void> {
-  const update: EndpointCredentialUpdate = { updated_at: Date.now() };
+  const update: EndpointCredentialUpdate = { updated_at: Date.now(), ...passthroughColumns(patch) };
   if (patch.name !== undefined) update.name = requireText(patch.name, "Name");
   if (patch.baseUrl !== undefined) update.base_url = normalizeBaseUrl(patch.baseUrl);
   const apiKey = patch.apiKey?.trim();
@@ -97,6 +145,8 @@ function selectCredentials(db: Executor) {
     "c.name",
     "c.base_url as baseUrl",
     "c.key_hint as keyHint",
+    "c.forward_headers as forwardHeaders",
+    "c.stream_usage as streamUsage",
     "c.created_at as createdAt",
     "c.updated_at as updatedAt",
     eb
@@ -107,8 +157,19 @@ function selectCredentials(db: Executor) {
   ]);
 }
 
-function toView(row: Omit<CredentialView, "providerCount"> & { providerCount: number | null }): CredentialView {
-  return { ...row, providerCount: Number(row.providerCount ?? 0) };
+type CredentialRow = Omit<CredentialView, "providerCount" | "forwardHeaders" | "streamUsage"> & {
+  providerCount: number | null;
+  forwardHeaders: string | null;
+  streamUsage: number;
+};
+
+function toView(row: CredentialRow): CredentialView {
+  return {
+    ...row,
+    providerCount: Number(row.providerCount ?? 0),
+    forwardHeaders: parseForwardHeaders(row.forwardHeaders),
+    streamUsage: fromDbBoolean(row.streamUsage),
+  };
 }
 
 export async function listCredentials(db: Executor): Promise<CredentialView[]> {

@@ -24,7 +24,14 @@ export async function attemptJson(context: AttemptContext): Promise<AttemptResul
   const timeouts = resolveTimeouts(provider, context.settings);
   const control = new AttemptControl(context.clientSignal, timeouts);
   try {
-    const request = buildUpstreamRequest(provider, context.body, false, timeouts.connectMs, control.signal);
+    const request = buildUpstreamRequest(
+      provider,
+      context.body,
+      false,
+      timeouts.connectMs,
+      control.signal,
+      context.forwardedHeaders,
+    );
     let response;
     try {
       response = await runtime.send(request);

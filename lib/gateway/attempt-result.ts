@@ -14,6 +14,8 @@ export interface AttemptContext {
   chat: ChatRequest;
   /** The JSON body for this provider. */
   body: string;
+  /** The client headers this provider's endpoint forwards. */
+  forwardedHeaders: Readonly<Record<string, string>>;
   clientSignal: AbortSignal;
   /** When the client's request arrived (epoch ms), for time-to-first-token. */
   receivedAt: number;

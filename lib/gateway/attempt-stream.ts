@@ -29,7 +29,14 @@ export async function attemptStream(context: AttemptContext): Promise<AttemptRes
   const { runtime, provider } = context;
   const timeouts = resolveTimeouts(provider, context.settings);
   const control = new AttemptControl(context.clientSignal, timeouts);
-  const request = buildUpstreamRequest(provider, context.body, true, timeouts.connectMs, control.signal);
+  const request = buildUpstreamRequest(
+    provider,
+    context.body,
+    true,
+    timeouts.connectMs,
+    control.signal,
+    context.forwardedHeaders,
+  );
   let response: UpstreamResponse;
   try {
     response = await runtime.send(request);

@@ -19,9 +19,24 @@ export function readBearerToken(header: string | null): string | null {
   return token;
 }
 
+/** An `x-api-key` header's value (how Anthropic's clients send a key), or null. */
+function readApiKeyHeader(header: string | null): string | null {
+  const token = header?.trim() ?? "";
+  if (token.length === 0 || token.length > MAX_KEY_LENGTH || token.includes(" ")) return null;
+  return token;
+}
+
+/**
+ * The gateway key of a request: `Authorization: Bearer <key>` (OpenAI's clients), else
+ * `x-api-key: <key>` (Anthropic's clients, Claude Code). Bearer wins when both are sent.
+ */
+export function readGatewayKey(headers: Headers): string | null {
+  return readBearerToken(headers.get("authorization")) ?? readApiKeyHeader(headers.get("x-api-key"));
+}
+
 /** Finds the calling key by hash and refuses disabled or expired ones; records the use. */
 export function authenticateRequest(request: Request, runtime: GatewayRuntime, snapshot: ConfigSnapshot): ApiKeyConfig {
-  const token = readBearerToken(request.headers.get("authorization"));
+  const token = readGatewayKey(request.headers);
   if (token === null) throw invalidApiKey();
   const key = snapshot.keysByHash.get(hashApiKey(token));
   const now = runtime.now();

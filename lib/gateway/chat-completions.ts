@@ -11,7 +11,8 @@ import { readJsonBody } from "./read-body";
 import { createRequestId } from "./request-id";
 import { planCandidates } from "./route-plan";
 import type { ConfigSnapshot, GatewayRuntime, GroupAccess, GroupConfig, ProviderConfig, TrustedCaller } from "./types";
-import { createBodyTemplate } from "./upstream-request";
+import { pickForwardedHeaders } from "./forward-headers";
+import { createBodyTemplate } from "./json-model-edit";
 import type { ChatRequest } from "./validate-chat";
 import { validateChatRequest } from "./validate-chat";
 
@@ -69,7 +70,7 @@ async function serveChat(request: Request, runtime: GatewayRuntime, caller: Trus
     log.record.isStream = chat.isStream;
     const group = resolveGroup(snapshot, access, chat.model);
     log.record.groupName = group.name;
-    return await relayChat(request, runtime, snapshot, chat, group, {
+    return await relayChat(request, runtime, snapshot, chat, group, body.text, {
       runtime,
       settings: snapshot.settings,
       chat,
@@ -92,9 +93,10 @@ async function relayChat(
   snapshot: ConfigSnapshot,
   chat: ChatRequest,
   group: GroupConfig,
+  text: string,
   context: ResponseContext,
 ): Promise<Response> {
-  const renderBody = createBodyTemplate(chat);
+  const template = createBodyTemplate(text, chat.isStream);
   const keywords = compileKeywords(snapshot);
   const toAttemptContext = (provider: ProviderConfig): AttemptContext => ({
     runtime,
@@ -102,7 +104,8 @@ async function relayChat(
     settings: snapshot.settings,
     keywords,
     chat,
-    body: renderBody(provider.upstreamModel),
+    body: template.render(provider.upstreamModel, provider.streamUsage),
+    forwardedHeaders: pickForwardedHeaders(request.headers, provider.forwardHeaders),
     clientSignal: request.signal,
     receivedAt: context.receivedAt,
   });

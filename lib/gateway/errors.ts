@@ -7,6 +7,7 @@ export type GatewayErrorCode =
   | "invalid_request"
   | "invalid_api_key"
   | "model_not_found"
+  | "route_not_found"
   | "request_too_large"
   | "rate_limited"
   | "upstream_error"
@@ -25,8 +26,13 @@ const CODE_SPECS: Readonly<Record<GatewayErrorCode, CodeSpec>> = {
   invalid_json: { status: 400, type: "invalid_request_error", message: "The request body is not valid JSON." },
   invalid_request: { status: 400, type: "invalid_request_error", message: "The request body is invalid." },
   // One body for missing, malformed, unknown, disabled and expired keys; the key is never echoed.
-  invalid_api_key: { status: 401, type: "invalid_request_error", message: "Incorrect API key provided." },
+  invalid_api_key: {
+    status: 401,
+    type: "invalid_request_error",
+    message: "Incorrect API key provided. Send a gateway key as `Authorization: Bearer <key>` or `x-api-key: <key>`.",
+  },
   model_not_found: { status: 404, type: "invalid_request_error", message: "The model does not exist." },
+  route_not_found: { status: 404, type: "invalid_request_error", message: "This API route is not served." },
   request_too_large: { status: 413, type: "invalid_request_error", message: "The request body is too large." },
   rate_limited: { status: 429, type: "rate_limit_error", message: "All providers are rate limited." },
   upstream_error: { status: 502, type: "upstream_error", message: "All providers failed." },

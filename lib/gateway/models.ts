@@ -1,5 +1,5 @@
 import { canUseGroup, authenticateRequest } from "./authenticate";
-import { toErrorResponse, toGatewayError } from "./errors";
+import { modelNotFound, toErrorResponse, toGatewayError } from "./errors";
 import { createRequestId } from "./request-id";
 import type { ApiKeyConfig, ConfigSnapshot, GatewayRuntime } from "./types";
 
@@ -16,6 +16,10 @@ export interface ModelEntry {
   owned_by: "gateway";
 }
 
+function modelEntry(id: string): ModelEntry {
+  return { id, object: "model", created: MODEL_CREATED_AT, owned_by: "gateway" };
+}
+
 /** Exactly the groups this key may call, sorted by name. */
 export function listModelsForKey(snapshot: ConfigSnapshot, key: ApiKeyConfig): ModelEntry[] {
   const names: string[] = [];
@@ -23,21 +27,41 @@ export function listModelsForKey(snapshot: ConfigSnapshot, key: ApiKeyConfig): M
     if (canUseGroup(key, group)) names.push(group.name);
   }
   names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return names.map((id) => ({ id, object: "model", created: MODEL_CREATED_AT, owned_by: "gateway" }));
+  return names.map(modelEntry);
 }
 
-/** GET /v1/models in OpenAI's list format. */
-export async function handleListModels(request: Request, runtime: GatewayRuntime): Promise<Response> {
+/** One key-checked JSON answer; every failure in OpenAI's error shape. */
+function answerForKey(
+  request: Request,
+  runtime: GatewayRuntime,
+  build: (snapshot: ConfigSnapshot, key: ApiKeyConfig) => unknown,
+): Response {
   const requestId = createRequestId();
   try {
     const snapshot = runtime.getSnapshot();
     const key = authenticateRequest(request, runtime, snapshot);
-    const body = JSON.stringify({ object: "list", data: listModelsForKey(snapshot, key) });
-    return new Response(body, {
+    return new Response(JSON.stringify(build(snapshot, key)), {
       status: 200,
       headers: { "content-type": "application/json", "x-request-id": requestId },
     });
   } catch (error) {
     return toErrorResponse(toGatewayError(error), requestId);
   }
+}
+
+/** GET /v1/models in OpenAI's list format. */
+export async function handleListModels(request: Request, runtime: GatewayRuntime): Promise<Response> {
+  return answerForKey(request, runtime, (snapshot, key) => ({ object: "list", data: listModelsForKey(snapshot, key) }));
+}
+
+/**
+ * GET /v1/models/{model}: the group as a model object, when this key may call it; an
+ * unknown name and a group the key may not call get the same 404.
+ */
+export async function handleRetrieveModel(request: Request, runtime: GatewayRuntime, model: string): Promise<Response> {
+  return answerForKey(request, runtime, (snapshot, key) => {
+    const group = snapshot.groupsByName.get(model);
+    if (!group || !canUseGroup(key, group)) throw modelNotFound(model);
+    return modelEntry(group.name);
+  });
 }

@@ -5,6 +5,8 @@ export interface JsonBody {
   value: Record<string, unknown>;
   /** The raw bytes, kept for the optional body log. */
   bytes: Uint8Array;
+  /** The bytes as text: what is forwarded, edited only where the gateway must. */
+  text: string;
 }
 
 function tooLarge(limit: number): GatewayError {
@@ -40,12 +42,13 @@ export async function readBodyBytes(request: Request, limit: number): Promise<Ui
 /** The body as a JSON object; anything else (malformed, empty, array, scalar) is invalid_json. */
 export async function readJsonBody(request: Request, limit: number): Promise<JsonBody> {
   const bytes = await readBodyBytes(request, limit);
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"));
+    value = JSON.parse(text);
   } catch {
     throw new GatewayError("invalid_json", "We could not parse the JSON body of your request.");
   }
   if (!isRecord(value)) throw new GatewayError("invalid_json", "The request body must be a JSON object.");
-  return { value, bytes };
+  return { value, bytes, text };
 }

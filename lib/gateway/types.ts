@@ -1,5 +1,6 @@
 import type { CallLogRecord } from "../../db/queries/call-logs";
 import type { Settings } from "../settings-schema";
+import type { HeaderRule } from "./forward-headers";
 
 /**
  * The gateway core's view of the world. Everything here is plain data handed in by the
@@ -25,6 +26,10 @@ export interface ProviderConfig {
   firstTokenTimeoutMs: number | null;
   totalTimeoutMs: number | null;
   extraHeaders: Readonly<Record<string, string>>;
+  /** The client headers this endpoint forwards (`lib/gateway/forward-headers.ts`). */
+  forwardHeaders: HeaderRule;
+  /** Ask this endpoint for the usage chunk on streams when the client did not choose. */
+  streamUsage: boolean;
 }
 
 export interface GroupMember {

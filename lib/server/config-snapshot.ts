@@ -4,7 +4,14 @@ import { fromDbBoolean } from "../../db/dialect";
 import type { Executor } from "../../db/schema";
 import { listApiKeyGrants } from "../../db/queries/api-keys";
 import { getConfigVersion } from "../../db/queries/config-state";
+import { parseForwardHeaders } from "../../db/queries/credentials";
 import { parseExtraHeaders } from "../../db/queries/providers";
+import {
+  compileHeaderRule,
+  DEFAULT_FORWARD_HEADERS,
+  DEFAULT_HEADER_RULE,
+  type HeaderRule,
+} from "../gateway/forward-headers";
 import { getSettings } from "../../db/queries/settings";
 
 /**
@@ -29,7 +36,7 @@ async function loadProviders(db: Executor, cipher: SecretCipher): Promise<Map<nu
     .selectFrom("providers as p")
     .innerJoin("endpoint_credentials as c", "c.id", "p.credential_id")
     .selectAll("p")
-    .select(["c.base_url", "c.api_key_encrypted"])
+    .select(["c.base_url", "c.api_key_encrypted", "c.forward_headers", "c.stream_usage"])
     .orderBy("p.id")
     .execute();
   const keys = new Map<string, string | null>();
@@ -57,9 +64,24 @@ async function loadProviders(db: Executor, cipher: SecretCipher): Promise<Map<nu
       firstTokenTimeoutMs: row.first_token_timeout_ms,
       totalTimeoutMs: row.total_timeout_ms,
       extraHeaders: parseExtraHeaders(row.extra_headers),
+      forwardHeaders: headerRuleOf(row.forward_headers),
+      streamUsage: fromDbBoolean(row.stream_usage),
     });
   }
   return providers;
+}
+
+const headerRules = new Map<string, HeaderRule>();
+
+/** The stored list compiled once per distinct value; null (or unreadable) is the default list. */
+function headerRuleOf(stored: string | null): HeaderRule {
+  if (stored === null) return DEFAULT_HEADER_RULE;
+  let rule = headerRules.get(stored);
+  if (!rule) {
+    rule = compileHeaderRule(parseForwardHeaders(stored) ?? DEFAULT_FORWARD_HEADERS);
+    headerRules.set(stored, rule);
+  }
+  return rule;
 }
 
 function tryDecrypt(cipher: SecretCipher, stored: string): string | null {

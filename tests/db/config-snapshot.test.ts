@@ -9,12 +9,36 @@ import { createKeyword } from "../../db/queries/keywords";
 import { createProvider } from "../../db/queries/providers";
 import { ensureDefaultSettings, saveSettings } from "../../db/queries/settings";
 import { createSecretCipher, hashApiKey } from "../../lib/crypto";
+import { compileHeaderRule, DEFAULT_HEADER_RULE } from "../../lib/gateway/forward-headers";
 import { describeEachDatabase } from "../support/test-database";
 
 const cipher = createSecretCipher(Buffer.alloc(32, 7));
 const otherCipher = createSecretCipher(Buffer.alloc(32, 9));
 
 describeEachDatabase("loadConfigSnapshot", (context) => {
+  it("carries each endpoint's passthrough settings to its providers, checked and normalized", async () => {
+    const credentialId = await createCredential(context.db, cipher, {
+      name: "own-rule",
+      baseUrl: "https://own/v1",
+      apiKey: "sk-own-key-123456",
+      forwardHeaders: [" User-Agent ", "x-trace-*", "user-agent"],
+      streamUsage: false,
+    });
+    const id = await createProvider(context.db, { name: "own", credentialId, upstreamModel: "m" });
+    const provider = (await loadConfigSnapshot(context.db, cipher)).providers.get(id);
+    assert.deepEqual(provider?.forwardHeaders, compileHeaderRule(["user-agent", "x-trace-*"]));
+    assert.equal(provider?.streamUsage, false);
+    await assert.rejects(
+      createCredential(context.db, cipher, {
+        name: "bad",
+        baseUrl: "https://b/v1",
+        apiKey: "k",
+        forwardHeaders: ["a b"],
+      }),
+      /"a b" is not a header name/,
+    );
+  });
+
   it("holds every provider with its decrypted key, groups by name, keys by hash, enabled keywords and settings", async () => {
     await ensureDefaultSettings(context.db);
     await saveSettings(context.db, { maxAttempts: 4 });
@@ -68,6 +92,8 @@ describeEachDatabase("loadConfigSnapshot", (context) => {
       firstTokenTimeoutMs: 9_000,
       totalTimeoutMs: null,
       extraHeaders: { "X-A": "1" },
+      forwardHeaders: DEFAULT_HEADER_RULE,
+      streamUsage: true,
     });
     assert.equal(snapshot.providers.get(p2)?.isEnabled, false, "disabled providers are included, marked disabled");
     assert.equal(snapshot.providers.get(p2)?.apiKey, "sk-shared-key-1234");

@@ -5,6 +5,7 @@ import type { ConfigSnapshot, GatewayRuntime, ProviderConfig } from "../../lib/g
 import { redactDetail, runProviderTest } from "../../lib/server/provider-test";
 import { defaultSettings } from "../../lib/settings-schema";
 import { completionBody, createFakeUpstream } from "./gateway/fake-upstream";
+import { DEFAULT_HEADER_RULE } from "../../lib/gateway/forward-headers";
 
 const KEY = "sk-canary-unit-0123456789";
 
@@ -23,6 +24,8 @@ function provider(overrides: Partial<ProviderConfig> = {}): ProviderConfig {
     firstTokenTimeoutMs: null,
     totalTimeoutMs: null,
     extraHeaders: {},
+    forwardHeaders: DEFAULT_HEADER_RULE,
+    streamUsage: true,
     ...overrides,
   };
 }

@@ -373,12 +373,15 @@ describe("what goes upstream", () => {
       custom_field: { nested: [1, 2] },
     };
     const request = chatRequest(body, {
-      headers: { "x-portkey-custom-host": "http://evil.test", "x-api-key": "client-secret" },
+      headers: { "x-portkey-custom-host": "http://evil.test", "x-api-key": "client-secret", cookie: "a=b" },
     });
     await (await handleChatCompletions(request, runtime)).text();
     const call = upstream.calls[0]!;
+    // The destination and the credentials come from the configuration; an `x-*` header is
+    // forwarded by the default rule but chooses nothing, and the client's key never passes.
     assert.equal(call.url, "http://p1.test/v1/chat/completions");
     assert.deepEqual(call.headers, {
+      "x-portkey-custom-host": "http://evil.test",
       authorization: "Bearer sk-upstream-canary-1",
       "content-type": "application/json",
       accept: "text/event-stream",

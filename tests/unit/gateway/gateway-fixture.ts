@@ -11,6 +11,7 @@ import type {
   UpstreamSend,
 } from "../../../lib/gateway/types";
 import { defaultSettings, type Settings } from "../../../lib/settings-schema";
+import { DEFAULT_HEADER_RULE } from "../../../lib/gateway/forward-headers";
 
 export const CLIENT_KEY = "sk-client-key-for-tests-0123456789abcdefghijklmnop";
 export const CANARY = "sk-upstream-canary";
@@ -31,6 +32,8 @@ export function makeProvider(id: number, overrides: Partial<ProviderConfig> = {}
     firstTokenTimeoutMs: null,
     totalTimeoutMs: null,
     extraHeaders: {},
+    forwardHeaders: DEFAULT_HEADER_RULE,
+    streamUsage: true,
     ...overrides,
   };
 }

@@ -49,7 +49,8 @@ describe("requests refused before any provider is called", () => {
       const text = await response.text();
       assert.deepEqual(JSON.parse(text), {
         error: {
-          message: "Incorrect API key provided.",
+          message:
+            "Incorrect API key provided. Send a gateway key as `Authorization: Bearer <key>` or `x-api-key: <key>`.",
           type: "invalid_request_error",
           param: null,
           code: "invalid_api_key",

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { buildUpstreamRequest } from "../../../lib/gateway/upstream-request";
 import type { ProviderConfig } from "../../../lib/gateway/types";
+import { DEFAULT_HEADER_RULE } from "../../../lib/gateway/forward-headers";
 
 const provider: ProviderConfig = {
   id: 1,
@@ -17,6 +18,8 @@ const provider: ProviderConfig = {
   firstTokenTimeoutMs: null,
   totalTimeoutMs: null,
   extraHeaders: { "x-tenant": "a", "Accept-Encoding": "gzip", "content-length": "1", Host: "evil" },
+  forwardHeaders: DEFAULT_HEADER_RULE,
+  streamUsage: true,
 };
 
 describe("upstream request", () => {

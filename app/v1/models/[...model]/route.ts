@@ -1,0 +1,11 @@
+import { handleRetrieveModel } from "@/lib/gateway/models";
+import { getServerState } from "@/lib/server/state";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+// A catch-all, so group names with a slash (`openai/gpt-4o`) resolve sent raw or encoded.
+export async function GET(request: Request, context: { params: Promise<{ model: string[] }> }): Promise<Response> {
+  const [{ runtime: gateway }, { model }] = await Promise.all([getServerState(), context.params]);
+  return handleRetrieveModel(request, gateway, model.join("/"));
+}

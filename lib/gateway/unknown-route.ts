@@ -1,0 +1,16 @@
+import { GatewayError, toErrorResponse } from "./errors";
+import { createRequestId } from "./request-id";
+
+/** What `/v1` serves, named in the 404 of every other path. */
+export const SERVED_ROUTES = ["POST /v1/chat/completions", "GET /v1/models", "GET /v1/models/{model}"] as const;
+
+/**
+ * Any other `/v1` path: a 404 that says the route is not served (code `route_not_found`), so
+ * clients do not report it as a missing model. The path is cut short and never echoed whole.
+ */
+export function handleUnknownRoute(request: Request): Response {
+  const { pathname } = new URL(request.url);
+  const route = `${request.method} ${pathname.slice(0, 200)}`;
+  const message = `Unknown API route: ${route}. This gateway serves ${SERVED_ROUTES.join(", ")}.`;
+  return toErrorResponse(new GatewayError("route_not_found", message), createRequestId());
+}
