@@ -1,7 +1,7 @@
 // Configures a gateway through db/queries, as the dashboard would: endpoints, providers, groups, keys.
 import type { Kysely } from "kysely";
 import { createApiKey, setApiKeyEnabled } from "../../../db/queries/api-keys";
-import { createCredential } from "../../../db/queries/credentials";
+import { createCredential, type PassthroughInput } from "../../../db/queries/credentials";
 import { createGroup, setGroupMember } from "../../../db/queries/groups";
 import { createKeyword } from "../../../db/queries/keywords";
 import { createProvider } from "../../../db/queries/providers";
@@ -48,8 +48,13 @@ export class GatewaySeeder {
   ) {}
 
   /** An endpoint credential; every one carries the canary key unless told otherwise. */
-  async endpoint(name: string, baseUrl: string, apiKey = this.canaryKey): Promise<number> {
-    const id = await createCredential(this.db, this.cipher, { name, baseUrl, apiKey });
+  async endpoint(
+    name: string,
+    baseUrl: string,
+    apiKey = this.canaryKey,
+    passthrough: PassthroughInput = {},
+  ): Promise<number> {
+    const id = await createCredential(this.db, this.cipher, { name, baseUrl, apiKey, ...passthrough });
     this.endpoints.set(name, id);
     return id;
   }
