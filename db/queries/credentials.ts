@@ -39,15 +39,16 @@ export interface CredentialPatch extends PassthroughInput {
   apiKey?: string;
 }
 
-const HEADER_PATTERN = /^[a-z0-9!#$%&'^_`|~.+-]+\*?$|^\*$/;
-const MAX_FORWARD_HEADERS = 50;
+/** A lowercase header name (RFC 9110 token), or a prefix ending in `*`. */
+export const FORWARD_HEADER_PATTERN = /^[a-z0-9!#$%&'^_`|~.+-]+\*?$|^\*$/;
+export const MAX_FORWARD_HEADERS = 50;
 
 /** Lowercased, deduplicated and checked: header names, each optionally ending in `*`. */
 export function normalizeForwardHeaders(names: readonly string[]): string[] {
   const out = [...new Set(names.map((name) => name.trim().toLowerCase()).filter((name) => name !== ""))];
   if (out.length > MAX_FORWARD_HEADERS)
     throw new DataError("invalid", `At most ${MAX_FORWARD_HEADERS} forwarded headers`);
-  const bad = out.find((name) => !HEADER_PATTERN.test(name));
+  const bad = out.find((name) => !FORWARD_HEADER_PATTERN.test(name));
   if (bad !== undefined) throw new DataError("invalid", `"${bad.slice(0, 60)}" is not a header name or prefix*`);
   return out;
 }

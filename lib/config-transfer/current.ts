@@ -57,7 +57,9 @@ export async function readCurrentConfig(db: Executor): Promise<CurrentConfig> {
   const { metricsToken: _secret, ...documentSettings } = settings;
   const document: ConfigDocument = {
     version: CONFIG_DOCUMENT_VERSION,
-    endpoints: credentials.map((c) => ({ name: c.name, baseUrl: c.baseUrl })).sort(byName),
+    endpoints: credentials
+      .map((c) => ({ name: c.name, baseUrl: c.baseUrl, forwardHeaders: c.forwardHeaders, streamUsage: c.streamUsage }))
+      .sort(byName),
     providers: providers
       .map((p) => ({
         name: p.name,

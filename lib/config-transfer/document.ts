@@ -48,7 +48,22 @@ function timeout(setting: z.ZodDefault<z.ZodNumber>) {
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/, "is not a valid header name");
 const headerValue = z.string().regex(/^[\t\x20-\x7e\x80-\xff]{0,4000}$/, "is not one line of text");
 
-const endpointSchema = z.strictObject({ name, baseUrl });
+// A header name, or a prefix ending in `*` (lib/gateway/forward-headers.ts).
+const headerPattern = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[!#$%&'+.^_`|~0-9a-z-]{0,100}\*?$/, "is not a header name or prefix*")
+  .min(1);
+
+const endpointSchema = z.strictObject({
+  name,
+  baseUrl,
+  /** Client headers forwarded upstream; null: the documented default list. */
+  forwardHeaders: z.array(headerPattern).max(50).nullable().default(null),
+  /** Ask streaming upstreams for usage when the client did not choose. */
+  streamUsage: z.boolean().default(true),
+});
 
 const providerSchema = z.strictObject({
   name,

@@ -83,12 +83,21 @@ function planEndpoints(input: PlanInput, plan: PlanBuilder): void {
       plan.add("endpoint", endpoint.name, "create", async (c) => {
         c.endpointIds.set(
           endpoint.name,
-          await createCredential(c.trx, c.cipher, { name: endpoint.name, baseUrl: endpoint.baseUrl, apiKey }),
+          await createCredential(c.trx, c.cipher, {
+            name: endpoint.name,
+            baseUrl: endpoint.baseUrl,
+            apiKey,
+            forwardHeaders: endpoint.forwardHeaders,
+            streamUsage: endpoint.streamUsage,
+          }),
         );
       });
       continue;
     }
     const fields = before.baseUrl === endpoint.baseUrl ? [] : ["baseUrl"];
+    if (JSON.stringify(before.forwardHeaders) !== JSON.stringify(endpoint.forwardHeaders))
+      fields.push("forwardHeaders");
+    if (before.streamUsage !== endpoint.streamUsage) fields.push("streamUsage");
     const isKeyChanged = apiKey !== undefined && input.currentKeys.get(endpoint.name) !== apiKey;
     if (isKeyChanged) fields.push("apiKey");
     if (fields.length === 0) continue;
@@ -100,6 +109,8 @@ function planEndpoints(input: PlanInput, plan: PlanBuilder): void {
         updateCredential(c.trx, c.cipher, idOf(c.endpointIds, endpoint.name), {
           baseUrl: endpoint.baseUrl,
           apiKey: isKeyChanged ? apiKey : undefined,
+          forwardHeaders: endpoint.forwardHeaders,
+          streamUsage: endpoint.streamUsage,
         }),
       fields,
     );

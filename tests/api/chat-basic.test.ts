@@ -82,7 +82,8 @@ describe("chat completions and models over HTTP", () => {
     assert.equal(call?.path, "/v1/chat/completions");
     assert.deepEqual(call?.body, { ...body, model: "cb-basic" });
     assert.equal(call?.headers.authorization, `Bearer ${gw.canaryKey}`);
-    assert.equal(call?.headers["x-custom-client-header"], undefined, "client headers stay here");
+    // The default forwarding rule lets custom x-* headers through; cookies never pass.
+    assert.equal(call?.headers["x-custom-client-header"], "abc");
     assert.equal(call?.headers.cookie, undefined);
     const upstream = JSON.parse(call?.responseBody ?? "{}") as Record<string, unknown>;
     assert.deepEqual({ ...parseJson<Record<string, unknown>>(response), model: null }, { ...upstream, model: null });

@@ -262,7 +262,8 @@ describe("requests refused before any provider is called (RELIABILITY A)", () =>
     assert.equal(call?.path, "/v1/chat/completions", "the provider's own path, no client query");
     assert.equal(call?.url, "/v1/chat/completions");
     assert.equal(call?.headers.authorization, `Bearer ${gw.canaryKey}`, "the provider's key, not the client's");
-    for (const name of Object.keys(headers)) assert.equal(call?.headers[name], undefined, `${name} is not forwarded`);
+    // x-* headers may reach the chosen upstream as opaque headers (the forwarding rule); none of
+    // them is ever read to choose the upstream, its URL or its key.
     assert.deepEqual(
       call?.body,
       { ...body, model: "rej-allowed" },

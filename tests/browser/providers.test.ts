@@ -246,11 +246,21 @@ describe("providers and endpoints pages in the browser", () => {
     assert.equal(await page.inputValue("#field-apiKey"), "", "the key field starts empty");
     await page.getByText("Leave blank to keep the current key (••••-123)").waitFor();
     await page.fill("#field-name", "Mock endpoint (main)");
+    // Passthrough settings: the default header list is shown, a bad one refused in words.
+    assert.match(await page.inputValue("#field-forwardHeaders"), /^user-agent, openai-beta, .*x-\*$/);
+    assert.equal(await page.isChecked("#field-streamUsage"), true);
+    await page.fill("#field-forwardHeaders", "user-agent, bad/header");
+    await page.getByTestId("credential-submit").click();
+    await page.getByTestId("error-forwardHeaders").filter({ hasText: "header names separated by commas" }).waitFor();
+    await page.fill("#field-forwardHeaders", "User-Agent, x-trace-*");
+    await page.uncheck("#field-streamUsage");
     await page.getByTestId("credential-submit").click();
     await toast(page, "success", "Endpoint saved.").waitFor();
     const [credential] = await listCredentials(db);
     assert.ok(credential);
     assert.equal(credential.name, "Mock endpoint (main)");
+    assert.deepEqual(credential.forwardHeaders, ["user-agent", "x-trace-*"]);
+    assert.equal(credential.streamUsage, false);
     assert.equal(await getCredentialApiKey(db, createTestCipher(), credential.id), CANARY);
 
     // Deleting an endpoint that providers use is refused with a translated message.

@@ -37,6 +37,8 @@ async function seed(db: Executor): Promise<void> {
     name: "local",
     baseUrl: "http://10.0.0.5:8000/v1",
     apiKey: LOCAL_KEY,
+    forwardHeaders: ["user-agent", "x-trace-*"],
+    streamUsage: false,
   });
   const mini = await createProvider(db, {
     name: "gpt-mini",
@@ -122,6 +124,10 @@ describeEachDatabase("configuration export and import", (context) => {
     assert.equal(await endpointKey(context.db, "openai"), OPENAI_KEY);
     assert.equal(await endpointKey(context.db, "local"), LOCAL_KEY);
     assert.equal((await getSettings(context.db)).metricsToken, METRICS_TOKEN);
+    const local = again.endpoints.find((endpoint) => endpoint.name === "local");
+    assert.deepEqual([local?.forwardHeaders, local?.streamUsage], [["user-agent", "x-trace-*"], false]);
+    const openai = again.endpoints.find((endpoint) => endpoint.name === "openai");
+    assert.deepEqual([openai?.forwardHeaders, openai?.streamUsage], [null, true], "defaults travel as defaults");
 
     // Keys created anew under the same names take the document's groups, state and expiry.
     await createApiKey(context.db, { name: "backend", allGroups: true, groupIds: [], expiresAt: null });

@@ -22,6 +22,8 @@ export default async function CredentialsPage({ params }: { params: Promise<{ lo
     baseUrl: credential.baseUrl,
     keyHint: credential.keyHint,
     providerCount: credential.providerCount,
+    forwardHeaders: credential.forwardHeaders,
+    streamUsage: credential.streamUsage,
   }));
   return (
     <>

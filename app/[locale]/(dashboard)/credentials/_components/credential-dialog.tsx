@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useState, useTransition, type FormEvent } from "react";
+import { DEFAULT_FORWARD_HEADERS } from "@/lib/gateway/forward-headers";
 import { Field } from "../../_components/ui/field";
 import { Modal } from "../../_components/ui/modal";
 import { useToast } from "../../_components/ui/toast";
@@ -29,6 +30,8 @@ export function CredentialDialog({ credential, onClose }: { credential?: Credent
       name: String(data.get("name") ?? ""),
       baseUrl: String(data.get("baseUrl") ?? ""),
       apiKey: String(data.get("apiKey") ?? ""),
+      forwardHeaders: String(data.get("forwardHeaders") ?? ""),
+      streamUsage: data.get("streamUsage") === "on",
     };
     startTransition(async () => {
       const result = isEdit ? await updateCredentialAction(credential.id, input) : await createCredentialAction(input);
@@ -77,6 +80,29 @@ export function CredentialDialog({ credential, onClose }: { credential?: Credent
           spellCheck={false}
           required={!isEdit}
         />
+        <Field
+          label={t("fields.forwardHeaders")}
+          name="forwardHeaders"
+          defaultValue={(credential?.forwardHeaders ?? DEFAULT_FORWARD_HEADERS).join(", ")}
+          hint={t("hints.forwardHeaders")}
+          error={fieldErrors.forwardHeaders}
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <div className="flex items-start gap-3 rounded-md bg-slate-50 p-3">
+          <input
+            id="field-streamUsage"
+            name="streamUsage"
+            type="checkbox"
+            defaultChecked={credential?.streamUsage ?? true}
+            className="mt-0.5 h-4 w-4 rounded border-slate-300 text-indigo-600"
+            data-testid="credential-streamUsage"
+          />
+          <label htmlFor="field-streamUsage" className="text-sm">
+            <span className="font-medium text-slate-700">{t("fields.streamUsage")}</span>
+            <span className="mt-0.5 block text-xs text-slate-500">{t("hints.streamUsage")}</span>
+          </label>
+        </div>
         {formError ? (
           <p role="alert" className="field-error" data-testid="form-error">
             {errors.has(formError) ? errors(formError) : errors("unexpected")}

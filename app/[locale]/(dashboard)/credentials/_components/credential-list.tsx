@@ -14,6 +14,9 @@ export interface CredentialItem {
   baseUrl: string;
   keyHint: string;
   providerCount: number;
+  /** Null: the default list. */
+  forwardHeaders: string[] | null;
+  streamUsage: boolean;
 }
 
 const columns = "md:grid md:grid-cols-[minmax(0,1.2fr)_minmax(0,2fr)_7rem_6rem_9rem] md:items-center md:gap-4";
