@@ -68,4 +68,34 @@ describe("byte-exact body edits", () => {
     assert.equal(template.render("a", true), '{"stream_options":{"include_usage":true},"model":"a","stream":true}');
     assert.equal(template.render("b", false), '{"model":"b","stream":true}');
   });
+
+  it("agrees with JSON.parse on generated bodies: backslash runs before quotes, brackets in strings, duplicate keys", () => {
+    const pieces = ['"', "\\", "\\\\", '\\"', "{", "}", "[", "]", ",", ":", "model", "é", "\\u0022", " "];
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    const word = () => Array.from({ length: next(6) }, () => pieces[next(pieces.length)]).join("");
+    const value = (depth: number): unknown => {
+      const kind = next(depth > 2 ? 3 : 5);
+      if (kind === 0) return word();
+      if (kind === 1) return next(1000) - 500;
+      if (kind === 2) return [null, true, false][next(3)];
+      if (kind === 3) return Array.from({ length: next(4) }, () => value(depth + 1));
+      return Object.fromEntries(Array.from({ length: next(4) }, () => [word(), value(depth + 1)]));
+    };
+    for (let round = 0; round < 300; round++) {
+      const members = Array.from(
+        { length: 1 + next(5) },
+        () => `${JSON.stringify(word())}:${JSON.stringify(value(0))}`,
+      );
+      members.splice(next(members.length + 1), 0, `"model":${JSON.stringify(word() || "g")}`);
+      // Sometimes a second model key: JSON.parse keeps the last, and so must the edit.
+      if (next(4) === 0) members.push(`"model" : ${JSON.stringify(word())}`);
+      const text = `{${members.join(next(2) ? "," : " ,\n ")}}`;
+      const expected = { ...(JSON.parse(text) as object), model: "up/m" };
+      assert.deepEqual(JSON.parse(render(text)), expected, text);
+    }
+  });
 });
