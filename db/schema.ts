@@ -92,7 +92,7 @@ export interface FailureKeywordsTable {
 
 export interface SettingsTable {
   key: string;
-  /** JSON of the value, validated with lib/settings-schema.ts when read. */
+  /** JSON of the value, validated with db/settings-schema.ts when read. */
   value: string;
   updated_at: number;
 }

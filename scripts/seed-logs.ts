@@ -20,7 +20,7 @@ import { createGroup, listGroups, setGroupMember } from "../db/queries/groups";
 import { createProvider, listProviders } from "../db/queries/providers";
 import { ensureDefaultSettings } from "../db/queries/settings";
 import type { Database } from "../db/schema";
-import { createSecretCipher } from "../lib/crypto";
+import { createSecretCipher } from "../db/crypto";
 import { getEnv } from "../lib/env";
 import { loadSecrets } from "../lib/secrets-file";
 import {

@@ -3,7 +3,7 @@ import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getAdminById, getAdminByUsername } from "../../db/queries/admin-users";
-import { verifyPassword } from "../../lib/crypto";
+import { verifyPassword } from "../../db/crypto";
 import { isLoginThrottled, recordLoginFailure, recordLoginSuccess } from "../../lib/server/login-throttle";
 import { getServerState } from "../../lib/server/state";
 

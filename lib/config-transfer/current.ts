@@ -5,7 +5,7 @@ import { listKeywords, type KeywordView } from "../../db/queries/keywords";
 import { listProviders } from "../../db/queries/providers";
 import { getSettings } from "../../db/queries/settings";
 import type { Executor } from "../../db/schema";
-import type { Settings } from "../settings-schema";
+import type { Settings } from "../../db/settings-schema";
 import { CONFIG_DOCUMENT_VERSION, type ConfigDocument, type DocumentSettings } from "./document";
 
 /**

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { checkOutboundUrl } from "../http/address-policy";
-import { settingsSchema, type Settings } from "../settings-schema";
+import { settingsSchema, type Settings } from "../../db/settings-schema";
 import { isValidTimeZone } from "../time-zone";
 import { ConfigTransferError } from "./errors";
 

@@ -1,6 +1,6 @@
 import { getCredentialApiKey } from "../../db/queries/credentials";
 import type { Executor } from "../../db/schema";
-import type { SecretCipher } from "../crypto";
+import type { SecretCipher } from "../../db/crypto";
 import { readCurrentConfig, toIsoTime } from "./current";
 import type { ConfigDocument } from "./document";
 import { ConfigTransferError } from "./errors";

@@ -2,7 +2,7 @@ import { getConfigVersion } from "../../db/queries/config-state";
 import { getCredentialApiKey } from "../../db/queries/credentials";
 import { withTransaction } from "../../db/dialect";
 import type { Executor } from "../../db/schema";
-import type { SecretCipher } from "../crypto";
+import type { SecretCipher } from "../../db/crypto";
 import { readCurrentConfig, type CurrentConfig } from "./current";
 import type { ConfigDocument } from "./document";
 import { ConfigTransferError } from "./errors";

@@ -1,6 +1,6 @@
 import type { Transaction } from "kysely";
 import type { Database } from "../../db/schema";
-import type { SecretCipher } from "../crypto";
+import type { SecretCipher } from "../../db/crypto";
 import type { CurrentConfig } from "./current";
 import type { ConfigDocument } from "./document";
 import type { DocumentSecrets } from "./secrets";

@@ -3,7 +3,7 @@ import { createGroup, deleteGroup, replaceGroupMembers, updateGroup } from "../.
 import { createKeyword, deleteKeyword, updateKeyword } from "../../db/queries/keywords";
 import { createProvider, deleteProvider, updateProvider, type ProviderInput } from "../../db/queries/providers";
 import { saveSettings } from "../../db/queries/settings";
-import type { Settings } from "../settings-schema";
+import type { Settings } from "../../db/settings-schema";
 import type { DocumentGroup, DocumentProvider } from "./document";
 import { ConfigTransferError } from "./errors";
 import { planApiKeys } from "./plan-api-keys";

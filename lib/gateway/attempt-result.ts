@@ -1,4 +1,4 @@
-import type { Settings } from "../settings-schema";
+import type { Settings } from "../../db/settings-schema";
 import { isOutboundError, type OutboundErrorCode } from "../http/outbound-error";
 import type { AttemptControl } from "./attempt-control";
 import type { CompiledKeywords } from "./keywords";

@@ -1,4 +1,4 @@
-import { hashApiKey } from "../crypto";
+import { hashApiKey } from "../../db/crypto";
 import { GatewayError, modelNotFound } from "./errors";
 import type { ApiKeyConfig, ConfigSnapshot, GatewayRuntime, GroupAccess, GroupConfig } from "./types";
 

@@ -1,4 +1,4 @@
-import type { Settings } from "../settings-schema";
+import type { Settings } from "../../db/settings-schema";
 import type { BreakerView } from "./types";
 
 type BreakerSettings = Pick<Settings, "failoverThreshold" | "failoverWindowSeconds" | "cooldownSeconds">;

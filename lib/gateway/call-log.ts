@@ -1,4 +1,4 @@
-import type { Settings } from "../settings-schema";
+import type { Settings } from "../../db/settings-schema";
 import { truncateUtf8 } from "./bytes";
 import type { ApiKeyConfig, AttemptRecord, CallLogRecord, GatewayRuntime, ProviderConfig } from "./types";
 import type { SettledUsage } from "./usage";

@@ -1,4 +1,4 @@
-import type { Settings } from "../settings-schema";
+import type { Settings } from "../../db/settings-schema";
 import type { JsonAnswer } from "./attempt-json";
 import type { CommittedStream } from "./attempt-stream";
 import { ByteCollector, encodeUtf8, toResponseBytes } from "./bytes";

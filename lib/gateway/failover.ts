@@ -1,4 +1,4 @@
-import type { Settings } from "../settings-schema";
+import type { Settings } from "../../db/settings-schema";
 import type { AttemptFailure, AttemptResult } from "./attempt-result";
 import type { CallLog } from "./call-log";
 import { GatewayError } from "./errors";

@@ -1,5 +1,5 @@
 import type { CallLogRecord } from "../../db/queries/call-logs";
-import type { Settings } from "../settings-schema";
+import type { Settings } from "../../db/settings-schema";
 import type { HeaderRule } from "./forward-headers";
 
 /**

@@ -1,4 +1,4 @@
-import type { Settings } from "../settings-schema";
+import type { Settings } from "../../db/settings-schema";
 import type { AttemptTimeouts } from "./attempt-control";
 import type { ProviderConfig, UpstreamRequest } from "./types";
 

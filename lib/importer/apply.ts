@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { SecretCipher } from "../crypto";
+import type { SecretCipher } from "../../db/crypto";
 import { computeImportPlan, type ExistingNamePolicy, type ImportRow } from "./plan";
 import { withTransaction } from "../../db/dialect";
 import type { Executor } from "../../db/schema";

@@ -1,4 +1,4 @@
-import type { SecretCipher } from "../crypto";
+import type { SecretCipher } from "../../db/crypto";
 import type { ApiKeyConfig, ConfigSnapshot, GroupConfig, GroupMember, ProviderConfig } from "../gateway/types";
 import { fromDbBoolean } from "../../db/dialect";
 import type { Executor } from "../../db/schema";

@@ -4,7 +4,7 @@ import type { Kysely } from "kysely";
 import { releaseJobLock, tryAcquireJobLock } from "../../db/queries/job-locks";
 import { deleteBodyBatch, deleteCallLogBatch } from "../../db/queries/retention";
 import type { Database, Executor } from "../../db/schema";
-import type { Settings } from "../settings-schema";
+import type { Settings } from "../../db/settings-schema";
 
 /*
  * Retention: log rows older than settings.logRetentionDays and stored bodies older than

@@ -7,7 +7,7 @@ import { loadConfigSnapshot } from "./config-snapshot";
 import { getConfigVersion } from "../../db/queries/config-state";
 import { ensureDefaultSettings } from "../../db/queries/settings";
 import type { Database } from "../../db/schema";
-import { createSecretCipher, hashPassword, type SecretCipher } from "../crypto";
+import { createSecretCipher, hashPassword, type SecretCipher } from "../../db/crypto";
 import { getEnv, type Env } from "../env";
 import { BreakerBoard } from "../gateway/breaker";
 import type { ConfigSnapshot, GatewayRuntime } from "../gateway/types";

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { createDb } from "../../db/client";
-import { createSecretCipher } from "../../lib/crypto";
+import { createSecretCipher } from "../../db/crypto";
 import { findFreePort } from "../../tests/support/server";
 import { GatewaySeeder } from "../../tests/support/seed";
 

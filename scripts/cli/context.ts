@@ -7,7 +7,7 @@ import { migrateToLatest } from "../../db/migrate";
 import { getCredentialApiKey, listCredentials } from "../../db/queries/credentials";
 import { ensureDefaultSettings } from "../../db/queries/settings";
 import type { Database } from "../../db/schema";
-import { createSecretCipher, type SecretCipher } from "../../lib/crypto";
+import { createSecretCipher, type SecretCipher } from "../../db/crypto";
 import { describeEnvError, parseEnv, type Env } from "../../lib/env";
 import { loadExistingSecrets, loadSecrets } from "../../lib/secrets-file";
 import { CliError } from "./output";

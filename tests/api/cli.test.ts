@@ -16,7 +16,7 @@ import { createKeyword } from "../../db/queries/keywords";
 import { createProvider } from "../../db/queries/providers";
 import { saveSettings } from "../../db/queries/settings";
 import type { Database } from "../../db/schema";
-import { createSecretCipher, hashApiKey } from "../../lib/crypto";
+import { createSecretCipher, hashApiKey } from "../../db/crypto";
 import { readSecretsFile } from "../../lib/secrets-file";
 import { makeRecord } from "../db/call-log-records";
 import { startMockProvider, type MockProvider } from "../support/mock-provider";

@@ -7,7 +7,7 @@ import { createDb } from "../../db/client";
 import { addKeywordHits, createKeyword, listKeywords } from "../../db/queries/keywords";
 import { getSettings } from "../../db/queries/settings";
 import type { Database } from "../../db/schema";
-import { defaultSettings, settingKeys } from "../../lib/settings-schema";
+import { defaultSettings, settingKeys } from "../../db/settings-schema";
 import { locales } from "../../app/_framework/i18n/routing";
 import { launchBrowser, signIn, watchPage, screenshotDir } from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";

@@ -16,7 +16,7 @@ import {
   parseConfigDocumentText,
   serializeConfigDocument,
 } from "../../lib/config-transfer";
-import { createSecretCipher } from "../../lib/crypto";
+import { createSecretCipher } from "../../db/crypto";
 import { clusterStore, startCluster, timeUntilAll, type TestCluster } from "../support/cluster";
 import { createTestCipher } from "../support/server";
 import { createSqliteTestDatabase, type TestDatabase } from "../support/test-database";

@@ -8,7 +8,7 @@ import { createGroup, setGroupMember } from "../../db/queries/groups";
 import { createKeyword } from "../../db/queries/keywords";
 import { createProvider } from "../../db/queries/providers";
 import { ensureDefaultSettings, saveSettings } from "../../db/queries/settings";
-import { createSecretCipher, hashApiKey } from "../../lib/crypto";
+import { createSecretCipher, hashApiKey } from "../../db/crypto";
 import { compileHeaderRule, DEFAULT_HEADER_RULE } from "../../lib/gateway/forward-headers";
 import { describeEachDatabase } from "../support/test-database";
 

@@ -17,7 +17,7 @@ import {
   serializeConfigDocument,
   type ConfigDocument,
 } from "../../lib/config-transfer";
-import { createSecretCipher } from "../../lib/crypto";
+import { createSecretCipher } from "../../db/crypto";
 import { describeEachDatabase, resetTestDb } from "../support/test-database";
 
 const cipher = createSecretCipher(Buffer.alloc(32, 9));

@@ -20,7 +20,7 @@ import {
   setProviderEnabled,
   updateProvider,
 } from "../../db/queries/providers";
-import { createSecretCipher } from "../../lib/crypto";
+import { createSecretCipher } from "../../db/crypto";
 import { describeEachDatabase } from "../support/test-database";
 
 const cipher = createSecretCipher(Buffer.alloc(32, 7));

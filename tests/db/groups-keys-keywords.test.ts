@@ -32,7 +32,7 @@ import {
   updateKeyword,
 } from "../../db/queries/keywords";
 import { createProvider, deleteProvider } from "../../db/queries/providers";
-import { createSecretCipher, hashApiKey } from "../../lib/crypto";
+import { createSecretCipher, hashApiKey } from "../../db/crypto";
 import type { Executor } from "../../db/schema";
 import { describeEachDatabase } from "../support/test-database";
 

@@ -14,7 +14,7 @@ import {
 } from "../../lib/importer/apply";
 import { createProvider, findProviderByName, listProviders } from "../../db/queries/providers";
 import type { Executor } from "../../db/schema";
-import { createSecretCipher } from "../../lib/crypto";
+import { createSecretCipher } from "../../db/crypto";
 import { describeEachDatabase } from "../support/test-database";
 
 const cipher = createSecretCipher(Buffer.alloc(32, 9));

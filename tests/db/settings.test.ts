@@ -5,7 +5,7 @@ import { migrateToLatest } from "../../db/migrate";
 import { DataError } from "../../db/queries/errors";
 import { getConfigVersion } from "../../db/queries/config-state";
 import { ensureDefaultSettings, getSettings, saveSettings } from "../../db/queries/settings";
-import { defaultSettings, settingKeys } from "../../lib/settings-schema";
+import { defaultSettings, settingKeys } from "../../db/settings-schema";
 import { describeEachDatabase } from "../support/test-database";
 
 describeEachDatabase("settings", (context) => {

@@ -27,7 +27,7 @@ import { type CallLogDetail, getCallLog } from "../../db/queries/call-logs";
 import { iterateCallLogs } from "../../db/queries/call-log-search";
 import { saveSettings } from "../../db/queries/settings";
 import type { Database } from "../../db/schema";
-import type { Settings } from "../../lib/settings-schema";
+import type { Settings } from "../../db/settings-schema";
 import { type MockProvider, startMockProvider } from "./mock-provider";
 import { type Captured, StreamClient, headersOf } from "./seed/captured";
 import { GatewaySeeder } from "./seed/seeder";

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createSecretCipher, type SecretCipher } from "../../lib/crypto";
+import { createSecretCipher, type SecretCipher } from "../../db/crypto";
 import type { TestDatabase } from "./test-database";
 import { createServerDatabase } from "./test-store";
 

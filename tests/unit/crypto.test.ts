@@ -8,7 +8,7 @@ import {
   hashApiKey,
   hashPassword,
   verifyPassword,
-} from "../../lib/crypto";
+} from "../../db/crypto";
 
 describe("secret cipher (AES-256-GCM)", () => {
   const cipher = createSecretCipher(randomBytes(32));

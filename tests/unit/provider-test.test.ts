@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { BreakerBoard } from "../../lib/gateway/breaker";
 import type { ConfigSnapshot, GatewayRuntime, ProviderConfig } from "../../lib/gateway/types";
 import { redactDetail, runProviderTest } from "../../lib/server/provider-test";
-import { defaultSettings } from "../../lib/settings-schema";
+import { defaultSettings } from "../../db/settings-schema";
 import { completionBody, createFakeUpstream } from "./gateway/fake-upstream";
 import { DEFAULT_HEADER_RULE } from "../../lib/gateway/forward-headers";
 

@@ -2,7 +2,7 @@
 
 import { z } from "zod";
 import { getAdminById, updateAdminPassword } from "@/db/queries/admin-users";
-import { hashPassword, verifyPassword } from "@/lib/crypto";
+import { hashPassword, verifyPassword } from "@/db/crypto";
 import { isLocale } from "@/app/_framework/i18n/routing";
 import { signIn } from "@/app/_framework/auth";
 import { getActionSession } from "@/app/_framework/session";

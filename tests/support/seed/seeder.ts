@@ -6,7 +6,7 @@ import { createGroup, setGroupMember } from "../../../db/queries/groups";
 import { createKeyword } from "../../../db/queries/keywords";
 import { createProvider } from "../../../db/queries/providers";
 import type { Database } from "../../../db/schema";
-import type { SecretCipher } from "../../../lib/crypto";
+import type { SecretCipher } from "../../../db/crypto";
 import { MOCK_ENDPOINT } from "./waits";
 
 export interface ProviderSpec {

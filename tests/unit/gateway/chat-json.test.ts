@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { handleChatCompletions } from "../../../lib/gateway/chat-completions";
 import type { ProviderConfig } from "../../../lib/gateway/types";
-import type { Settings } from "../../../lib/settings-schema";
+import type { Settings } from "../../../db/settings-schema";
 import { completionBody, createFakeUpstream, type UpstreamScript } from "./fake-upstream";
 import { HELLO, chatRequest, findSecrets, makeProvider, makeRuntime, makeSnapshot, readJson } from "./gateway-fixture";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { handleChatCompletions } from "../../../lib/gateway/chat-completions";
-import type { Settings } from "../../../lib/settings-schema";
+import type { Settings } from "../../../db/settings-schema";
 import {
   DONE,
   ROLE_CHUNK,

@@ -1,4 +1,4 @@
-import { hashApiKey } from "../../../lib/crypto";
+import { hashApiKey } from "../../../db/crypto";
 import { BreakerBoard } from "../../../lib/gateway/breaker";
 import type {
   ApiKeyConfig,
@@ -10,7 +10,7 @@ import type {
   ProviderConfig,
   UpstreamSend,
 } from "../../../lib/gateway/types";
-import { defaultSettings, type Settings } from "../../../lib/settings-schema";
+import { defaultSettings, type Settings } from "../../../db/settings-schema";
 import { DEFAULT_HEADER_RULE } from "../../../lib/gateway/forward-headers";
 
 export const CLIENT_KEY = "sk-client-key-for-tests-0123456789abcdefghijklmnop";

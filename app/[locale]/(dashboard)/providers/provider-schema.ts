@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { settingsSchema } from "@/lib/settings-schema";
+import { settingsSchema } from "@/db/settings-schema";
 
 /*
  * What the provider form may send: text fields as typed (numbers arrive as strings). Error

@@ -1,6 +1,6 @@
 import { setRequestLocale } from "next-intl/server";
 import { getSettings } from "@/db/queries/settings";
-import type { SettingKey } from "@/lib/settings-schema";
+import type { SettingKey } from "@/db/settings-schema";
 import { requireAdminPage } from "@/app/_framework/session";
 import { getServerState } from "@/lib/server/state";
 import { SettingsForm } from "./_components/settings-form";

@@ -1,7 +1,7 @@
-import { settingsSchema, type SettingKey, type Settings } from "@/lib/settings-schema";
+import { settingsSchema, type SettingKey, type Settings } from "@/db/settings-schema";
 
 /**
- * How the settings page lays out lib/settings-schema.ts: sections, units and ranges. Ranges
+ * How the settings page lays out db/settings-schema.ts: sections, units and ranges. Ranges
  * are read from the schema itself, so the hint, the validation and the stored value can
  * never disagree.
  */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Settings } from "@/lib/settings-schema";
+import type { Settings } from "@/db/settings-schema";
 import {
   METRICS_TOKEN_MAX,
   METRICS_TOKEN_MIN,

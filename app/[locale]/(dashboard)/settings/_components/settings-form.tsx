@@ -3,7 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState, useTransition, type FormEvent } from "react";
 import { Link } from "@/app/_framework/i18n/navigation";
-import type { SettingKey } from "@/lib/settings-schema";
+import type { SettingKey } from "@/db/settings-schema";
 import { PageHeader } from "../../_components/page-header";
 import { useToast } from "../../_components/ui/toast";
 import { saveSettingsAction } from "../actions";
