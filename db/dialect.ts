@@ -34,7 +34,8 @@ export function fromDbBoolean(value: DbBoolean): boolean {
  * query functions compose, and SQLite's single connection would deadlock on a second BEGIN.
  */
 export function withTransaction<T>(db: Executor, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  if (db instanceof Transaction) return fn(db);
+  // `isTransaction`, not `instanceof`: a second copy of Kysely (another bundle) has other classes.
+  if (db.isTransaction) return fn(db as Transaction<Database>);
   return db.transaction().execute(fn);
 }
 

@@ -37,6 +37,8 @@ const envSchema = z.object({
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   WORKERS: z.coerce.number().int().min(1, "expected a whole number of processes, 1 or more").max(64).default(1),
+  // `off` sends /v1 through Next.js's request pipeline too (the app/v1 route handlers), for debugging.
+  FAST_LANE: z.enum(["on", "off"], { message: "expected on or off" }).default("on"),
 });
 
 export type Env = z.infer<typeof envSchema>;

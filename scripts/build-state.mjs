@@ -1,11 +1,13 @@
 // Decides whether the production build is current: a hash of every file that goes into
-// `next build`, stored beside the build. A second `npm start` with nothing changed skips it.
+// `next build` and the server bundle, stored beside the build. A second `npm start` with
+// nothing changed skips it.
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
+import { serverBundlePath } from "./build-server.mjs";
 
-const INPUT_DIRS = ["app", "lib", "db", "messages", "public"];
+const INPUT_DIRS = ["app", "lib", "db", "messages", "public", "server"];
 // tsconfig.json is left out: Next rewrites its include list during builds.
 const INPUT_FILES = [
   "tsconfig.build.json",
@@ -46,7 +48,10 @@ export function computeSourceHash(root) {
 function isBuildCurrent(root, hash) {
   const stampFile = join(root, distDir(), "source-hash");
   return (
-    existsSync(join(root, distDir(), "BUILD_ID")) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === hash
+    existsSync(join(root, distDir(), "BUILD_ID")) &&
+    existsSync(serverBundlePath(root, distDir())) &&
+    existsSync(stampFile) &&
+    readFileSync(stampFile, "utf8") === hash
   );
 }
 
@@ -65,9 +70,13 @@ export function ensureBuild({ root, force = false }) {
     stdio: "inherit",
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
   });
-  if (result.status !== 0) {
+  const server =
+    result.status === 0
+      ? spawnSync(process.execPath, [join(root, "scripts", "build-server.mjs")], { cwd: root, stdio: "inherit" })
+      : result;
+  if (server.status !== 0) {
     console.error("The build failed; see the output above.");
-    process.exit(result.status ?? 1);
+    process.exit(server.status ?? 1);
   }
   writeFileSync(join(root, distDir(), "source-hash"), current);
   return true;

@@ -9,8 +9,8 @@
  *   BENCH_RATE_S=s         seconds per fixed-rate run (default 2, plus a 1 s ramp)
  *   BENCH_SUSTAIN_S=s      the 300 req/s hold (default 60)
  *   BENCH_SUSTAIN_TARGETS  comma list of targets for the hold (default "ours")
- *   BENCH_TARGETS          comma list of direct,raw,floor,portkey,ours,base,ours-w2,ours-pg2
- *                          (default direct,raw,portkey,ours,ours-w2,ours-pg2); ours-w2 = WORKERS=2,
+ *   BENCH_TARGETS          comma list of direct,raw,floor,portkey,ours,ours-next,base,ours-w2,ours-pg2
+ *                          (default all but floor and base); ours-next = FAST_LANE=off, ours-w2 = WORKERS=2,
  *                          ours-pg2 = two instances on PostgreSQL behind a balancer
  *                          (cluster-targets.ts; skipped when no PostgreSQL answers)
  *   BENCH_CLUSTER_SCENARIOS  matrix scenarios ours-w2 and ours-pg2 run (default json-c50,sse-c50)
@@ -56,10 +56,10 @@ const config = {
   aborts: num("BENCH_ABORTS", 50),
   gapMs: 250,
 };
-const TARGET_NAMES = ["direct", "raw", "floor", "portkey", "ours", "base", "ours-w2", "ours-pg2"] as const;
+const TARGET_NAMES = ["direct", "raw", "floor", "portkey", "ours", "ours-next", "base", "ours-w2", "ours-pg2"] as const;
 type TargetName = (typeof TARGET_NAMES)[number];
 const selectedTargets = (
-  env.BENCH_TARGETS ?? `direct,raw,${env.BENCH_FLOOR === "1" ? "floor," : ""}portkey,ours,ours-w2,ours-pg2`
+  env.BENCH_TARGETS ?? `direct,raw,${env.BENCH_FLOOR === "1" ? "floor," : ""}portkey,ours,ours-next,ours-w2,ours-pg2`
 )
   .split(",")
   .filter((name): name is TargetName => (TARGET_NAMES as readonly string[]).includes(name));
@@ -241,6 +241,17 @@ async function startTargets(): Promise<Map<TargetName, Target>> {
       pid: started.child.pid,
       url: `http://127.0.0.1:${started.port}/v1/chat/completions`,
       headers: { authorization: `Bearer ${started.apiKey}` },
+      agent: agent(),
+    });
+  }
+  if (selectedTargets.includes("ours-next")) {
+    const viaNext = await startOurs({ mockPort: mock.port, models: MODELS, env: { FAST_LANE: "off" } });
+    children.push({ ...viaNext.child, stop: viaNext.stop });
+    targets.set("ours-next", {
+      name: "ours-next",
+      pid: viaNext.child.pid,
+      url: `http://127.0.0.1:${viaNext.port}/v1/chat/completions`,
+      headers: { authorization: `Bearer ${viaNext.apiKey}` },
       agent: agent(),
     });
   }

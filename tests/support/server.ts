@@ -70,6 +70,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
       ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
+      // The PostgreSQL pass serves /v1 through Next's route handlers (scripts/test.mjs).
+      ...(process.env.FAST_LANE ? { FAST_LANE: process.env.FAST_LANE } : {}),
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -40,6 +40,8 @@ function failure(error: unknown): ConfigFailure {
   if (isDataError(error, "conflict")) return { ok: false, formError: "duplicateName" };
   if (isDataError(error, "in_use")) return { ok: false, formError: "inUse" };
   if (isDataError(error, "not_found")) return { ok: false, formError: "notFound" };
+  // An unexpected failure is the operator's to diagnose: its message goes to the server log.
+  console.error("Configuration transfer failed:", error instanceof Error ? error.message : String(error));
   return { ok: false, formError: "unexpected" };
 }
 

@@ -1,32 +1,30 @@
-// WORKERS=N: the primary process forks N workers (scripts/serve-worker.mjs) that share the
-// listening port; it serves nothing itself. The first worker boots alone (it migrates the
-// database and seeds defaults) and the rest start once it serves, so they never race on an
-// empty database. A worker that dies is replaced; SIGTERM drains every worker, then exits.
 import cluster from "node:cluster";
-import { join } from "node:path";
 import promClient from "prom-client";
+import type { Env } from "../lib/env";
 
 /** A worker that keeps crashing at start must not spin the CPU. */
 const RESTART_PAUSE_MS = 1_000;
 
-export function runPrimary({ workers, root }) {
-  const host = process.env.HOST || "0.0.0.0";
-  const port = Number(process.env.PORT || 8001);
+/**
+ * WORKERS=N: this process forks N workers (this same program, as cluster workers) that share
+ * the listening port; it serves nothing itself. The first worker boots alone (it migrates the
+ * database and seeds defaults) and the rest start once it serves, so they never race on an
+ * empty database. A worker that dies is replaced; SIGTERM drains every worker, then exits.
+ */
+export function runPrimary(env: Env): void {
   let hasServed = false;
   let isStopping = false;
   let exitCode = 0;
 
-  cluster.setupPrimary({ exec: join(root, "scripts", "serve-worker.mjs") });
   answerMetricsRequests();
-
   const liveWorkers = () => Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined);
 
   const first = cluster.fork();
   first.once("listening", () => {
     hasServed = true;
-    for (let index = 1; index < workers; index += 1) cluster.fork();
+    for (let index = 1; index < env.WORKERS; index += 1) cluster.fork();
     console.log(
-      `AI Provider API Server listening on http://${host}:${port} with ${workers} workers (primary pid ${process.pid})`,
+      `AI Provider API Server listening on http://${env.HOST}:${env.PORT} with ${env.WORKERS} workers (primary pid ${process.pid})`,
     );
   });
 
@@ -49,7 +47,7 @@ export function runPrimary({ workers, root }) {
     }, RESTART_PAUSE_MS);
   });
 
-  const stop = (signal) => {
+  const stop = (signal: string): void => {
     if (isStopping) return;
     isStopping = true;
     const running = liveWorkers();
@@ -61,20 +59,25 @@ export function runPrimary({ workers, root }) {
   process.on("SIGINT", () => stop("SIGINT"));
 }
 
+interface MetricsRequest {
+  type?: string;
+  id?: unknown;
+}
+
 /**
  * A scrape of /metrics lands on one worker, which asks here for the sum over all workers
  * (lib/metrics/cluster.ts); prom-client's AggregatorRegistry collects each worker's registry.
  */
-function answerMetricsRequests() {
+function answerMetricsRequests(): void {
   const aggregator = new promClient.AggregatorRegistry();
-  cluster.on("message", (worker, message) => {
+  cluster.on("message", (worker, message: MetricsRequest | null) => {
     if (message?.type !== "gateway:metrics-request") return;
-    const reply = (answer) => {
+    const reply = (answer: { text: string } | { error: string }): void => {
       if (worker.isConnected()) worker.send({ type: "gateway:metrics-response", id: message.id, ...answer });
     };
     aggregator.clusterMetrics().then(
       (text) => reply({ text }),
-      (error) => reply({ error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => reply({ error: error instanceof Error ? error.message : String(error) }),
     );
   });
 }

@@ -1,0 +1,59 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { handleChatCompletions } from "../lib/gateway/chat-completions";
+import { toErrorResponse, GatewayError } from "../lib/gateway/errors";
+import { handleListModels, handleRetrieveModel } from "../lib/gateway/models";
+import { createRequestId } from "../lib/gateway/request-id";
+import type { GatewayRuntime } from "../lib/gateway/types";
+import { handleUnknownRoute } from "../lib/gateway/unknown-route";
+import responseHeaders from "../lib/http/response-headers.json";
+import { sendWebResponse, toWebRequest } from "./http-bridge";
+
+type Handler = (request: Request, runtime: GatewayRuntime) => Response | Promise<Response>;
+
+/** The methods app/v1/[...path] answers for an unknown path; others go on to Next.js. */
+const UNKNOWN_ROUTE_METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * Which handler serves a /v1 request, the same one the app/v1 route handler calls; null
+ * leaves the request to Next.js (a method a route does not define, a trailing slash Next
+ * redirects, a path segment that is not valid percent-encoding).
+ */
+export function routeApiRequest(method: string, url: string): Handler | null {
+  const queryAt = url.indexOf("?");
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  if (!path.startsWith("/v1/") || path.endsWith("/") || path.includes("//")) return null;
+  if (path === "/v1/chat/completions") return method === "POST" ? handleChatCompletions : null;
+  if (path === "/v1/models") return method === "GET" ? handleListModels : null;
+  if (path.startsWith("/v1/models/")) {
+    if (method !== "GET") return null;
+    const model = decodeSegments(path.slice("/v1/models/".length));
+    return model === null ? null : (request, runtime) => handleRetrieveModel(request, runtime, model);
+  }
+  return UNKNOWN_ROUTE_METHODS.has(method) ? handleUnknownRoute : null;
+}
+
+/** The catch-all's view of a path: each segment decoded, joined by "/". */
+function decodeSegments(rest: string): string | null {
+  try {
+    return rest.split("/").map(decodeURIComponent).join("/");
+  } catch {
+    return null;
+  }
+}
+
+/** Serves one /v1 request with its handler, over node:http, without Next's request pipeline. */
+export async function serveApiRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  handler: Handler,
+  runtime: GatewayRuntime,
+): Promise<void> {
+  let response: Response;
+  try {
+    response = await handler(toWebRequest(req, res), runtime);
+  } catch {
+    // Handlers answer their own failures; this is the last guard, without details.
+    response = toErrorResponse(new GatewayError("internal_error"), createRequestId());
+  }
+  await sendWebResponse(res, response, responseHeaders);
+}
