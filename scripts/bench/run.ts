@@ -35,7 +35,7 @@ import { percentile } from "./stats";
 import { sampleStreams, streamOnce, type StreamOutcome } from "./stream-client";
 import { startOursPostgresPair, startOursWorkers } from "./cluster-targets";
 import { ensureFloorBuild, startFloor } from "./next-floor";
-import { root, startMock, startOurs, startPortkey, startRawProxy, type Child } from "./targets";
+import { root, startMock, startOurs, startPortkey, startRawProxy, type Child, type OursTarget } from "./targets";
 
 // ───────────────────────────── Configuration ─────────────────────────────
 
@@ -205,36 +205,8 @@ async function startTargets(): Promise<Map<TargetName, Target>> {
       agent: agent(),
     });
   }
-  if (selectedTargets.includes("ours")) {
-    const profileDir = env.BENCH_CPU_PROF;
-    if (profileDir) mkdirSync(profileDir, { recursive: true });
-    const ours = await startOurs({
-      mockPort: mock.port,
-      models: MODELS,
-      execArgv: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
-    });
-    children.push({ ...ours.child, stop: ours.stop });
-    targets.set("ours", {
-      name: "ours",
-      pid: ours.child.pid,
-      url: `http://127.0.0.1:${ours.port}/v1/chat/completions`,
-      headers: { authorization: `Bearer ${ours.apiKey}` },
-      agent: agent(),
-    });
-  }
-  for (const [name, start] of [
-    ["ours-w2", startOursWorkers],
-    ["ours-pg2", startOursPostgresPair],
-  ] as const) {
-    if (!selectedTargets.includes(name)) continue;
-    let started;
-    try {
-      started = await start({ mockPort: mock.port, models: MODELS });
-    } catch (error) {
-      // A machine without PostgreSQL still gets every other figure.
-      log(`skipped ${name}: ${error instanceof Error ? error.message : String(error)}`);
-      continue;
-    }
+  // Every build of ours is one more target of the same shape: its port, its key.
+  const addOurs = (name: TargetName, started: OursTarget): void => {
     children.push({ ...started.child, stop: started.stop });
     targets.set(name, {
       name,
@@ -243,29 +215,30 @@ async function startTargets(): Promise<Map<TargetName, Target>> {
       headers: { authorization: `Bearer ${started.apiKey}` },
       agent: agent(),
     });
+  };
+  const common = { mockPort: mock.port, models: MODELS };
+  if (selectedTargets.includes("ours")) {
+    const profileDir = env.BENCH_CPU_PROF;
+    if (profileDir) mkdirSync(profileDir, { recursive: true });
+    const execArgv = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+    addOurs("ours", await startOurs({ ...common, execArgv }));
   }
-  if (selectedTargets.includes("ours-next")) {
-    const viaNext = await startOurs({ mockPort: mock.port, models: MODELS, env: { FAST_LANE: "off" } });
-    children.push({ ...viaNext.child, stop: viaNext.stop });
-    targets.set("ours-next", {
-      name: "ours-next",
-      pid: viaNext.child.pid,
-      url: `http://127.0.0.1:${viaNext.port}/v1/chat/completions`,
-      headers: { authorization: `Bearer ${viaNext.apiKey}` },
-      agent: agent(),
-    });
+  for (const [name, start] of [
+    ["ours-w2", startOursWorkers],
+    ["ours-pg2", startOursPostgresPair],
+  ] as const) {
+    if (!selectedTargets.includes(name)) continue;
+    try {
+      addOurs(name, await start(common));
+    } catch (error) {
+      // A machine without PostgreSQL still gets every other figure.
+      log(`skipped ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
-  if (selectedTargets.includes("base") && env.BENCH_BASE_DIST) {
-    const base = await startOurs({ mockPort: mock.port, models: MODELS, distDir: env.BENCH_BASE_DIST });
-    children.push({ ...base.child, stop: base.stop });
-    targets.set("base", {
-      name: "base",
-      pid: base.child.pid,
-      url: `http://127.0.0.1:${base.port}/v1/chat/completions`,
-      headers: { authorization: `Bearer ${base.apiKey}` },
-      agent: agent(),
-    });
-  }
+  if (selectedTargets.includes("ours-next"))
+    addOurs("ours-next", await startOurs({ ...common, env: { FAST_LANE: "off" } }));
+  if (selectedTargets.includes("base") && env.BENCH_BASE_DIST)
+    addOurs("base", await startOurs({ ...common, distDir: env.BENCH_BASE_DIST }));
   return targets;
 }
 

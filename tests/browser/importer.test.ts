@@ -248,7 +248,14 @@ describe("model importer in the browser", () => {
     mock.setModels([...FIRST_MODELS, "gpt-5", "gpt-5-pro"]);
     await page.getByTestId("import-again").click();
     await page.getByTestId("source-form").waitFor();
-    assert.equal(await page.getByTestId("source-endpoint").inputValue(), String(credential.id));
+    // The endpoint the first run created reaches the list with the page's refresh after the
+    // import; until then the select cannot show it. Wait for that event, not a clock.
+    await page.waitForFunction(
+      (id) =>
+        (window.document.querySelector('[data-testid="source-endpoint"]') as HTMLSelectElement | null)?.value === id,
+      String(credential.id),
+      { timeout: 15_000 },
+    );
     await page.getByTestId("fetch-models").click();
     await page.getByTestId("model-table").waitFor();
     await page.getByTestId("endpoint-note").filter({ hasText: "Mock 端点" }).waitFor();
