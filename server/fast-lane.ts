@@ -4,32 +4,35 @@ import { toErrorResponse, GatewayError } from "../lib/gateway/errors";
 import { handleListModels, handleRetrieveModel } from "../lib/gateway/models";
 import { createRequestId } from "../lib/gateway/request-id";
 import type { GatewayRuntime } from "../lib/gateway/types";
-import { handleUnknownRoute } from "../lib/gateway/unknown-route";
+import { handleMethodNotAllowed, handleUnknownRoute } from "../lib/gateway/unknown-route";
 import responseHeaders from "../lib/http/response-headers.json";
 import { sendWebResponse, toWebRequest } from "./http-bridge";
 
 type Handler = (request: Request, runtime: GatewayRuntime) => Response | Promise<Response>;
 
-/** The methods app/v1/[...path] answers for an unknown path; others go on to Next.js. */
-const UNKNOWN_ROUTE_METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+/** The methods app/v1 answers itself (HEAD and OPTIONS are Next's own): others go on to Next.js. */
+const API_METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+
+const onlyPost: Handler = (request) => handleMethodNotAllowed(request, "POST");
+const onlyGet: Handler = (request) => handleMethodNotAllowed(request, "GET");
 
 /**
  * Which handler serves a /v1 request, the same one the app/v1 route handler calls; null
- * leaves the request to Next.js (a method a route does not define, a trailing slash Next
- * redirects, a path segment that is not valid percent-encoding).
+ * leaves the request to Next.js (HEAD, OPTIONS, a trailing slash Next redirects, a path
+ * segment that is not valid percent-encoding).
  */
 export function routeApiRequest(method: string, url: string): Handler | null {
   const queryAt = url.indexOf("?");
   const path = queryAt === -1 ? url : url.slice(0, queryAt);
-  if (!path.startsWith("/v1/") || path.endsWith("/") || path.includes("//")) return null;
-  if (path === "/v1/chat/completions") return method === "POST" ? handleChatCompletions : null;
-  if (path === "/v1/models") return method === "GET" ? handleListModels : null;
+  if (!path.startsWith("/v1/") || path.endsWith("/") || path.includes("//") || !API_METHODS.has(method)) return null;
+  if (path === "/v1/chat/completions") return method === "POST" ? handleChatCompletions : onlyPost;
+  if (path === "/v1/models") return method === "GET" ? handleListModels : onlyGet;
   if (path.startsWith("/v1/models/")) {
-    if (method !== "GET") return null;
+    if (method !== "GET") return onlyGet;
     const model = decodeSegments(path.slice("/v1/models/".length));
     return model === null ? null : (request, runtime) => handleRetrieveModel(request, runtime, model);
   }
-  return UNKNOWN_ROUTE_METHODS.has(method) ? handleUnknownRoute : null;
+  return handleUnknownRoute;
 }
 
 /** The catch-all's view of a path: each segment decoded, joined by "/". */

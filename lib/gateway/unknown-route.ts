@@ -14,3 +14,15 @@ export function handleUnknownRoute(request: Request): Response {
   const message = `Unknown API route: ${route}. This gateway serves ${SERVED_ROUTES.join(", ")}.`;
   return toErrorResponse(new GatewayError("route_not_found", message), createRequestId());
 }
+
+/**
+ * A served path asked with another method (`GET /v1/chat/completions`): 405 in OpenAI's error
+ * shape with `Allow`, instead of an empty body.
+ */
+export function handleMethodNotAllowed(request: Request, allowed: string): Response {
+  const { pathname } = new URL(request.url);
+  const message = `${request.method} is not served on ${pathname.slice(0, 200)}; use ${allowed}.`;
+  const response = toErrorResponse(new GatewayError("method_not_allowed", message), createRequestId());
+  response.headers.set("allow", allowed);
+  return response;
+}

@@ -1,4 +1,5 @@
 import { handleChatCompletions } from "@/lib/gateway/chat-completions";
+import { handleMethodNotAllowed } from "@/lib/gateway/unknown-route";
 import { getServerState } from "@/lib/server/state";
 
 export const runtime = "nodejs";
@@ -8,3 +9,6 @@ export async function POST(request: Request): Promise<Response> {
   const { runtime: gateway } = await getServerState();
   return handleChatCompletions(request, gateway);
 }
+
+export const GET = (request: Request) => handleMethodNotAllowed(request, "POST");
+export { GET as PUT, GET as PATCH, GET as DELETE };

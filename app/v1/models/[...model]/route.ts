@@ -1,4 +1,5 @@
 import { handleRetrieveModel } from "@/lib/gateway/models";
+import { handleMethodNotAllowed } from "@/lib/gateway/unknown-route";
 import { getServerState } from "@/lib/server/state";
 
 export const runtime = "nodejs";
@@ -9,3 +10,6 @@ export async function GET(request: Request, context: { params: Promise<{ model: 
   const [{ runtime: gateway }, { model }] = await Promise.all([getServerState(), context.params]);
   return handleRetrieveModel(request, gateway, model.join("/"));
 }
+
+export const POST = (request: Request) => handleMethodNotAllowed(request, "GET");
+export { POST as PUT, POST as PATCH, POST as DELETE };
