@@ -4,6 +4,7 @@ import next from "next";
 import { toErrorResponse, GatewayError } from "../lib/gateway/errors";
 import { createRequestId } from "../lib/gateway/request-id";
 import type { Env } from "../lib/env";
+import { bootOrExit } from "../lib/server/boot";
 import { getServerState } from "../lib/server/state";
 import { routeApiRequest, serveApiRequest } from "./fast-lane";
 import { GatewayResponse } from "./gateway-response";
@@ -22,8 +23,11 @@ export async function serveWorker(root: string, env: Env): Promise<void> {
   (process.env as Record<string, string>).NODE_ENV = "production";
   const app = next({ dev: false, dir: root, hostname: env.HOST, port: env.PORT });
   const handleWithNext = app.getRequestHandler();
-  // Runs instrumentation.ts, which boots the server state (migrations, defaults, config).
   await app.prepare();
+  // The server state (migrations, defaults, admin, config) is one instance on globalThis,
+  // booted by whichever comes first: instrumentation.ts or this line. A failure is one line
+  // ("Cannot start: …") and exit 1, never a stack trace.
+  await bootOrExit();
   const { runtime } = await getServerState();
   const isFastLane = env.FAST_LANE === "on";
 

@@ -117,7 +117,8 @@ export class Gateway {
     const headers: Record<string, string> = { ...options.headers };
     if (options.key) headers.authorization = `Bearer ${options.key}`;
     if (body !== undefined) headers["content-type"] ??= "application/json";
-    const isChat = path === "/v1/chat/completions";
+    // Only a POST is a chat completion, which leaves a log row; another method is refused with 405.
+    const isChat = method === "POST" && path === "/v1/chat/completions";
     const tracked: TrackedRequest = { requestId: null, captured: null };
     if (isChat) this.batch.push(tracked);
     const startedAt = performance.now();
