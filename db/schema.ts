@@ -11,6 +11,10 @@ import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction
 /** 0 or 1; see `toDbBoolean` / `fromDbBoolean` in db/dialect.ts. */
 export type DbBoolean = number;
 
+/** The wire protocols an endpoint can speak. */
+export const ENDPOINT_PROTOCOLS = ["openai", "anthropic"] as const;
+export type EndpointProtocol = (typeof ENDPOINT_PROTOCOLS)[number];
+
 export interface EndpointCredentialsTable {
   id: Generated<number>;
   name: string;
@@ -24,6 +28,8 @@ export interface EndpointCredentialsTable {
   forward_headers: ColumnType<string | null, string | null | undefined, string | null>;
   /** Ask streaming upstreams for usage when the client did not choose (`stream_options.include_usage`). */
   stream_usage: ColumnType<DbBoolean, DbBoolean | undefined, DbBoolean>;
+  /** An EndpointProtocol. */
+  protocol: ColumnType<string, string | undefined, string>;
   created_at: number;
   updated_at: number;
 }
@@ -37,6 +43,7 @@ export interface ProvidersTable {
   price_input: ColumnType<number, number | undefined, number>;
   price_output: ColumnType<number, number | undefined, number>;
   price_cached: ColumnType<number, number | undefined, number>;
+  price_cache_write: ColumnType<number, number | undefined, number>;
   is_enabled: ColumnType<DbBoolean, DbBoolean | undefined, DbBoolean>;
   /** Null means the settings' default. */
   connect_timeout_ms: number | null;
@@ -119,12 +126,15 @@ export interface CallLogsTable {
   prompt_tokens: number;
   completion_tokens: number;
   cached_tokens: number;
+  cache_write_tokens: ColumnType<number, number | undefined, number>;
   cost: number;
   is_usage_estimated: DbBoolean;
   is_incomplete: DbBoolean;
   error: string | null;
   /** JSON array of AttemptRecord. */
   attempts: string;
+  /** The API the client called: `chat.completions`, `messages`, `messages.count_tokens`. */
+  api: ColumnType<string, string | undefined, string>;
 }
 
 export interface CallLogBodiesTable {

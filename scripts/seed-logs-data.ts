@@ -210,6 +210,8 @@ export function seedRecord(createdAt: number, index: number, context: RecordCont
     promptTokens,
     completionTokens,
     cachedTokens,
+    cacheWriteTokens: 0,
+    api: "chat.completions",
     cost: status >= 400 && status !== 499 ? 0 : cost,
     isUsageEstimated,
     isIncomplete,

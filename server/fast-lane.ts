@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { handleChatCompletions } from "../lib/gateway/chat-completions";
 import { toErrorResponse, GatewayError } from "../lib/gateway/errors";
+import { handleCountTokens, handleMessages } from "../lib/gateway/messages";
 import { handleListModels, handleRetrieveModel } from "../lib/gateway/models";
 import { createRequestId } from "../lib/gateway/request-id";
 import type { GatewayRuntime } from "../lib/gateway/types";
@@ -26,6 +27,8 @@ export function routeApiRequest(method: string, url: string): Handler | null {
   const path = queryAt === -1 ? url : url.slice(0, queryAt);
   if (!path.startsWith("/v1/") || path.endsWith("/") || path.includes("//") || !API_METHODS.has(method)) return null;
   if (path === "/v1/chat/completions") return method === "POST" ? handleChatCompletions : onlyPost;
+  if (path === "/v1/messages") return method === "POST" ? handleMessages : onlyPost;
+  if (path === "/v1/messages/count_tokens") return method === "POST" ? handleCountTokens : onlyPost;
   if (path === "/v1/models") return method === "GET" ? handleListModels : onlyGet;
   if (path.startsWith("/v1/models/")) {
     if (method !== "GET") return onlyGet;

@@ -33,12 +33,16 @@ export interface CallLogRecord {
   promptTokens: number;
   completionTokens: number;
   cachedTokens: number;
+  /** Prompt tokens written to the provider's prompt cache. */
+  cacheWriteTokens: number;
   cost: number;
   isUsageEstimated: boolean;
   /** A committed stream that ended with an error instead of `[DONE]`. */
   isIncomplete: boolean;
   error: string | null;
   attempts: AttemptRecord[];
+  /** The API the client called: `chat.completions`, `messages`, `messages.count_tokens`. */
+  api: string;
   /** Present only when the storeBodies setting is on; already truncated. */
   requestBody: string | null;
   responseBody: string | null;
@@ -74,11 +78,13 @@ function toRow(record: CallLogRecord): NewCallLog {
     prompt_tokens: record.promptTokens,
     completion_tokens: record.completionTokens,
     cached_tokens: record.cachedTokens,
+    cache_write_tokens: record.cacheWriteTokens,
     cost: record.cost,
     is_usage_estimated: toDbBoolean(record.isUsageEstimated),
     is_incomplete: toDbBoolean(record.isIncomplete),
     error: toStoredText(record.error),
     attempts: JSON.stringify(record.attempts),
+    api: record.api,
   };
 }
 
@@ -157,11 +163,13 @@ export function toEntry(row: CallLogRow): CallLogEntry {
     promptTokens: row.prompt_tokens,
     completionTokens: row.completion_tokens,
     cachedTokens: row.cached_tokens,
+    cacheWriteTokens: row.cache_write_tokens,
     cost: row.cost,
     isUsageEstimated: fromDbBoolean(row.is_usage_estimated),
     isIncomplete: fromDbBoolean(row.is_incomplete),
     error: row.error,
     attempts: parseAttempts(row.attempts),
+    api: row.api,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { SecretCipher } from "../crypto";
 import { fromDbBoolean, toDbBoolean, withTransaction } from "../dialect";
-import type { EndpointCredentialUpdate, Executor } from "../schema";
+import { ENDPOINT_PROTOCOLS, type EndpointCredentialUpdate, type EndpointProtocol, type Executor } from "../schema";
 import { bumpConfigVersion } from "./config-state";
 import { DataError, requireText, toDataError } from "./errors";
 
@@ -16,6 +16,8 @@ export interface CredentialView {
   forwardHeaders: string[] | null;
   /** Ask streaming upstreams for usage when the client did not choose. */
   streamUsage: boolean;
+  /** The wire protocol the endpoint speaks. */
+  protocol: EndpointProtocol;
   createdAt: number;
   updatedAt: number;
 }
@@ -24,6 +26,7 @@ export interface CredentialView {
 export interface PassthroughInput {
   forwardHeaders?: readonly string[] | null;
   streamUsage?: boolean;
+  protocol?: EndpointProtocol;
 }
 
 export interface CredentialInput extends PassthroughInput {
@@ -66,13 +69,17 @@ export function parseForwardHeaders(stored: string | null): string[] | null {
 
 function passthroughColumns(
   input: PassthroughInput,
-): Pick<EndpointCredentialUpdate, "forward_headers" | "stream_usage"> {
-  const columns: Pick<EndpointCredentialUpdate, "forward_headers" | "stream_usage"> = {};
+): Pick<EndpointCredentialUpdate, "forward_headers" | "stream_usage" | "protocol"> {
+  const columns: Pick<EndpointCredentialUpdate, "forward_headers" | "stream_usage" | "protocol"> = {};
   if (input.forwardHeaders !== undefined) {
     columns.forward_headers =
       input.forwardHeaders === null ? null : JSON.stringify(normalizeForwardHeaders(input.forwardHeaders));
   }
   if (input.streamUsage !== undefined) columns.stream_usage = toDbBoolean(input.streamUsage);
+  if (input.protocol !== undefined) {
+    if (!ENDPOINT_PROTOCOLS.includes(input.protocol)) throw new DataError("invalid", "Unknown protocol");
+    columns.protocol = input.protocol;
+  }
   return columns;
 }
 
@@ -148,6 +155,7 @@ function selectCredentials(db: Executor) {
     "c.key_hint as keyHint",
     "c.forward_headers as forwardHeaders",
     "c.stream_usage as streamUsage",
+    "c.protocol",
     "c.created_at as createdAt",
     "c.updated_at as updatedAt",
     eb
@@ -158,7 +166,8 @@ function selectCredentials(db: Executor) {
   ]);
 }
 
-type CredentialRow = Omit<CredentialView, "providerCount" | "forwardHeaders" | "streamUsage"> & {
+type CredentialRow = Omit<CredentialView, "providerCount" | "forwardHeaders" | "streamUsage" | "protocol"> & {
+  protocol: string;
   providerCount: number | null;
   forwardHeaders: string | null;
   streamUsage: number;
@@ -170,6 +179,7 @@ function toView(row: CredentialRow): CredentialView {
     providerCount: Number(row.providerCount ?? 0),
     forwardHeaders: parseForwardHeaders(row.forwardHeaders),
     streamUsage: fromDbBoolean(row.streamUsage),
+    protocol: row.protocol === "anthropic" ? "anthropic" : "openai",
   };
 }
 

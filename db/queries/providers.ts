@@ -11,6 +11,7 @@ export interface ProviderInput {
   priceInput?: number;
   priceOutput?: number;
   priceCached?: number;
+  priceCacheWrite?: number;
   isEnabled?: boolean;
   connectTimeoutMs?: number | null;
   firstTokenTimeoutMs?: number | null;
@@ -31,6 +32,7 @@ export interface ProviderView {
   priceInput: number;
   priceOutput: number;
   priceCached: number;
+  priceCacheWrite: number;
   isEnabled: boolean;
   connectTimeoutMs: number | null;
   firstTokenTimeoutMs: number | null;
@@ -63,6 +65,7 @@ function toUpdate(patch: ProviderPatch): ProviderUpdate {
   if (patch.priceInput !== undefined) update.price_input = patch.priceInput;
   if (patch.priceOutput !== undefined) update.price_output = patch.priceOutput;
   if (patch.priceCached !== undefined) update.price_cached = patch.priceCached;
+  if (patch.priceCacheWrite !== undefined) update.price_cache_write = patch.priceCacheWrite;
   if (patch.isEnabled !== undefined) update.is_enabled = toDbBoolean(patch.isEnabled);
   if (patch.connectTimeoutMs !== undefined) update.connect_timeout_ms = patch.connectTimeoutMs;
   if (patch.firstTokenTimeoutMs !== undefined) update.first_token_timeout_ms = patch.firstTokenTimeoutMs;
@@ -137,6 +140,7 @@ function selectProviders(db: Executor) {
       "p.price_input",
       "p.price_output",
       "p.price_cached",
+      "p.price_cache_write",
       "p.is_enabled",
       "p.connect_timeout_ms",
       "p.first_token_timeout_ms",
@@ -160,6 +164,7 @@ function toView(row: ProviderSelection): ProviderView {
     priceInput: row.price_input,
     priceOutput: row.price_output,
     priceCached: row.price_cached,
+    priceCacheWrite: row.price_cache_write,
     isEnabled: fromDbBoolean(row.is_enabled),
     connectTimeoutMs: row.connect_timeout_ms,
     firstTokenTimeoutMs: row.first_token_timeout_ms,

@@ -58,7 +58,13 @@ export async function readCurrentConfig(db: Executor): Promise<CurrentConfig> {
   const document: ConfigDocument = {
     version: CONFIG_DOCUMENT_VERSION,
     endpoints: credentials
-      .map((c) => ({ name: c.name, baseUrl: c.baseUrl, forwardHeaders: c.forwardHeaders, streamUsage: c.streamUsage }))
+      .map((c) => ({
+        name: c.name,
+        baseUrl: c.baseUrl,
+        forwardHeaders: c.forwardHeaders,
+        streamUsage: c.streamUsage,
+        protocol: c.protocol,
+      }))
       .sort(byName),
     providers: providers
       .map((p) => ({
@@ -68,6 +74,7 @@ export async function readCurrentConfig(db: Executor): Promise<CurrentConfig> {
         priceInput: p.priceInput,
         priceOutput: p.priceOutput,
         priceCached: p.priceCached,
+        priceCacheWrite: p.priceCacheWrite,
         enabled: p.isEnabled,
         connectTimeoutMs: p.connectTimeoutMs,
         firstTokenTimeoutMs: p.firstTokenTimeoutMs,

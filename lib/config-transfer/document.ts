@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { checkOutboundUrl } from "../http/address-policy";
+import { ENDPOINT_PROTOCOLS } from "../../db/schema";
 import { settingsSchema, type Settings } from "../../db/settings-schema";
 import { isValidTimeZone } from "../time-zone";
 import { ConfigTransferError } from "./errors";
@@ -63,6 +64,8 @@ const endpointSchema = z.strictObject({
   forwardHeaders: z.array(headerPattern).max(50).nullable().default(null),
   /** Ask streaming upstreams for usage when the client did not choose. */
   streamUsage: z.boolean().default(true),
+  /** The wire protocol the endpoint speaks. */
+  protocol: z.enum(ENDPOINT_PROTOCOLS).default("openai"),
 });
 
 const providerSchema = z.strictObject({
@@ -73,6 +76,7 @@ const providerSchema = z.strictObject({
   priceInput: price.default(0),
   priceOutput: price.default(0),
   priceCached: price.default(0),
+  priceCacheWrite: price.default(0),
   enabled: z.boolean().default(true),
   connectTimeoutMs: timeout(settingsSchema.shape.connectTimeoutMs),
   firstTokenTimeoutMs: timeout(settingsSchema.shape.firstTokenTimeoutMs),

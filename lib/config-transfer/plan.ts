@@ -37,6 +37,7 @@ const PROVIDER_FIELDS = [
   "priceInput",
   "priceOutput",
   "priceCached",
+  "priceCacheWrite",
   "enabled",
   "connectTimeoutMs",
   "firstTokenTimeoutMs",
@@ -52,6 +53,7 @@ function providerInput(provider: DocumentProvider, context: ApplyContext): Provi
     priceInput: provider.priceInput,
     priceOutput: provider.priceOutput,
     priceCached: provider.priceCached,
+    priceCacheWrite: provider.priceCacheWrite,
     isEnabled: provider.enabled,
     connectTimeoutMs: provider.connectTimeoutMs,
     firstTokenTimeoutMs: provider.firstTokenTimeoutMs,
@@ -89,6 +91,7 @@ function planEndpoints(input: PlanInput, plan: PlanBuilder): void {
             apiKey,
             forwardHeaders: endpoint.forwardHeaders,
             streamUsage: endpoint.streamUsage,
+            protocol: endpoint.protocol,
           }),
         );
       });
@@ -98,6 +101,7 @@ function planEndpoints(input: PlanInput, plan: PlanBuilder): void {
     if (JSON.stringify(before.forwardHeaders) !== JSON.stringify(endpoint.forwardHeaders))
       fields.push("forwardHeaders");
     if (before.streamUsage !== endpoint.streamUsage) fields.push("streamUsage");
+    if (before.protocol !== endpoint.protocol) fields.push("protocol");
     const isKeyChanged = apiKey !== undefined && input.currentKeys.get(endpoint.name) !== apiKey;
     if (isKeyChanged) fields.push("apiKey");
     if (fields.length === 0) continue;
@@ -111,6 +115,7 @@ function planEndpoints(input: PlanInput, plan: PlanBuilder): void {
           apiKey: isKeyChanged ? apiKey : undefined,
           forwardHeaders: endpoint.forwardHeaders,
           streamUsage: endpoint.streamUsage,
+          protocol: endpoint.protocol,
         }),
       fields,
     );

@@ -1,6 +1,5 @@
 import { AttemptControl } from "./attempt-control";
 import { fail, failFromError, type AttemptContext, type AttemptResult } from "./attempt-result";
-import { inspectCompletion } from "./completion-inspector";
 import type { TokenUsage } from "./usage";
 import { buildUpstreamRequest, resolveTimeouts } from "./upstream-request";
 import { BodyTooLargeError, readUpstreamBody, settleErrorStatus } from "./upstream-status";
@@ -26,11 +25,12 @@ export async function attemptJson(context: AttemptContext): Promise<AttemptResul
   try {
     const request = buildUpstreamRequest(
       provider,
-      context.body,
+      context.route.body,
       false,
       timeouts.connectMs,
       control.signal,
       context.forwardedHeaders,
+      context.route.wire.operation,
     );
     let response;
     try {
@@ -51,7 +51,7 @@ export async function attemptJson(context: AttemptContext): Promise<AttemptResul
     } finally {
       response.close();
     }
-    const verdict = inspectCompletion(bytes, {
+    const verdict = context.route.wire.inspectJson(bytes, {
       keywords: context.keywords,
       hitSink: runtime.keywordHits,
       now: () => runtime.now(),

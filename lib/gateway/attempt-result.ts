@@ -3,7 +3,7 @@ import { isOutboundError, type OutboundErrorCode } from "../http/outbound-error"
 import type { AttemptControl } from "./attempt-control";
 import type { CompiledKeywords } from "./keywords";
 import type { GatewayRuntime, ProviderConfig } from "./types";
-import type { ChatRequest } from "./validate-chat";
+import type { ProviderRoute } from "./provider-route";
 
 /** Everything one attempt at one provider needs. */
 export interface AttemptContext {
@@ -11,9 +11,8 @@ export interface AttemptContext {
   provider: ProviderConfig;
   settings: Settings;
   keywords: CompiledKeywords;
-  chat: ChatRequest;
-  /** The JSON body for this provider. */
-  body: string;
+  /** The body, protocol and answer translation for this provider. */
+  route: ProviderRoute;
   /** The client headers this provider's endpoint forwards. */
   forwardedHeaders: Readonly<Record<string, string>>;
   clientSignal: AbortSignal;

@@ -1,6 +1,5 @@
 import { AttemptControl } from "./attempt-control";
 import { fail, failFromError, type AttemptContext, type AttemptResult } from "./attempt-result";
-import { SseInspector } from "./sse-inspector";
 import type { UpstreamResponse } from "./types";
 import { buildUpstreamRequest, resolveTimeouts } from "./upstream-request";
 import { settleErrorStatus } from "./upstream-status";
@@ -31,11 +30,12 @@ export async function attemptStream(context: AttemptContext): Promise<AttemptRes
   const control = new AttemptControl(context.clientSignal, timeouts);
   const request = buildUpstreamRequest(
     provider,
-    context.body,
+    context.route.body,
     true,
     timeouts.connectMs,
     control.signal,
     context.forwardedHeaders,
+    context.route.wire.operation,
   );
   let response: UpstreamResponse;
   try {
@@ -50,8 +50,14 @@ export async function attemptStream(context: AttemptContext): Promise<AttemptRes
     control.dispose();
     return settled;
   }
-  const inspector = new SseInspector(context.keywords, runtime.keywordHits, () => runtime.now());
-  const stream = new UpstreamStream(response, control, inspector, context.chat.wantsUsage);
+  const inspector = context.route.wire.createInspector(context.keywords, runtime.keywordHits, () => runtime.now());
+  const stream = new UpstreamStream(
+    response,
+    control,
+    inspector,
+    context.route.keepsUsageEvents,
+    context.route.createTransform?.() ?? null,
+  );
   const pending: Uint8Array[] = [];
   let pendingBytes = 0;
   for (;;) {

@@ -43,11 +43,13 @@ export class CallLog {
       promptTokens: 0,
       completionTokens: 0,
       cachedTokens: 0,
+      cacheWriteTokens: 0,
       cost: 0,
       isUsageEstimated: false,
       isIncomplete: false,
       error: null,
       attempts: [],
+      api: "chat.completions",
       requestBody: null,
       responseBody: null,
     };
@@ -106,6 +108,7 @@ export class CallLog {
       record.promptTokens = ending.usage.promptTokens;
       record.completionTokens = ending.usage.completionTokens;
       record.cachedTokens = ending.usage.cachedTokens;
+      record.cacheWriteTokens = ending.usage.cacheWriteTokens;
       record.cost = ending.usage.cost;
       record.isUsageEstimated = ending.usage.isEstimated;
     }

@@ -1,19 +1,22 @@
 import type { Settings } from "../../db/settings-schema";
+import type { ProviderRoute } from "./provider-route";
 import type { JsonAnswer } from "./attempt-json";
 import type { CommittedStream } from "./attempt-stream";
-import { ByteCollector, encodeUtf8, toResponseBytes } from "./bytes";
+import { ByteCollector, toResponseBytes } from "./bytes";
 import type { CallLog } from "./call-log";
-import { GatewayError, serializeError } from "./errors";
+import { GatewayError } from "./errors";
 import type { FailoverOutcome } from "./failover";
 import { createRelayStream, type StreamEnd } from "./stream-relay";
 import type { GatewayRuntime, ProviderConfig } from "./types";
 import { settleUsage } from "./usage";
-import type { ChatRequest } from "./validate-chat";
 
 export interface ResponseContext {
   runtime: GatewayRuntime;
   settings: Settings;
-  chat: ChatRequest;
+  /** The request's messages (and system prompt), for a usage estimate when the provider reports none. */
+  estimateMessages: unknown;
+  /** The one event that ends a broken stream, in the client's protocol. */
+  renderErrorEvent(error: GatewayError): Uint8Array;
   log: CallLog;
   requestId: string;
   receivedAt: number;
@@ -32,6 +35,7 @@ function jsonHeaders(requestId: string): Record<string, string> {
 export function respondOtherwise(
   outcome: Exclude<FailoverOutcome<unknown>, { kind: "success" }>,
   context: ResponseContext,
+  routeFor: (provider: ProviderConfig) => ProviderRoute,
 ): Response {
   const { log, requestId } = context;
   if (outcome.kind === "failed") throw outcome.error;
@@ -42,7 +46,9 @@ export function respondOtherwise(
   log.setProvider(outcome.provider);
   log.setResponseBody(outcome.body);
   log.finish({ status: outcome.status, error: `provider answered HTTP ${outcome.status} (relayed to the client)` });
-  return new Response(toResponseBytes(outcome.body), { status: outcome.status, headers: jsonHeaders(requestId) });
+  const translate = routeFor(outcome.provider).translateClientError;
+  const body = translate ? translate(outcome.body, outcome.status) : outcome.body;
+  return new Response(toResponseBytes(body), { status: outcome.status, headers: jsonHeaders(requestId) });
 }
 
 /**
@@ -50,17 +56,23 @@ export function respondOtherwise(
  * Documented choice: `model` therefore shows the provider's upstream id, not the group name;
  * rewriting it would mean re-serializing every answer and every stream chunk.
  */
-export function respondJson(provider: ProviderConfig, answer: JsonAnswer, context: ResponseContext): Response {
-  const { runtime, chat, log, requestId, receivedAt } = context;
+export function respondJson(
+  provider: ProviderConfig,
+  answer: JsonAnswer,
+  context: ResponseContext,
+  route: ProviderRoute,
+): Response {
+  const { runtime, log, requestId, receivedAt } = context;
   const usage = settleUsage(
     answer.usage,
-    { messages: chat.body.messages, completionCharacters: answer.completionCharacters },
+    { messages: context.estimateMessages, completionCharacters: answer.completionCharacters },
     provider,
   );
+  const bytes = route.translateJson ? route.translateJson(answer.bytes) : answer.bytes;
   log.setProvider(provider);
-  log.setResponseBody(answer.bytes);
+  log.setResponseBody(bytes);
   log.finish({ status: 200, usage, ttftMs: Math.max(0, runtime.now() - receivedAt) });
-  return new Response(toResponseBytes(answer.bytes), { status: 200, headers: jsonHeaders(requestId) });
+  return new Response(toResponseBytes(bytes), { status: 200, headers: jsonHeaders(requestId) });
 }
 
 function describeStreamFailure(
@@ -77,7 +89,7 @@ export function respondStream(
   committed: CommittedStream,
   context: ResponseContext,
 ): Response {
-  const { runtime, settings, chat, log, requestId, receivedAt } = context;
+  const { runtime, settings, log, requestId, receivedAt } = context;
   const attempt = log.record.attempts[log.record.attempts.length - 1];
   const attemptStartedAt = attempt ? runtime.now() - attempt.latencyMs : receivedAt;
   const collector = log.storesBodies ? new ByteCollector(log.bodyLimit) : null;
@@ -88,7 +100,7 @@ export function respondStream(
     const { inspector } = committed.stream;
     const usage = settleUsage(
       inspector.usage,
-      { messages: chat.body.messages, completionCharacters: inspector.completionCharacters },
+      { messages: context.estimateMessages, completionCharacters: inspector.completionCharacters },
       provider,
     );
     if (attempt) attempt.latencyMs = Math.max(0, now - attemptStartedAt);
@@ -116,7 +128,7 @@ export function respondStream(
 
   const body = createRelayStream(committed, {
     onFinish,
-    renderErrorEvent: (end) => encodeUtf8(`data: ${serializeError(describeStreamFailure(provider, end))}\n\n`),
+    renderErrorEvent: (end) => context.renderErrorEvent(describeStreamFailure(provider, end)),
     collect: collector ? (bytes) => collector.add(bytes) : null,
   });
   return new Response(body, {

@@ -11,7 +11,7 @@ export interface CompletionVerdict {
   completionCharacters: number;
 }
 
-interface KeywordCheck {
+export interface KeywordCheck {
   keywords: CompiledKeywords;
   hitSink: KeywordHitSink;
   now: () => number;

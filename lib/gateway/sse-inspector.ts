@@ -23,12 +23,24 @@ export type SseEventKind = "other" | "meaningful" | "usage_only" | "done" | "err
 
 const CR = 13;
 
+/** What the relay needs from a stream's inspector, whatever protocol the upstream speaks. */
+export interface StreamInspector {
+  usage: TokenUsage | null;
+  completionCharacters: number;
+  hasMeaningful: boolean;
+  hasFinishReason: boolean;
+  /** The last inspected event's parsed JSON data (null when it had none), for a translator. */
+  payload: unknown;
+  inspect(raw: Uint8Array, isUnterminated?: boolean): SseEventKind;
+}
+
 /**
  * Reads each raw event once (decode, eventsource-parser for the data field, JSON.parse) and
  * keeps the running state a stream needs: usage, answer size for estimates, finish seen.
  */
-export class SseInspector {
+export class SseInspector implements StreamInspector {
   usage: TokenUsage | null = null;
+  payload: unknown = null;
   completionCharacters = 0;
   hasMeaningful = false;
   hasFinishReason = false;
@@ -52,6 +64,7 @@ export class SseInspector {
   /** `isUnterminated`: the stream ended inside this event, so close it for the parser. */
   inspect(raw: Uint8Array, isUnterminated = false): SseEventKind {
     this.data = null;
+    this.payload = null;
     const text = decodeUtf8(raw);
     // The parser holds back a trailing CR (it might start a CRLF); an LF completes it.
     this.parser.feed(isUnterminated ? `${text}\n\n` : raw[raw.length - 1] === CR ? `${text}\n` : text);
@@ -66,6 +79,7 @@ export class SseInspector {
       return "other";
     }
     if (!isRecord(payload)) return "other";
+    this.payload = payload;
     if (payload.error !== undefined && payload.error !== null) {
       this.checkErrorText(payload.error);
       return "error";

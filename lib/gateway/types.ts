@@ -1,4 +1,5 @@
 import type { CallLogRecord } from "../../db/queries/call-logs";
+import type { EndpointProtocol } from "../../db/schema";
 import type { Settings } from "../../db/settings-schema";
 import type { HeaderRule } from "./forward-headers";
 
@@ -11,8 +12,10 @@ import type { HeaderRule } from "./forward-headers";
 export interface ProviderConfig {
   id: number;
   name: string;
-  /** Base URL of the OpenAI-compatible endpoint, e.g. `https://host/v1` (no trailing slash). */
+  /** Base URL of the endpoint: `https://host/v1` (OpenAI-compatible) or `https://api.anthropic.com` (Anthropic). */
   baseUrl: string;
+  /** The wire protocol the endpoint speaks. */
+  protocol: EndpointProtocol;
   /** Decrypted upstream API key. Never logged, never returned to a client. */
   apiKey: string;
   upstreamModel: string;
@@ -20,6 +23,8 @@ export interface ProviderConfig {
   priceInput: number;
   priceOutput: number;
   priceCached: number;
+  /** Prompt-cache writes (Anthropic's cache creation tokens). */
+  priceCacheWrite: number;
   isEnabled: boolean;
   /** Per-provider overrides; null means the settings' default. */
   connectTimeoutMs: number | null;

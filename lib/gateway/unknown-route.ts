@@ -2,7 +2,13 @@ import { GatewayError, toErrorResponse } from "./errors";
 import { createRequestId } from "./request-id";
 
 /** What `/v1` serves, named in the 404 of every other path. */
-export const SERVED_ROUTES = ["POST /v1/chat/completions", "GET /v1/models", "GET /v1/models/{model}"] as const;
+export const SERVED_ROUTES = [
+  "POST /v1/chat/completions",
+  "POST /v1/messages",
+  "POST /v1/messages/count_tokens",
+  "GET /v1/models",
+  "GET /v1/models/{model}",
+] as const;
 
 /**
  * Any other `/v1` path: a 404 that says the route is not served (code `route_not_found`), so

@@ -36,6 +36,47 @@ function allowedExtraHeaders(extra: Readonly<Record<string, string>>): Record<st
   return allowed;
 }
 
+/** What the gateway asks an upstream for; the path depends on the protocol its endpoint speaks. */
+export type UpstreamOperation = "chat" | "messages" | "count_tokens";
+
+// The Messages API version sent when the client named none (Claude Code and the SDK always do).
+export const DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
+
+function trimSlash(url: string): string {
+  return url.endsWith("/") ? url.slice(0, -1) : url;
+}
+
+/** An Anthropic base URL may be given with or without its `/v1` (`https://api.anthropic.com[/v1]`). */
+function anthropicRoot(baseUrl: string): string {
+  const root = trimSlash(baseUrl);
+  return root.endsWith("/v1") ? root.slice(0, -3) : root;
+}
+
+export function upstreamUrl(
+  provider: Pick<ProviderConfig, "baseUrl" | "protocol">,
+  operation: UpstreamOperation,
+): string {
+  if (provider.protocol === "anthropic") {
+    const path = operation === "count_tokens" ? "/v1/messages/count_tokens" : "/v1/messages";
+    return anthropicRoot(provider.baseUrl) + path;
+  }
+  return `${trimSlash(provider.baseUrl)}/chat/completions`;
+}
+
+/** The credential headers of an endpoint, in the form its protocol expects. */
+export function credentialHeaders(
+  provider: Pick<ProviderConfig, "apiKey" | "protocol">,
+  forwarded: Readonly<Record<string, string>> = {},
+): Record<string, string> {
+  if (provider.protocol === "anthropic") {
+    return {
+      "x-api-key": provider.apiKey,
+      "anthropic-version": forwarded["anthropic-version"] ?? DEFAULT_ANTHROPIC_VERSION,
+    };
+  }
+  return { authorization: `Bearer ${provider.apiKey}` };
+}
+
 /**
  * Where the call goes and what credentials it carries come only from the provider's
  * configuration; the client's headers contribute only what the endpoint's forwarding rule
@@ -48,13 +89,14 @@ export function buildUpstreamRequest(
   connectTimeoutMs: number,
   signal: AbortSignal,
   forwarded: Readonly<Record<string, string>> = {},
+  operation: UpstreamOperation = "chat",
 ): UpstreamRequest {
   return {
-    url: `${provider.baseUrl.endsWith("/") ? provider.baseUrl.slice(0, -1) : provider.baseUrl}/chat/completions`,
+    url: upstreamUrl(provider, operation),
     method: "POST",
     headers: {
       ...forwarded,
-      authorization: `Bearer ${provider.apiKey}`,
+      ...credentialHeaders(provider, forwarded),
       "content-type": "application/json",
       accept: isStream ? "text/event-stream" : "application/json",
       ...allowedExtraHeaders(provider.extraHeaders),

@@ -1,7 +1,7 @@
 import { setTimeout as startTimer } from "node:timers";
 import type { AttemptControl } from "./attempt-control";
 import { failFromError } from "./attempt-result";
-import type { SseInspector } from "./sse-inspector";
+import type { StreamInspector } from "./sse-inspector";
 import { SseEventTooLargeError, SseSplitter } from "./sse-splitter";
 import type { UpstreamResponse } from "./types";
 
@@ -16,6 +16,16 @@ export type StreamRead =
   | { kind: "broken"; events: Uint8Array[]; reason: string; isTimeout: boolean }
   | { kind: "aborted"; events: Uint8Array[] };
 
+/**
+ * Rewrites a committed stream into another protocol's events: `map` gets each inspected
+ * event's parsed data and returns the bytes to send instead (often none), `end` what closes
+ * the translated stream once the upstream finished properly.
+ */
+export interface StreamTransform {
+  map(payload: unknown): Uint8Array | null;
+  end(): Uint8Array | null;
+}
+
 // After [DONE] a few more reads usually reach the end of the body, which lets the socket be reused.
 const DRAIN_READS = 4;
 const DRAIN_LIMIT_MS = 1_000;
@@ -28,8 +38,9 @@ export class UpstreamStream {
   constructor(
     readonly response: UpstreamResponse,
     readonly control: AttemptControl,
-    readonly inspector: SseInspector,
+    readonly inspector: StreamInspector,
     private readonly wantsUsage: boolean,
+    private readonly transform: StreamTransform | null = null,
   ) {
     this.iterator = response.body[Symbol.asyncIterator]();
   }
@@ -60,24 +71,40 @@ export class UpstreamStream {
     return this.sortEvents(raws, false);
   }
 
+  private forward(events: Uint8Array[], raw: Uint8Array): void {
+    if (!this.transform) {
+      events.push(raw);
+      return;
+    }
+    const mapped = this.inspector.payload === null ? null : this.transform.map(this.inspector.payload);
+    if (mapped) events.push(mapped);
+  }
+
+  private finishTranslation(events: Uint8Array[]): void {
+    const last = this.transform?.end();
+    if (last) events.push(last);
+  }
+
   private sortEvents(raws: readonly Uint8Array[], isEnd: boolean): StreamRead {
     const events: Uint8Array[] = [];
     for (const raw of raws) {
       switch (this.inspector.inspect(raw, isEnd)) {
         case "usage_only":
-          if (this.wantsUsage) events.push(raw);
+          if (this.wantsUsage) this.forward(events, raw);
           break;
         case "done":
-          events.push(raw);
+          if (this.transform) this.finishTranslation(events);
+          else events.push(raw);
           return { kind: "done", events };
         case "error":
           return { kind: "broken", events, reason: "in-band error event", isTimeout: false };
         case "keyword":
           return { kind: "broken", events, reason: "failure keyword in the answer", isTimeout: false };
         default:
-          events.push(raw);
+          this.forward(events, raw);
       }
     }
+    if (isEnd && this.inspector.hasFinishReason) this.finishTranslation(events);
     return isEnd ? { kind: "ended", events } : { kind: "more", events };
   }
 

@@ -4,7 +4,10 @@ import type { ProviderConfig } from "./types";
 export interface TokenUsage {
   promptTokens: number;
   completionTokens: number;
+  /** Prompt tokens read from the provider's prompt cache (billed at the cached price). */
   cachedTokens: number;
+  /** Prompt tokens written to the prompt cache (Anthropic's `cache_creation_input_tokens`). */
+  cacheWriteTokens: number;
 }
 
 export interface SettledUsage extends TokenUsage {
@@ -27,15 +30,17 @@ export function readUsage(value: unknown): TokenUsage | null {
     promptTokens,
     completionTokens: readCount(value.completion_tokens),
     cachedTokens: Math.min(cached, promptTokens),
+    cacheWriteTokens: 0,
   };
 }
 
-/** Prices are per 1M tokens; cached prompt tokens are billed at the cached price instead. */
+/** Prices are per 1M tokens; cache reads and cache writes are billed at their own prices instead. */
 export function calculateCost(usage: TokenUsage, provider: ProviderConfig): number {
-  const uncached = usage.promptTokens - usage.cachedTokens;
+  const uncached = Math.max(0, usage.promptTokens - usage.cachedTokens - usage.cacheWriteTokens);
   return (
     (uncached * provider.priceInput +
       usage.cachedTokens * provider.priceCached +
+      usage.cacheWriteTokens * provider.priceCacheWrite +
       usage.completionTokens * provider.priceOutput) /
     1_000_000
   );
@@ -94,6 +99,7 @@ export function settleUsage(
     promptTokens: estimateTokens(countMessageCharacters(estimate.messages)),
     completionTokens: estimateTokens(estimate.completionCharacters),
     cachedTokens: 0,
+    cacheWriteTokens: 0,
   };
   return { ...usage, cost: calculateCost(usage, provider), isEstimated: reported === null };
 }

@@ -40,6 +40,7 @@ export interface ChatRequest {
   body: Record<string, unknown>;
   model: string;
   isStream: boolean;
+  estimateMessages: unknown;
   /** Whether the client asked for the usage chunk itself. */
   wantsUsage: boolean;
 }
@@ -59,6 +60,7 @@ export function validateChatRequest(body: Record<string, unknown>): ChatRequest 
     body,
     model: result.data.model,
     isStream: result.data.stream === true,
+    estimateMessages: body.messages,
     wantsUsage: streamOptions?.include_usage === true,
   };
 }

@@ -36,7 +36,7 @@ async function loadProviders(db: Executor, cipher: SecretCipher): Promise<Map<nu
     .selectFrom("providers as p")
     .innerJoin("endpoint_credentials as c", "c.id", "p.credential_id")
     .selectAll("p")
-    .select(["c.base_url", "c.api_key_encrypted", "c.forward_headers", "c.stream_usage"])
+    .select(["c.base_url", "c.api_key_encrypted", "c.forward_headers", "c.stream_usage", "c.protocol"])
     .orderBy("p.id")
     .execute();
   const keys = new Map<string, string | null>();
@@ -52,11 +52,13 @@ async function loadProviders(db: Executor, cipher: SecretCipher): Promise<Map<nu
       id: row.id,
       name: row.name,
       baseUrl: row.base_url,
+      protocol: row.protocol === "anthropic" ? "anthropic" : "openai",
       apiKey: apiKey ?? "",
       upstreamModel: row.upstream_model,
       priceInput: row.price_input,
       priceOutput: row.price_output,
       priceCached: row.price_cached,
+      priceCacheWrite: row.price_cache_write,
       // A key that no longer decrypts (the secret changed) would only earn 401s upstream;
       // keep the provider visible but out of rotation until its key is saved again.
       isEnabled: apiKey !== null && fromDbBoolean(row.is_enabled),

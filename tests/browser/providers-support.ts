@@ -41,6 +41,8 @@ export function callRecord(providerName: string, status: number, createdAt: numb
     promptTokens: 10,
     completionTokens: 5,
     cachedTokens: 0,
+    cacheWriteTokens: 0,
+    api: "chat.completions",
     cost: 0,
     isUsageEstimated: false,
     isIncomplete: false,

@@ -17,6 +17,8 @@ export function makeRecord(overrides: Partial<CallLogRecord> = {}): CallLogRecor
     promptTokens: 10,
     completionTokens: 20,
     cachedTokens: 0,
+    cacheWriteTokens: 0,
+    api: "chat.completions",
     cost: 0.001,
     isUsageEstimated: false,
     isIncomplete: false,

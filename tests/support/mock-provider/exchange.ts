@@ -237,10 +237,12 @@ export async function answerModels(
   );
 }
 
-export type Route = "chat" | "models" | "unknown";
+export type Route = "chat" | "messages" | "count_tokens" | "models" | "unknown";
 
 export function routeOf(method: string, path: string): Route {
   if (method === "POST" && (path === "/v1/chat/completions" || path === "/chat/completions")) return "chat";
+  if (method === "POST" && path === "/v1/messages") return "messages";
+  if (method === "POST" && path === "/v1/messages/count_tokens") return "count_tokens";
   if (method === "GET" && (path === "/v1/models" || path === "/models")) return "models";
   return "unknown";
 }

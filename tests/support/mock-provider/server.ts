@@ -3,6 +3,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { Socket } from "node:net";
 import { errorJson, isRecord, parseJson } from "./answers";
 import { Exchange, type Route, answerChat, answerModels, readBody, routeOf, sendBody } from "./exchange";
+import { answerCountTokens, answerMessages } from "./messages";
 import {
   ANY_MODEL,
   MODELS_LIST,
@@ -239,6 +240,8 @@ export class MockProviderServer implements MockProvider {
     if (behavior.hang) return;
     if (behavior.resetAfterChunks === 0) return exchange.drop(false);
     if (route === "models") return answerModels(exchange, behavior, this.scriptedModelIds());
+    if (route === "messages") return answerMessages(exchange, behavior);
+    if (route === "count_tokens") return answerCountTokens(exchange, behavior);
     if (!response.destroyed) await answerChat(exchange, behavior);
   }
 

@@ -19,6 +19,9 @@ export interface MockUsage {
   cached_tokens?: number;
   prompt_tokens_details?: { cached_tokens?: number };
   reasoning_tokens?: number;
+  /** Anthropic answers only (the Messages routes). */
+  cache_creation_input_tokens?: number;
+  cache_read_input_tokens?: number;
 }
 
 export interface MockErrorObject {

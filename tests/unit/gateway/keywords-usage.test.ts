@@ -58,14 +58,14 @@ describe("usage and cost", () => {
   const provider = makeProvider(1, { priceInput: 3, priceOutput: 15, priceCached: 0.3 });
 
   it("charges uncached prompt, cached prompt and completion tokens at their prices", () => {
-    const usage = { promptTokens: 1_000, completionTokens: 500, cachedTokens: 400 };
+    const usage = { promptTokens: 1_000, completionTokens: 500, cachedTokens: 400, cacheWriteTokens: 0 };
     assert.equal(calculateCost(usage, provider), (600 * 3 + 400 * 0.3 + 500 * 15) / 1_000_000);
   });
 
   it("costs nothing at zero prices", () => {
     assert.equal(
       calculateCost(
-        { promptTokens: 10, completionTokens: 10, cachedTokens: 0 },
+        { promptTokens: 10, completionTokens: 10, cachedTokens: 0, cacheWriteTokens: 0 },
         makeProvider(2, { priceInput: 0, priceOutput: 0, priceCached: 0 }),
       ),
       0,
@@ -76,17 +76,17 @@ describe("usage and cost", () => {
     [
       "full usage",
       { prompt_tokens: 10, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 2 } },
-      { promptTokens: 10, completionTokens: 5, cachedTokens: 2 },
+      { promptTokens: 10, completionTokens: 5, cachedTokens: 2, cacheWriteTokens: 0 },
     ],
     [
       "no details",
       { prompt_tokens: 10, completion_tokens: 5 },
-      { promptTokens: 10, completionTokens: 5, cachedTokens: 0 },
+      { promptTokens: 10, completionTokens: 5, cachedTokens: 0, cacheWriteTokens: 0 },
     ],
     [
       "cached above prompt (clamped)",
       { prompt_tokens: 1, completion_tokens: 0, prompt_tokens_details: { cached_tokens: 9 } },
-      { promptTokens: 1, completionTokens: 0, cachedTokens: 1 },
+      { promptTokens: 1, completionTokens: 0, cachedTokens: 1, cacheWriteTokens: 0 },
     ],
     ["null", null, null],
     ["an empty object", {}, null],
@@ -117,7 +117,7 @@ describe("usage and cost", () => {
 
   it("uses reported usage as exact", () => {
     const settled = settleUsage(
-      { promptTokens: 1, completionTokens: 2, cachedTokens: 0 },
+      { promptTokens: 1, completionTokens: 2, cachedTokens: 0, cacheWriteTokens: 0 },
       { messages: [], completionCharacters: 400 },
       provider,
     );

@@ -1,3 +1,4 @@
+import { ENDPOINT_PROTOCOLS } from "@/db/schema";
 import { z } from "zod";
 import { FORWARD_HEADER_PATTERN, MAX_FORWARD_HEADERS } from "@/db/queries/credentials";
 import { DEFAULT_FORWARD_HEADERS } from "@/lib/gateway/forward-headers";
@@ -56,6 +57,7 @@ const forwardHeadersSchema = z
 const passthrough = {
   forwardHeaders: forwardHeadersSchema.optional(),
   streamUsage: z.boolean({ error: "invalid" }).optional(),
+  protocol: z.enum(ENDPOINT_PROTOCOLS, { error: "invalid" }).optional(),
 };
 
 export const createCredentialSchema = z.object({

@@ -24,6 +24,7 @@ export default async function CredentialsPage({ params }: { params: Promise<{ lo
     providerCount: credential.providerCount,
     forwardHeaders: credential.forwardHeaders,
     streamUsage: credential.streamUsage,
+    protocol: credential.protocol,
   }));
   return (
     <>

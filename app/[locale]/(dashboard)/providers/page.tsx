@@ -48,6 +48,7 @@ export default async function ProvidersPage({ params }: { params: Promise<{ loca
       priceInput: provider.priceInput,
       priceOutput: provider.priceOutput,
       priceCached: provider.priceCached,
+      priceCacheWrite: provider.priceCacheWrite,
       isEnabled: provider.isEnabled,
       connectTimeoutMs: provider.connectTimeoutMs,
       firstTokenTimeoutMs: provider.firstTokenTimeoutMs,

@@ -113,6 +113,7 @@ export const providerSchema = z.object({
   priceInput: priceField(),
   priceOutput: priceField(),
   priceCached: priceField(),
+  priceCacheWrite: priceField(),
   connectTimeoutMs: timeoutField(TIMEOUT_RANGES.connectTimeoutMs),
   firstTokenTimeoutMs: timeoutField(TIMEOUT_RANGES.firstTokenTimeoutMs),
   totalTimeoutMs: timeoutField(TIMEOUT_RANGES.totalTimeoutMs),

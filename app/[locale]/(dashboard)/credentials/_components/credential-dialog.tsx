@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 import { useState, useTransition, type FormEvent } from "react";
 import { DEFAULT_FORWARD_HEADERS } from "@/lib/gateway/forward-headers";
 import { Field } from "../../_components/ui/field";
+import { SelectField } from "../../providers/_components/form-controls";
 import { Modal } from "../../_components/ui/modal";
 import { useToast } from "../../_components/ui/toast";
 import { createCredentialAction, updateCredentialAction } from "../actions";
@@ -32,6 +33,7 @@ export function CredentialDialog({ credential, onClose }: { credential?: Credent
       apiKey: String(data.get("apiKey") ?? ""),
       forwardHeaders: String(data.get("forwardHeaders") ?? ""),
       streamUsage: data.get("streamUsage") === "on",
+      protocol: String(data.get("protocol") ?? "openai"),
     };
     startTransition(async () => {
       const result = isEdit ? await updateCredentialAction(credential.id, input) : await createCredentialAction(input);
@@ -57,6 +59,17 @@ export function CredentialDialog({ credential, onClose }: { credential?: Credent
           autoComplete="off"
           required
         />
+        <SelectField
+          label={t("fields.protocol")}
+          name="protocol"
+          defaultValue={credential?.protocol ?? "openai"}
+          hint={t("hints.protocol")}
+          error={fieldErrors.protocol}
+          data-testid="credential-protocol"
+        >
+          <option value="openai">{t("protocols.openai")}</option>
+          <option value="anthropic">{t("protocols.anthropic")}</option>
+        </SelectField>
         <Field
           label={t("fields.baseUrl")}
           name="baseUrl"

@@ -17,6 +17,7 @@ export interface CredentialItem {
   /** Null: the default list. */
   forwardHeaders: string[] | null;
   streamUsage: boolean;
+  protocol: "openai" | "anthropic";
 }
 
 const columns = "md:grid md:grid-cols-[minmax(0,1.2fr)_minmax(0,2fr)_7rem_6rem_9rem] md:items-center md:gap-4";

@@ -16,13 +16,14 @@ const TEXT_FIELDS = [
   "priceInput",
   "priceOutput",
   "priceCached",
+  "priceCacheWrite",
   "connectTimeoutMs",
   "firstTokenTimeoutMs",
   "totalTimeoutMs",
   "extraHeaders",
 ] as const;
 
-const PRICE_FIELDS = ["priceInput", "priceOutput", "priceCached"] as const;
+const PRICE_FIELDS = ["priceInput", "priceOutput", "priceCached", "priceCacheWrite"] as const;
 const TIMEOUT_FIELDS: readonly TimeoutField[] = ["connectTimeoutMs", "firstTokenTimeoutMs", "totalTimeoutMs"];
 
 function toText(value: number | null | undefined): string {
@@ -113,7 +114,7 @@ export function ProviderDialog({
         />
         <fieldset>
           <legend className="field-label">{t("fields.prices")}</legend>
-          <div className="mt-1 grid gap-4 sm:grid-cols-3">
+          <div className="mt-1 grid gap-4 sm:grid-cols-4">
             {PRICE_FIELDS.map((name) => (
               <Field
                 key={name}

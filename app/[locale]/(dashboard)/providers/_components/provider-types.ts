@@ -10,6 +10,7 @@ export interface ProviderItem {
   priceInput: number;
   priceOutput: number;
   priceCached: number;
+  priceCacheWrite: number;
   isEnabled: boolean;
   connectTimeoutMs: number | null;
   firstTokenTimeoutMs: number | null;

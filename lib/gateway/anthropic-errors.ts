@@ -1,0 +1,63 @@
+import { decodeUtf8, encodeUtf8 } from "./bytes";
+import type { GatewayError, GatewayErrorCode } from "./errors";
+import { isRecord } from "./json-shape";
+
+/*
+ * The gateway's errors in Anthropic's shape, `{"type":"error","error":{"type","message"}}`,
+ * with Anthropic's status codes where they differ (529 when no provider can take the request).
+ */
+
+const ANTHROPIC_ERRORS: Readonly<Record<GatewayErrorCode, { status: number; type: string }>> = {
+  invalid_json: { status: 400, type: "invalid_request_error" },
+  invalid_request: { status: 400, type: "invalid_request_error" },
+  invalid_api_key: { status: 401, type: "authentication_error" },
+  model_not_found: { status: 404, type: "not_found_error" },
+  route_not_found: { status: 404, type: "not_found_error" },
+  method_not_allowed: { status: 405, type: "invalid_request_error" },
+  request_too_large: { status: 413, type: "request_too_large" },
+  rate_limited: { status: 429, type: "rate_limit_error" },
+  upstream_error: { status: 502, type: "api_error" },
+  no_provider_available: { status: 529, type: "overloaded_error" },
+  upstream_timeout: { status: 504, type: "timeout_error" },
+  server_shutting_down: { status: 529, type: "overloaded_error" },
+  internal_error: { status: 500, type: "api_error" },
+};
+
+export function serializeAnthropicError(error: GatewayError): string {
+  return JSON.stringify({ type: "error", error: { type: ANTHROPIC_ERRORS[error.code].type, message: error.message } });
+}
+
+export function toAnthropicErrorResponse(error: GatewayError, requestId: string): Response {
+  const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": requestId };
+  if (error.retryAfterSeconds !== null) headers["retry-after"] = String(error.retryAfterSeconds);
+  return new Response(serializeAnthropicError(error), { status: ANTHROPIC_ERRORS[error.code].status, headers });
+}
+
+export function anthropicErrorEvent(error: GatewayError): Uint8Array {
+  return encodeUtf8(`event: error\ndata: ${serializeAnthropicError(error)}\n\n`);
+}
+
+const TYPE_BY_STATUS: Record<number, string> = {
+  400: "invalid_request_error",
+  401: "authentication_error",
+  403: "permission_error",
+  404: "not_found_error",
+  413: "request_too_large",
+  422: "invalid_request_error",
+  429: "rate_limit_error",
+};
+
+/** An OpenAI-shaped 4xx body from a translated provider, in Anthropic's shape (same message). */
+export function openAIErrorToAnthropic(bytes: Uint8Array, status: number): Uint8Array {
+  let message = `The provider answered HTTP ${status}.`;
+  try {
+    const payload: unknown = JSON.parse(decodeUtf8(bytes));
+    const error = isRecord(payload) ? payload.error : null;
+    const text = isRecord(error) ? error.message : error;
+    if (typeof text === "string") message = text;
+  } catch {
+    // Not JSON: keep the plain sentence.
+  }
+  const type = TYPE_BY_STATUS[status] ?? "invalid_request_error";
+  return encodeUtf8(JSON.stringify({ type: "error", error: { type, message } }));
+}

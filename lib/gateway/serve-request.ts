@@ -1,0 +1,152 @@
+import { attemptJson } from "./attempt-json";
+import type { AttemptContext } from "./attempt-result";
+import { attemptStream } from "./attempt-stream";
+import { authenticateRequest, resolveGroup } from "./authenticate";
+import { CallLog } from "./call-log";
+import { respondJson, respondOtherwise, respondStream, type ResponseContext } from "./chat-responses";
+import { GatewayError, toGatewayError } from "./errors";
+import { runFailover } from "./failover";
+import { pickForwardedHeaders } from "./forward-headers";
+import { compileKeywords } from "./keywords";
+import type { ProviderRoute } from "./provider-route";
+import { readJsonBody } from "./read-body";
+import { createRequestId } from "./request-id";
+import { planCandidates } from "./route-plan";
+import type { ConfigSnapshot, GatewayRuntime, GroupAccess, GroupConfig, ProviderConfig, TrustedCaller } from "./types";
+
+const EVERY_GROUP: GroupAccess = { allGroups: true, groupIds: new Set() };
+
+/** What every generation API shares once its body is validated. */
+export interface IngressRequest {
+  /** The client's body, untouched. */
+  body: Record<string, unknown>;
+  /** The group name. */
+  model: string;
+  isStream: boolean;
+  /** The request's messages (and system prompt) for a usage estimate. */
+  estimateMessages: unknown;
+}
+
+/** One generation API the gateway serves (chat completions, Anthropic messages). */
+export interface Ingress<R extends IngressRequest> {
+  /** Shown in the call log. */
+  api: string;
+  validate(body: Record<string, unknown>): R;
+  /** An error response in this API's shape. */
+  renderError(error: GatewayError, requestId: string): Response;
+  renderErrorEvent(error: GatewayError): Uint8Array;
+  /** How this request is put to one provider: passthrough to its own protocol, or translated. */
+  routeFor(parsed: R, text: string): (provider: ProviderConfig) => ProviderRoute | null;
+}
+
+function admitCaller(
+  request: Request,
+  runtime: GatewayRuntime,
+  snapshot: ConfigSnapshot,
+  caller: TrustedCaller | null,
+  log: CallLog,
+): GroupAccess {
+  if (caller) {
+    log.setTrustedCaller(caller.name);
+    return EVERY_GROUP;
+  }
+  const key = authenticateRequest(request, runtime, snapshot);
+  log.setKey(key);
+  return key;
+}
+
+/**
+ * The life of one generation request, whatever its API: key, body, validation, group,
+ * failover over the group's providers, the answer. Every response carries `x-request-id`,
+ * and every request, rejected ones included, leaves exactly one log row.
+ */
+export async function serveIngress<R extends IngressRequest>(
+  request: Request,
+  runtime: GatewayRuntime,
+  caller: TrustedCaller | null,
+  ingress: Ingress<R>,
+): Promise<Response> {
+  const receivedAt = runtime.now();
+  const requestId = createRequestId();
+  const snapshot = runtime.getSnapshot();
+  const log = new CallLog(runtime, snapshot.settings, requestId, receivedAt, caller?.onLogged?.bind(caller));
+  log.record.api = ingress.api;
+  try {
+    if (runtime.isShuttingDown?.()) throw new GatewayError("server_shutting_down");
+    const access = admitCaller(request, runtime, snapshot, caller, log);
+    const body = await readJsonBody(request, runtime.maxBodyBytes);
+    log.setRequestBody(body.bytes);
+    const parsed = ingress.validate(body.value);
+    log.record.isStream = parsed.isStream;
+    const group = resolveGroup(snapshot, access, parsed.model);
+    log.record.groupName = group.name;
+    return await relay(request, snapshot, group, ingress.routeFor(parsed, body.text), parsed.isStream, {
+      runtime,
+      settings: snapshot.settings,
+      estimateMessages: parsed.estimateMessages,
+      renderErrorEvent: (error) => ingress.renderErrorEvent(error),
+      log,
+      requestId,
+      receivedAt,
+    });
+  } catch (error) {
+    const failure = toGatewayError(error);
+    // A body upload cut off by the client is the client leaving, not a server error.
+    const status = request.signal.aborted && failure.code === "internal_error" ? 499 : failure.status;
+    log.finish({ status, error: failure.message });
+    return ingress.renderError(failure, requestId);
+  }
+}
+
+async function relay(
+  request: Request,
+  snapshot: ConfigSnapshot,
+  group: GroupConfig,
+  routeFor: (provider: ProviderConfig) => ProviderRoute | null,
+  isStream: boolean,
+  context: ResponseContext,
+): Promise<Response> {
+  const { runtime } = context;
+  const keywords = compileKeywords(snapshot);
+  const routes = new Map<number, ProviderRoute>();
+  const candidates: ProviderConfig[] = [];
+  for (const provider of planCandidates(snapshot, group, () => runtime.random())) {
+    const route = routeFor(provider);
+    if (route === null) continue;
+    routes.set(provider.id, route);
+    candidates.push(provider);
+  }
+  const routeOf = (provider: ProviderConfig): ProviderRoute => routes.get(provider.id)!;
+  const toAttemptContext = (provider: ProviderConfig): AttemptContext => ({
+    runtime,
+    provider,
+    settings: snapshot.settings,
+    keywords,
+    route: routeOf(provider),
+    forwardedHeaders: pickForwardedHeaders(request.headers, provider.forwardHeaders),
+    clientSignal: request.signal,
+    receivedAt: context.receivedAt,
+  });
+  const failoverInput = {
+    runtime,
+    settings: snapshot.settings,
+    candidates,
+    clientSignal: request.signal,
+    log: context.log,
+  };
+  if (isStream) {
+    const outcome = await runFailover({
+      ...failoverInput,
+      attempt: (provider) => attemptStream(toAttemptContext(provider)),
+    });
+    if (outcome.kind === "success") return respondStream(outcome.provider, outcome.value, context);
+    return respondOtherwise(outcome, context, routeOf);
+  }
+  const outcome = await runFailover({
+    ...failoverInput,
+    attempt: (provider) => attemptJson(toAttemptContext(provider)),
+  });
+  if (outcome.kind === "success")
+    return respondJson(outcome.provider, outcome.value, context, routeOf(outcome.provider));
+  return respondOtherwise(outcome, context, routeOf);
+}
