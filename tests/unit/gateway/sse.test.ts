@@ -107,7 +107,7 @@ describe("SseInspector", () => {
       }),
     );
     assert.equal(scan.completionCharacters, 6);
-    assert.deepEqual(scan.usage, { promptTokens: 3, completionTokens: 4, cachedTokens: 1 });
+    assert.deepEqual(scan.usage, { promptTokens: 3, completionTokens: 4, cachedTokens: 1, cacheWriteTokens: 0 });
   });
 
   it("reads CR-framed events (the parser needs the final CR closed)", () => {
