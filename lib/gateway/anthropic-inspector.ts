@@ -1,7 +1,6 @@
-import { createParser, type EventSourceParser } from "eventsource-parser";
 import { fail, type AttemptFailure } from "./attempt-result";
 import { decodeUtf8 } from "./bytes";
-import type { CompletionVerdict, KeywordCheck } from "./completion-inspector";
+import { hasKeyword, type CompletionVerdict, type KeywordCheck } from "./completion-inspector";
 import { isRecord } from "./json-shape";
 import {
   StreamKeywordScanner,
@@ -11,7 +10,7 @@ import {
   type CompiledKeywords,
   type TextChannel,
 } from "./keywords";
-import type { SseEventKind, StreamInspector } from "./sse-inspector";
+import { SseDataReader, type SseEventKind, type StreamInspector } from "./sse-inspector";
 import type { KeywordHitSink } from "./types";
 import type { TokenUsage } from "./usage";
 
@@ -54,13 +53,6 @@ function errorMessage(error: unknown): string | null {
   return typeof message === "string" ? message : null;
 }
 
-function hasKeyword(check: KeywordCheck, text: string): boolean {
-  const hits = matchKeywords(check.keywords, text);
-  if (!hits) return false;
-  recordKeywordHits(check.hitSink, hits, check.now());
-  return true;
-}
-
 export function inspectAnthropicMessage(bytes: Uint8Array, check: KeywordCheck): CompletionVerdict | AttemptFailure {
   if (bytes.byteLength === 0) return fail("empty response body");
   let payload: unknown;
@@ -101,8 +93,7 @@ export class AnthropicSseInspector implements StreamInspector {
   hasFinishReason = false;
   /** The last event's parsed data, for a translator reading the same stream. */
   payload: unknown = null;
-  private data: string | null = null;
-  private readonly parser: EventSourceParser;
+  private readonly reader = new SseDataReader();
   private readonly scanner: StreamKeywordScanner;
 
   constructor(
@@ -111,19 +102,11 @@ export class AnthropicSseInspector implements StreamInspector {
     private readonly now: () => number,
   ) {
     this.scanner = new StreamKeywordScanner(keywords);
-    this.parser = createParser({
-      onEvent: (event) => {
-        this.data = event.data;
-      },
-    });
   }
 
   inspect(raw: Uint8Array, isUnterminated = false): SseEventKind {
-    this.data = null;
     this.payload = null;
-    const text = decodeUtf8(raw);
-    this.parser.feed(isUnterminated ? `${text}\n\n` : raw[raw.length - 1] === 13 ? `${text}\n` : text);
-    const data = this.data as string | null;
+    const data = this.reader.read(raw, isUnterminated);
     if (data === null) return "other";
     let payload: unknown;
     try {

@@ -1,7 +1,7 @@
 import { encodeUtf8 } from "./bytes";
 import { serializeError, toErrorResponse } from "./errors";
 import { createBodyTemplate } from "./json-model-edit";
-import type { ProviderRoute } from "./provider-route";
+import { passthroughRoute, type ProviderRoute } from "./provider-route";
 import { serveIngress, type Ingress } from "./serve-request";
 import type { GatewayRuntime, ProviderConfig, TrustedCaller } from "./types";
 import { validateChatRequest, type ChatRequest } from "./validate-chat";
@@ -17,14 +17,11 @@ const CHAT_INGRESS: Ingress<ChatRequest> = {
     // Chat completions → an Anthropic endpoint is not translated yet: such members are left out.
     return (provider: ProviderConfig): ProviderRoute | null => {
       if (provider.protocol !== "openai") return null;
-      return {
-        wire: OPENAI_CHAT_WIRE,
-        body: template.render(provider.upstreamModel, provider.streamUsage),
-        keepsUsageEvents: chat.wantsUsage,
-        translateJson: null,
-        translateClientError: null,
-        createTransform: null,
-      };
+      return passthroughRoute(
+        OPENAI_CHAT_WIRE,
+        template.render(provider.upstreamModel, provider.streamUsage),
+        chat.wantsUsage,
+      );
     };
   },
 };

@@ -28,7 +28,8 @@ function readContentText(content: unknown): string {
   return text;
 }
 
-function hasKeyword(check: KeywordCheck, text: string): boolean {
+/** Whether a failure keyword is in `text`; hits are counted. */
+export function hasKeyword(check: KeywordCheck, text: string): boolean {
   const hits = matchKeywords(check.keywords, text);
   if (!hits) return false;
   recordKeywordHits(check.hitSink, hits, check.now());

@@ -12,7 +12,7 @@ import { runFailover } from "./failover";
 import { pickForwardedHeaders } from "./forward-headers";
 import { createBodyTemplate } from "./json-model-edit";
 import { compileKeywords } from "./keywords";
-import { answerTranslator, streamTranslator, type ProviderRoute } from "./provider-route";
+import { answerTranslator, passthroughRoute, streamTranslator, type ProviderRoute } from "./provider-route";
 import { readJsonBody } from "./read-body";
 import { createRequestId } from "./request-id";
 import { planCandidates } from "./route-plan";
@@ -49,14 +49,7 @@ const MESSAGES_INGRESS: Ingress<MessagesRequest> = {
     let translated: ((provider: ProviderConfig) => ProviderRoute) | null = null;
     return (provider) => {
       if (provider.protocol !== "anthropic") return (translated ??= translatedRoute(parsed))(provider);
-      return {
-        wire: ANTHROPIC_MESSAGES_WIRE,
-        body: template.render(provider.upstreamModel, false),
-        keepsUsageEvents: true,
-        translateJson: null,
-        translateClientError: null,
-        createTransform: null,
-      };
+      return passthroughRoute(ANTHROPIC_MESSAGES_WIRE, template.render(provider.upstreamModel, false), true);
     };
   },
 };
@@ -120,14 +113,7 @@ export async function handleCountTokens(request: Request, runtime: GatewayRuntim
             provider,
             settings: snapshot.settings,
             keywords,
-            route: {
-              wire: COUNT_WIRE,
-              body: template.render(provider.upstreamModel, false),
-              keepsUsageEvents: false,
-              translateJson: null,
-              translateClientError: null,
-              createTransform: null,
-            },
+            route: passthroughRoute(COUNT_WIRE, template.render(provider.upstreamModel, false), false),
             forwardedHeaders: pickForwardedHeaders(request.headers, provider.forwardHeaders),
             clientSignal: request.signal,
             receivedAt,

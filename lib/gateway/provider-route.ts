@@ -18,6 +18,11 @@ export interface ProviderRoute {
   createTransform: (() => StreamTransform) | null;
 }
 
+/** The client's own protocol: its bytes go out (model replaced) and the answer comes back untouched. */
+export function passthroughRoute(wire: UpstreamWire, body: string, keepsUsageEvents: boolean): ProviderRoute {
+  return { wire, body, keepsUsageEvents, translateJson: null, translateClientError: null, createTransform: null };
+}
+
 /** Translates whole answers: provider JSON → neutral → client JSON. */
 export function answerTranslator(
   decode: (payload: Record<string, unknown>) => NeutralAnswer,

@@ -35,6 +35,28 @@ export interface StreamInspector {
 }
 
 /**
+ * The `data` field of one raw SSE event (eventsource-parser), or null when it has none. Every
+ * protocol's inspector reads its events through one of these.
+ */
+export class SseDataReader {
+  private data: string | null = null;
+  private readonly parser: EventSourceParser = createParser({
+    onEvent: (event) => {
+      this.data = event.data;
+    },
+  });
+
+  /** `isUnterminated`: the stream ended inside this event, so close it for the parser. */
+  read(raw: Uint8Array, isUnterminated: boolean): string | null {
+    this.data = null;
+    const text = decodeUtf8(raw);
+    // The parser holds back a trailing CR (it might start a CRLF); an LF completes it.
+    this.parser.feed(isUnterminated ? `${text}\n\n` : raw[raw.length - 1] === CR ? `${text}\n` : text);
+    return this.data;
+  }
+}
+
+/**
  * Reads each raw event once (decode, eventsource-parser for the data field, JSON.parse) and
  * keeps the running state a stream needs: usage, answer size for estimates, finish seen.
  */
@@ -44,8 +66,7 @@ export class SseInspector implements StreamInspector {
   completionCharacters = 0;
   hasMeaningful = false;
   hasFinishReason = false;
-  private data: string | null = null;
-  private readonly parser: EventSourceParser;
+  private readonly reader = new SseDataReader();
   private readonly scanner: StreamKeywordScanner;
 
   constructor(
@@ -54,21 +75,12 @@ export class SseInspector implements StreamInspector {
     private readonly now: () => number,
   ) {
     this.scanner = new StreamKeywordScanner(keywords);
-    this.parser = createParser({
-      onEvent: (event) => {
-        this.data = event.data;
-      },
-    });
   }
 
   /** `isUnterminated`: the stream ended inside this event, so close it for the parser. */
   inspect(raw: Uint8Array, isUnterminated = false): SseEventKind {
-    this.data = null;
     this.payload = null;
-    const text = decodeUtf8(raw);
-    // The parser holds back a trailing CR (it might start a CRLF); an LF completes it.
-    this.parser.feed(isUnterminated ? `${text}\n\n` : raw[raw.length - 1] === CR ? `${text}\n` : text);
-    const data = this.data as string | null;
+    const data = this.reader.read(raw, isUnterminated);
     if (data === null) return "other";
     // 91 is "[": only then is the slower trimmed comparison worth making.
     if (data === "[DONE]" || (data.charCodeAt(0) === 91 && data.trim() === "[DONE]")) return "done";

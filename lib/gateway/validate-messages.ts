@@ -43,9 +43,7 @@ const messagesRequestSchema = z.looseObject({
 
 const countTokensSchema = messagesRequestSchema.omit({ max_tokens: true, stream: true, stop_sequences: true });
 
-export interface MessagesRequest extends IngressRequest {
-  body: Record<string, unknown>;
-}
+export type MessagesRequest = IngressRequest;
 
 function invalid(error: z.ZodError, body: Record<string, unknown>): GatewayError {
   const issue = error.issues[0];

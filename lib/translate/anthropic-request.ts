@@ -153,6 +153,7 @@ export function decodeAnthropicRequest(body: Record<string, unknown>): NeutralRe
   }
   const choice = isRecord(body.tool_choice) ? body.tool_choice : null;
   const metadata = isRecord(body.metadata) ? body.metadata : null;
+  const reasoningEffort = decodeThinking(body.thinking);
   return {
     stream: body.stream === true,
     options: {
@@ -168,7 +169,7 @@ export function decodeAnthropicRequest(body: Record<string, unknown>): NeutralRe
       toolChoice: decodeToolChoice(choice),
     },
     ...(typeof metadata?.user_id === "string" ? { user: metadata.user_id } : {}),
-    ...(decodeThinking(body.thinking) ? { reasoningEffort: decodeThinking(body.thinking) } : {}),
+    ...(reasoningEffort ? { reasoningEffort } : {}),
     ...(choice?.disable_parallel_tool_use === true ? { parallelToolCalls: false } : {}),
   };
 }
