@@ -47,17 +47,36 @@ const TYPE_BY_STATUS: Record<number, string> = {
   429: "rate_limit_error",
 };
 
-/** An OpenAI-shaped 4xx body from a translated provider, in Anthropic's shape (same message). */
-export function openAIErrorToAnthropic(bytes: Uint8Array, status: number): Uint8Array {
-  let message = `The provider answered HTTP ${status}.`;
+/** The message of a provider's error body in either shape (both keep it at `error.message`). */
+function providerErrorMessage(bytes: Uint8Array, status: number): string {
   try {
     const payload: unknown = JSON.parse(decodeUtf8(bytes));
     const error = isRecord(payload) ? payload.error : null;
     const text = isRecord(error) ? error.message : error;
-    if (typeof text === "string") message = text;
+    if (typeof text === "string") return text;
   } catch {
-    // Not JSON: keep the plain sentence.
+    // Not JSON: the plain sentence below.
   }
+  return `The provider answered HTTP ${status}.`;
+}
+
+/** An OpenAI-shaped 4xx body from a translated provider, in Anthropic's shape (same message). */
+export function openAIErrorToAnthropic(bytes: Uint8Array, status: number): Uint8Array {
+  const message = providerErrorMessage(bytes, status);
   const type = TYPE_BY_STATUS[status] ?? "invalid_request_error";
   return encodeUtf8(JSON.stringify({ type: "error", error: { type, message } }));
+}
+
+const OPENAI_TYPE_BY_STATUS: Record<number, string> = {
+  401: "authentication_error",
+  403: "permission_error",
+  404: "not_found_error",
+  429: "rate_limit_error",
+};
+
+/** An Anthropic-shaped 4xx body from a translated provider, in OpenAI's shape (same message). */
+export function anthropicErrorToOpenAI(bytes: Uint8Array, status: number): Uint8Array {
+  const message = providerErrorMessage(bytes, status);
+  const type = OPENAI_TYPE_BY_STATUS[status] ?? "invalid_request_error";
+  return encodeUtf8(JSON.stringify({ error: { message, type, param: null, code: null } }));
 }

@@ -36,7 +36,7 @@ export interface Ingress<R extends IngressRequest> {
   renderError(error: GatewayError, requestId: string): Response;
   renderErrorEvent(error: GatewayError): Uint8Array;
   /** How this request is put to one provider: passthrough to its own protocol, or translated. */
-  routeFor(parsed: R, text: string): (provider: ProviderConfig) => ProviderRoute | null;
+  routeFor(parsed: R, text: string, receivedAt: number): (provider: ProviderConfig) => ProviderRoute | null;
 }
 
 function admitCaller(
@@ -80,7 +80,7 @@ export async function serveIngress<R extends IngressRequest>(
     log.record.isStream = parsed.isStream;
     const group = resolveGroup(snapshot, access, parsed.model);
     log.record.groupName = group.name;
-    return await relay(request, snapshot, group, ingress.routeFor(parsed, body.text), parsed.isStream, {
+    return await relay(request, snapshot, group, ingress.routeFor(parsed, body.text, receivedAt), parsed.isStream, {
       runtime,
       settings: snapshot.settings,
       estimateMessages: parsed.estimateMessages,
