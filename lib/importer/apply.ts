@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { SecretCipher } from "../../db/crypto";
 import { computeImportPlan, type ExistingNamePolicy, type ImportRow } from "./plan";
 import { withTransaction } from "../../db/dialect";
-import type { Executor } from "../../db/schema";
+import type { EndpointProtocol, Executor } from "../../db/schema";
 import { bumpConfigVersion } from "../../db/queries/config-state";
 import { maskApiKey, normalizeBaseUrl } from "../../db/queries/credentials";
 import { DataError, requireText, toDataError } from "../../db/queries/errors";
@@ -16,7 +16,7 @@ import { DataError, requireText, toDataError } from "../../db/queries/errors";
 export type ImportEndpoint =
   | { kind: "existing"; credentialId: number }
   /** Reused when an endpoint with this base URL and key exists; created otherwise. */
-  | { kind: "new"; name: string; baseUrl: string; apiKey: string };
+  | { kind: "new"; name: string; baseUrl: string; apiKey: string; protocol?: EndpointProtocol };
 
 export interface ImportGroups {
   groupIds: number[];
@@ -137,6 +137,7 @@ async function resolveEndpoint(db: Executor, cipher: SecretCipher, endpoint: Imp
     .values({
       name,
       base_url: normalizeBaseUrl(endpoint.baseUrl),
+      protocol: endpoint.protocol ?? "openai",
       api_key_encrypted: cipher.encrypt(apiKey),
       key_hint: maskApiKey(apiKey),
       created_at: now,

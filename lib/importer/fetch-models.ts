@@ -1,3 +1,5 @@
+import type { EndpointProtocol } from "../../db/schema";
+import { DEFAULT_ANTHROPIC_VERSION } from "../gateway/upstream-request";
 import type { GetJsonOptions, JsonResponse } from "../http/get-json";
 import { isOutboundError, type OutboundErrorCode } from "../http/outbound-error";
 import { baseUrlCandidates, modelsUrl } from "./base-url";
@@ -40,6 +42,8 @@ export class ModelFetchError extends Error {
 export type GetJson = (url: string, options?: GetJsonOptions) => Promise<JsonResponse>;
 
 export interface FetchModelsOptions {
+  /** How the endpoint is asked: OpenAI's `Authorization: Bearer`, or Anthropic's `x-api-key`. */
+  protocol?: EndpointProtocol;
   timeoutMs?: number;
   maxBytes?: number;
   maxModels?: number;
@@ -116,12 +120,19 @@ async function fetchOne(
   getJson: GetJson,
   baseUrl: string,
   apiKey: string,
-  options: Required<Omit<FetchModelsOptions, "signal">> & { signal?: AbortSignal },
+  options: Required<Omit<FetchModelsOptions, "signal" | "protocol">> & {
+    signal?: AbortSignal;
+    protocol?: EndpointProtocol;
+  },
 ): Promise<FetchedModelList> {
   let response: JsonResponse;
   try {
-    response = await getJson(modelsUrl(baseUrl), {
-      headers: { authorization: `Bearer ${apiKey}` },
+    const isAnthropic = options.protocol === "anthropic";
+    // Anthropic pages its list (20 by default); 1000 is its largest page.
+    response = await getJson(isAnthropic ? `${modelsUrl(baseUrl)}?limit=1000` : modelsUrl(baseUrl), {
+      headers: isAnthropic
+        ? { "x-api-key": apiKey, "anthropic-version": DEFAULT_ANTHROPIC_VERSION }
+        : { authorization: `Bearer ${apiKey}` },
       maxBytes: options.maxBytes,
       timeoutMs: options.timeoutMs,
       signal: options.signal,
@@ -161,6 +172,7 @@ export async function fetchModelList(
         maxBytes: options.maxBytes ?? FETCH_MAX_BYTES,
         maxModels: options.maxModels ?? MAX_LISTED_MODELS,
         signal: options.signal,
+        protocol: options.protocol,
       });
     } catch (error) {
       const typed = toFetchError(error);

@@ -2,12 +2,12 @@ import "server-only";
 import { performance } from "node:perf_hooks";
 import { AttemptControl } from "../gateway/attempt-control";
 import { decodeUtf8 } from "../gateway/bytes";
-import { inspectCompletion } from "../gateway/completion-inspector";
 import { isRecord } from "../gateway/json-shape";
 import { compileKeywords } from "../gateway/keywords";
 import type { ProviderConfig, UpstreamSend } from "../gateway/types";
 import { buildUpstreamRequest, resolveTimeouts } from "../gateway/upstream-request";
 import { BodyTooLargeError, readUpstreamBody } from "../gateway/upstream-status";
+import { generationWire } from "../gateway/wire";
 import { isOutboundError, type OutboundErrorCode } from "../http/outbound-error";
 import type { ServerState } from "./state";
 
@@ -54,7 +54,7 @@ const OUTBOUND_PROBLEMS: Partial<Record<OutboundErrorCode, ProviderTestProblem>>
   credentials_in_url: "invalidUrl",
 };
 
-/** The minimal request of the dashboard's Test button. */
+/** The minimal request of the dashboard's Test button (the same shape in both protocols). */
 export function buildTestBody(upstreamModel: string): string {
   return JSON.stringify({ model: upstreamModel, messages: [{ role: "user", content: "ping" }], max_tokens: 1 });
 }
@@ -144,6 +144,7 @@ export async function runProviderTest(
   });
   if (provider.apiKey === "") return result(null, "keyUnreadable");
 
+  const wire = generationWire(provider.protocol);
   const timeouts = resolveTimeouts(provider, snapshot.settings);
   const control = new AttemptControl(new AbortController().signal, timeouts);
   let status: number | null = null;
@@ -154,6 +155,8 @@ export async function runProviderTest(
       false,
       timeouts.connectMs,
       control.signal,
+      {},
+      wire.operation,
     );
     const response = await send(request);
     status = response.status;
@@ -166,7 +169,7 @@ export async function runProviderTest(
     }
     if (status < 200 || status >= 300) return result(status, "httpError", describeErrorBody(bytes));
     // Keyword hits of a test are not counted: it is the operator's probe, not traffic.
-    const verdict = inspectCompletion(bytes, {
+    const verdict = wire.inspectJson(bytes, {
       keywords: compileKeywords(snapshot),
       hitSink: { recordHit: () => undefined },
       now: Date.now,

@@ -60,7 +60,7 @@ export const providersTest: Command = {
     if (flagOption(values, "json")) {
       context.stdout(
         JSON.stringify(
-          results.map(({ provider, result }) => ({ name: provider.name, ...result })),
+          results.map(({ provider, result }) => ({ name: provider.name, protocol: provider.protocol, ...result })),
           null,
           2,
         ),
@@ -69,11 +69,12 @@ export const providersTest: Command = {
       const rows = results.map(({ provider, result }) => [
         result.isOk ? "ok" : "FAIL",
         provider.name,
+        provider.protocol,
         result.status === null ? "-" : String(result.status),
         `${result.latencyMs} ms`,
         `${provider.isEnabled ? "" : "(disabled) "}${result.isOk ? "" : describeResult(result)}`,
       ]);
-      context.stdout(formatTable(["RESULT", "PROVIDER", "STATUS", "LATENCY", "DETAIL"], rows));
+      context.stdout(formatTable(["RESULT", "PROVIDER", "PROTOCOL", "STATUS", "LATENCY", "DETAIL"], rows));
     }
     return results.every(({ result }) => result.isOk) ? 0 : 1;
   },

@@ -97,6 +97,13 @@ describe("the CLI against a temporary database", () => {
       priceOutput: 2,
     });
     const bad = await createProvider(db, { name: "cli-bad", credentialId: endpoint, upstreamModel: "cli-bad" });
+    const anthropic = await createCredential(db, createTestCipher(), {
+      name: "mock-anthropic",
+      baseUrl: mock.url,
+      apiKey: PROVIDER_KEY,
+      protocol: "anthropic",
+    });
+    await createProvider(db, { name: "cli-claude", credentialId: anthropic, upstreamModel: "cli-claude" });
     const chat = await createGroup(db, { name: "chat", description: "CLI test" });
     await setGroupMember(db, chat, { providerId: good, priority: 1, weight: 1 });
     await setGroupMember(db, chat, { providerId: bad, priority: 2, weight: 1 });
@@ -218,16 +225,19 @@ describe("the CLI against a temporary database", () => {
   it("providers test sends the test request through the upstream path and exits 1 on a failure", async () => {
     const all = await cli(["providers", "test"], env);
     assert.equal(all.code, 1, all.stderr);
-    assert.match(all.stdout, /^ok\s+cli-good\s+200\s+\d+ ms/m);
-    assert.match(all.stdout, /^FAIL\s+cli-bad\s+503\s+\d+ ms\s+httpError: upstream is overloaded/m);
+    assert.match(all.stdout, /^ok\s+cli-good\s+openai\s+200\s+\d+ ms/m);
+    assert.match(all.stdout, /^FAIL\s+cli-bad\s+openai\s+503\s+\d+ ms\s+httpError: upstream is overloaded/m);
+    assert.match(all.stdout, /^ok\s+cli-claude\s+anthropic\s+200\s+\d+ ms/m);
+    const claude = mock.calls.find((entry) => entry.model === "cli-claude");
+    assert.deepEqual([claude?.path, claude?.headers["x-api-key"]], ["/v1/messages", PROVIDER_KEY]);
     assert.ok(!all.stdout.includes(PROVIDER_KEY));
     const call = mock.calls.find((entry) => entry.model === "cli-good");
     assert.equal(call?.headers.authorization, `Bearer ${PROVIDER_KEY}`, "sent with the provider's key");
 
     const one = await cli(["providers", "test", "cli-good", "--json"], env);
     assert.equal(one.code, 0, one.stderr);
-    const [result] = JSON.parse(one.stdout) as { name: string; isOk: boolean; status: number }[];
-    assert.deepEqual([result?.name, result?.isOk, result?.status], ["cli-good", true, 200]);
+    const [result] = JSON.parse(one.stdout) as { name: string; protocol: string; isOk: boolean; status: number }[];
+    assert.deepEqual([result?.name, result?.protocol, result?.isOk, result?.status], ["cli-good", "openai", true, 200]);
     assertOneLineError(await cli(["providers", "test", "missing"], env), 1, /No provider named "missing"/);
   });
 
@@ -256,7 +266,7 @@ describe("the CLI against a temporary database", () => {
     };
     const dry = await cli(["config", "import", file, "--dry-run", "--passphrase-env", "CONFIG_PASSPHRASE"], fresh);
     assert.equal(dry.code, 0, dry.stderr);
-    assert.match(dry.stdout, /^Dry run: would create 6, update 2, remove 0/);
+    assert.match(dry.stdout, /^Dry run: would create 8, update 2, remove 0/);
     assert.match(dry.stdout, /\+ endpoint mock/);
     assert.match(dry.stdout, /~ setting metricsToken/);
     assert.match(dry.stdout, /Nothing was changed \(dry run\)/);
@@ -273,10 +283,12 @@ describe("the CLI against a temporary database", () => {
 
       const applied = await cli(["config", "import", file, "--passphrase-env", "CONFIG_PASSPHRASE"], fresh);
       assert.equal(applied.code, 0, applied.stderr);
-      assert.match(applied.stdout, /Applied 8 changes; configuration version \d+/);
+      assert.match(applied.stdout, /Applied 10 changes; configuration version \d+/);
       const secrets = readSecretsFile(fresh.SECRETS_FILE);
       assert.ok(secrets, "the fresh deployment's secrets file was created, as the server would");
-      const [endpoint] = await listCredentials(freshDb);
+      const endpoints = await listCredentials(freshDb);
+      const endpoint = endpoints.find((entry) => entry.name === "mock");
+      assert.equal(endpoints.find((entry) => entry.name === "mock-anthropic")?.protocol, "anthropic");
       const cipher = createSecretCipher(Buffer.from(secrets.encryptionKey, "hex"));
       assert.equal(
         await getCredentialApiKey(freshDb, cipher, endpoint?.id ?? 0),

@@ -66,6 +66,22 @@ describe("importer: listing an endpoint's models", () => {
     assert.equal(call?.headers.authorization, `Bearer ${KEY}`);
   });
 
+  it("lists an Anthropic endpoint's models with x-api-key and anthropic-version, from Anthropic's list shape", async () => {
+    mock.setModels(["claude-sonnet-4-5", "claude-haiku-4-5"]);
+    const list = await fetchModelList(client.getJson, origin(), KEY, { protocol: "anthropic" });
+    assert.equal(list.baseUrl, mock.url);
+    assert.deepEqual(
+      list.models.map((model) => model.id),
+      ["claude-haiku-4-5", "claude-sonnet-4-5"],
+    );
+    const call = mock.calls.at(-1);
+    assert.equal(call?.path, "/v1/models");
+    assert.equal(call?.url, "/v1/models?limit=1000");
+    assert.equal(call?.headers["x-api-key"], KEY);
+    assert.equal(call?.headers["anthropic-version"], "2023-06-01");
+    assert.equal(call?.headers.authorization, undefined);
+  });
+
   it("accepts the base URL without /v1 and with a trailing slash, and reports the one that answered", async () => {
     mock.setModels(3);
     for (const input of [origin(), `${origin()}/`, `${mock.url}/`, `${mock.url}/models`]) {

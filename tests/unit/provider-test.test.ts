@@ -62,6 +62,32 @@ describe("provider test", () => {
     assert.deepEqual(call?.body, { model: "up-model", messages: [{ role: "user", content: "ping" }], max_tokens: 1 });
   });
 
+  it("tests an Anthropic endpoint on /v1/messages with x-api-key, and reads Anthropic's answers and errors", async () => {
+    const message = JSON.stringify({
+      type: "message",
+      role: "assistant",
+      content: [{ type: "text", text: "p" }],
+      stop_reason: "max_tokens",
+      usage: { input_tokens: 8, output_tokens: 1 },
+    });
+    const upstream = createFakeUpstream({
+      "up.test": { status: 200, headers: { "content-type": "application/json" }, body: [message] },
+    });
+    const anthropic = provider({ protocol: "anthropic", baseUrl: "http://up.test" });
+    const result = await runProviderTest(anthropic, upstream.send, state());
+    assert.equal(result.isOk, true);
+    const [call] = upstream.calls;
+    assert.equal(call?.url, "http://up.test/v1/messages");
+    assert.equal(call?.headers["x-api-key"], KEY);
+    assert.equal(call?.headers.authorization, undefined);
+    assert.equal(call?.headers["anthropic-version"], "2023-06-01");
+
+    const overloaded = JSON.stringify({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } });
+    const busy = createFakeUpstream({ "up.test": { status: 529, body: [overloaded] } });
+    const failed = await runProviderTest(anthropic, busy.send, state());
+    assert.deepEqual([failed.status, failed.problem, failed.detail], [529, "httpError", "Overloaded"]);
+  });
+
   it("shows an error status with the upstream's message, never the key it echoes", async () => {
     const body = JSON.stringify({
       error: { message: `Incorrect API key provided: ${KEY}. Also ${KEY.slice(3, 15)}…` },

@@ -123,6 +123,14 @@ export function modelsJson(models: readonly string[] | number): string {
   return body;
 }
 
+/** Anthropic's `GET /v1/models`: one page with `has_more`, entries typed `model`. */
+export function anthropicModelsJson(models: readonly string[] | number): string {
+  const ids =
+    typeof models === "number" ? Array.from({ length: models }, (_, index) => `mock-model-${index + 1}`) : models;
+  const data = ids.map((id) => ({ type: "model", id, display_name: id, created_at: "2025-02-19T00:00:00Z" }));
+  return JSON.stringify({ data, has_more: false, first_id: ids[0] ?? null, last_id: ids.at(-1) ?? null });
+}
+
 export function modelEntry(id: string): Record<string, JsonValue> {
   return { id, object: "model", created: 1_700_000_000, owned_by: "mock" };
 }

@@ -1,6 +1,6 @@
 // One request's response: buffered writes, cancellable sleeps, backpressure, and the scripted answers.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { completionJson, errorJson, isRecord, modelsJson, pickDelay } from "./answers";
+import { anthropicModelsJson, completionJson, errorJson, isRecord, modelsJson, pickDelay } from "./answers";
 import { ByteSplitter, type StopKind, type StreamPlan, planStream, stopPointOf } from "./sse-plan";
 import { type MockBehavior, MockCall } from "./types";
 
@@ -228,13 +228,11 @@ export async function answerModels(
   fallbackIds: readonly string[],
 ): Promise<void> {
   if (await sendScriptedRaw(exchange, behavior)) return;
-  await sendBody(
-    exchange,
-    behavior.status ?? 200,
-    "application/json",
-    modelsJson(behavior.models ?? fallbackIds),
-    behavior,
-  );
+  // Anthropic's clients say which API version they speak; its list has another shape.
+  const isAnthropic = exchange.call.headers["anthropic-version"] !== undefined;
+  const models = behavior.models ?? fallbackIds;
+  const body = isAnthropic ? anthropicModelsJson(models) : modelsJson(models);
+  await sendBody(exchange, behavior.status ?? 200, "application/json", body, behavior);
 }
 
 export type Route = "chat" | "messages" | "count_tokens" | "models" | "unknown";

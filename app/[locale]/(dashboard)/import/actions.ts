@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { getCredential, getCredentialApiKey } from "@/db/queries/credentials";
+import type { EndpointProtocol } from "@/db/schema";
 import { isDataError } from "@/db/queries/errors";
 import {
   findCredentialByEndpoint,
@@ -36,6 +37,7 @@ export async function fetchModelsAction(input: unknown): Promise<ActionResult<Fe
     const { db, cipher, outbound } = await getServerState();
     let baseUrl: string;
     let apiKey: string;
+    let protocol: EndpointProtocol;
     let credential: { id: number; name: string } | undefined;
     if (parsed.data.kind === "existing") {
       const found = await getCredential(db, parsed.data.credentialId);
@@ -44,11 +46,13 @@ export async function fetchModelsAction(input: unknown): Promise<ActionResult<Fe
       credential = { id: found.id, name: found.name };
       baseUrl = found.baseUrl;
       apiKey = key;
+      protocol = found.protocol;
     } else {
       baseUrl = parsed.data.baseUrl;
       apiKey = parsed.data.apiKey;
+      protocol = parsed.data.protocol;
     }
-    const list = await fetchModelList(outbound.getJson, baseUrl, apiKey);
+    const list = await fetchModelList(outbound.getJson, baseUrl, apiKey, { protocol });
     credential ??= await findCredentialByEndpoint(db, cipher, list.baseUrl, apiKey);
     const seen = credential ? await getSeenModelIds(db, credential.id) : null;
     const imported = new Set(credential ? await listUpstreamModelsOfCredential(db, credential.id) : []);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ENDPOINT_PROTOCOLS } from "@/db/schema";
 import { MAX_PROVIDER_NAME_LENGTH } from "@/lib/importer/aliases";
 import { MAX_LISTED_MODELS } from "@/lib/importer/fetch-models";
 import { MAX_MODEL_ID_LENGTH } from "@/lib/importer/model-list";
@@ -14,6 +15,8 @@ import { createCredentialSchema } from "../credentials/credential-schema";
 export const MAX_NEW_GROUPS = 20;
 export const MAX_RANK = 1_000_000;
 
+const endpointProtocol = z.enum(ENDPOINT_PROTOCOLS, { error: "invalid" }).default("openai");
+
 const id = z.number({ error: "notFound" }).int("notFound").positive("notFound");
 
 export const fetchModelsSchema = z.discriminatedUnion("kind", [
@@ -23,6 +26,7 @@ export const fetchModelsSchema = z.discriminatedUnion("kind", [
     kind: z.literal("new"),
     baseUrl: z.string({ error: "invalid" }).trim().min(1, "required").max(2_000, "tooLong"),
     apiKey: createCredentialSchema.shape.apiKey,
+    protocol: endpointProtocol,
   }),
 ]);
 
@@ -51,6 +55,7 @@ export const importModelsSchema = z.object({
       name: createCredentialSchema.shape.name,
       baseUrl: createCredentialSchema.shape.baseUrl,
       apiKey: createCredentialSchema.shape.apiKey,
+      protocol: endpointProtocol,
     }),
   ]),
   rows: z.array(rowSchema).min(1, "nothingToImport").max(MAX_IMPORT_ROWS, "tooManyRows"),

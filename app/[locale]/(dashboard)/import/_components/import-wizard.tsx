@@ -34,6 +34,7 @@ export function ImportWizard({
     baseUrl: "",
     apiKey: "",
     name: "",
+    protocol: "openai",
   });
   const [fetched, setFetched] = useState<FetchedModels | null>(null);
   const [summary, setSummary] = useState<ImportSummary | null>(null);
@@ -50,7 +51,7 @@ export function ImportWizard({
     router.refresh();
   };
   const startAgain = (credentialId: number) => {
-    setSource({ kind: "existing", credentialId, baseUrl: "", apiKey: "", name: "" });
+    setSource({ kind: "existing", credentialId, baseUrl: "", apiKey: "", name: "", protocol: "openai" });
     setFetched(null);
     setSummary(null);
     setStep("source");

@@ -130,7 +130,13 @@ export function PreviewStep({
     const endpoint =
       fetched.credentialId !== null
         ? { kind: "existing" as const, credentialId: fetched.credentialId }
-        : { kind: "new" as const, name: endpointName, baseUrl: fetched.baseUrl, apiKey: source.apiKey };
+        : {
+            kind: "new" as const,
+            name: endpointName,
+            baseUrl: fetched.baseUrl,
+            apiKey: source.apiKey,
+            protocol: source.protocol,
+          };
     const input = {
       endpoint,
       rows: plan.rows.map(({ name, upstreamModel, prices }) => ({ name, upstreamModel, prices })),

@@ -2,7 +2,9 @@
 
 import { useTranslations } from "next-intl";
 import { useState, useTransition, type FormEvent } from "react";
+import type { EndpointProtocol } from "@/db/schema";
 import { Field } from "../../_components/ui/field";
+import { SelectField } from "../../providers/_components/form-controls";
 import { fetchModelsAction } from "../actions";
 import type { EndpointChoice, FetchedModels } from "../import-types";
 
@@ -14,6 +16,7 @@ export interface SourceValues {
   apiKey: string;
   /** The new endpoint's name; blank means its host. */
   name: string;
+  protocol: EndpointProtocol;
 }
 
 interface FetchError {
@@ -32,6 +35,7 @@ export function SourceStep({
 }) {
   const t = useTranslations("Import");
   const errors = useTranslations("Errors");
+  const endpointText = useTranslations("Credentials");
   const [values, setValues] = useState<SourceValues>(initial);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [fetchError, setFetchError] = useState<FetchError | null>(null);
@@ -45,7 +49,7 @@ export function SourceStep({
     const input =
       values.kind === "existing"
         ? { kind: "existing", credentialId: values.credentialId }
-        : { kind: "new", baseUrl: values.baseUrl, apiKey: values.apiKey };
+        : { kind: "new", baseUrl: values.baseUrl, apiKey: values.apiKey, protocol: values.protocol };
     startTransition(async () => {
       try {
         const result = await fetchModelsAction(input);
@@ -120,6 +124,18 @@ export function SourceStep({
         </div>
       ) : (
         <>
+          <SelectField
+            label={endpointText("fields.protocol")}
+            name="protocol"
+            value={values.protocol}
+            onChange={(event) => set({ protocol: event.target.value === "anthropic" ? "anthropic" : "openai" })}
+            hint={endpointText("hints.protocol")}
+            error={fieldErrors.protocol}
+            data-testid="source-protocol"
+          >
+            <option value="openai">{endpointText("protocols.openai")}</option>
+            <option value="anthropic">{endpointText("protocols.anthropic")}</option>
+          </SelectField>
           <Field
             label={t("source.baseUrl")}
             name="baseUrl"
