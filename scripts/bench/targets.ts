@@ -16,6 +16,9 @@ import { GatewaySeeder } from "../../tests/support/seed";
 
 export const root = new URL("../..", import.meta.url).pathname;
 
+/** The group of ours whose one provider is the mock as an Anthropic endpoint. */
+export const ANTHROPIC_GROUP = "bench-claude";
+
 export interface Child {
   name: string;
   pid: number;
@@ -219,7 +222,12 @@ export async function startOurs(options: OursOptions): Promise<OursTarget> {
       await seeder.group(fast, [fast, { model: `${fast}-fallback`, priority: 2 }]);
       await seeder.group(slow, [slow, { model: `${slow}-fallback`, priority: 2 }]);
       await seeder.group(abort, [abort]);
-      apiKey = await seeder.key("bench", { groups: [fast, slow, abort] });
+      // The protocol phase: the same mock, spoken to as an Anthropic endpoint.
+      await seeder.endpoint("mock-anthropic", `http://127.0.0.1:${options.mockPort}`, undefined, {
+        protocol: "anthropic",
+      });
+      await seeder.group(ANTHROPIC_GROUP, [{ model: ANTHROPIC_GROUP, endpoint: "mock-anthropic" }]);
+      apiKey = await seeder.key("bench", { groups: [fast, slow, abort, ANTHROPIC_GROUP] });
       await seeder.keyword("insufficient_quota");
       await seeder.keyword("content management policy");
     } finally {
