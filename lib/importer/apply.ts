@@ -57,17 +57,19 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
   return out;
 }
 
-/** The endpoint with this base URL and key, if one exists (keys are compared decrypted). */
+/** The endpoint with this base URL, key and protocol, if one exists (keys are compared decrypted). */
 export async function findCredentialByEndpoint(
   db: Executor,
   cipher: SecretCipher,
   baseUrl: string,
   apiKey: string,
+  protocol: EndpointProtocol = "openai",
 ): Promise<{ id: number; name: string } | undefined> {
   const rows = await db
     .selectFrom("endpoint_credentials")
     .select(["id", "name", "api_key_encrypted"])
     .where("base_url", "=", normalizeBaseUrl(baseUrl))
+    .where("protocol", "=", protocol)
     .orderBy("id")
     .execute();
   for (const row of rows) {
@@ -129,7 +131,7 @@ async function resolveEndpoint(db: Executor, cipher: SecretCipher, endpoint: Imp
     return { id: row.id, name: row.name, isCreated: false };
   }
   const apiKey = requireText(endpoint.apiKey, "API key");
-  const found = await findCredentialByEndpoint(db, cipher, endpoint.baseUrl, apiKey);
+  const found = await findCredentialByEndpoint(db, cipher, endpoint.baseUrl, apiKey, endpoint.protocol);
   if (found) return { ...found, isCreated: false };
   const name = await uniqueCredentialName(db, endpoint.name);
   const row = await db

@@ -455,6 +455,7 @@ describe("analytics overview and call logs in the browser", () => {
     assert.equal(await chain.nth(1).getByTestId("attempt-provider").innerText(), "beta-provider");
     await page.getByTestId("detail-estimated").waitFor();
     assert.match(await page.getByTestId("detail-tokens").innerText(), /10 in · 42 out · 0 cached/);
+    assert.equal(await page.getByTestId("detail-api").innerText(), "Chat completions");
     assert.match(await page.getByTestId("detail-request-body").innerText(), /"content": "hello"/);
     await assertTranslated(page, "en detail");
     await page.screenshot({ path: `${screenshots}logs-detail-en.png`, fullPage: true });

@@ -382,4 +382,31 @@ describe("model importer in the browser", () => {
       [],
     );
   });
+  it("imports from an Anthropic endpoint: its model list with x-api-key, the endpoint stored as Anthropic", async () => {
+    mock.setModels(["claude-sonnet-4-5", "claude-haiku-4-5"]);
+    const { context, page, watcher } = await openPage("ja");
+    await page.getByTestId("source-new").check();
+    await page.getByTestId("source-protocol").selectOption("anthropic");
+    await page.fill("#field-baseUrl", mock.url.replace(/\/v1$/, ""));
+    await page.fill("#field-apiKey", CANARY);
+    await page.fill("#field-endpointName", "Claude");
+    await page.getByTestId("fetch-models").click();
+    await page.getByTestId("model-table").waitFor();
+    await waitForRowCount(page, 2);
+    const listed = mock.calls.filter((call) => call.path === "/v1/models").at(-1);
+    assert.equal(listed?.headers["x-api-key"], CANARY);
+    assert.equal(listed?.headers["anthropic-version"], "2023-06-01");
+    await page.fill('[data-testid="new-group-input"]', "claude");
+    await page.press('[data-testid="new-group-input"]', "Enter");
+    await assertTranslated(page, "anthropic import ja");
+    await page.screenshot({ path: `${screenshots}import-anthropic-ja.png`, fullPage: true });
+    await page.getByTestId("import-submit").click();
+    await page.getByTestId("import-result").waitFor();
+    assert.equal(await page.getByTestId("result-created").getAttribute("data-count"), "2");
+    const endpoint = (await listCredentials(db)).find((item) => item.name === "Claude");
+    assert.deepEqual([endpoint?.protocol, endpoint?.providerCount], ["anthropic", 2]);
+    await Promise.all(pending);
+    assert.deepEqual(watcher.errors, []);
+    await context.close();
+  });
 });

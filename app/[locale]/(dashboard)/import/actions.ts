@@ -53,7 +53,7 @@ export async function fetchModelsAction(input: unknown): Promise<ActionResult<Fe
       protocol = parsed.data.protocol;
     }
     const list = await fetchModelList(outbound.getJson, baseUrl, apiKey, { protocol });
-    credential ??= await findCredentialByEndpoint(db, cipher, list.baseUrl, apiKey);
+    credential ??= await findCredentialByEndpoint(db, cipher, list.baseUrl, apiKey, protocol);
     const seen = credential ? await getSeenModelIds(db, credential.id) : null;
     const imported = new Set(credential ? await listUpstreamModelsOfCredential(db, credential.id) : []);
     // Without a remembered list, the providers already on the endpoint stand for "last time".

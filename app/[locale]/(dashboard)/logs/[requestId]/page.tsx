@@ -20,6 +20,12 @@ export const dynamic = "force-dynamic";
 /** Characters of an error shown; bodies get more (they scroll in their own box). */
 const ERROR_CHARS = 20_000;
 const NAME_CHARS = 200;
+/** The API a request came in on (call_logs.api), as a key of `Logs.detail.apis`. */
+const API_LABELS: Record<string, string> = {
+  "chat.completions": "chat",
+  messages: "messages",
+  "messages.count_tokens": "countTokens",
+};
 
 const requestIdSchema = z.string().min(1).max(200);
 
@@ -81,6 +87,9 @@ export default async function CallLogDetailPage({
               {entry.isIncomplete ? <Badge tone="amber">{t("incomplete")}</Badge> : null}
             </span>
           </Field>
+          <Field label={t("api")} testId="detail-api">
+            {t(`apis.${API_LABELS[entry.api] ?? "other"}`, { api: entry.api })}
+          </Field>
           <Field label={t("stream")}>{entry.isStream ? t("yes") : t("no")}</Field>
           <Field label={t("group")}>{name(entry.groupName)}</Field>
           <Field label={t("provider")} testId="detail-provider">
@@ -95,6 +104,9 @@ export default async function CallLogDetailPage({
               completion: format.number(entry.completionTokens),
               cached: format.number(entry.cachedTokens),
             })}
+            {entry.cacheWriteTokens > 0
+              ? ` · ${t("cacheWriteValue", { written: format.number(entry.cacheWriteTokens) })}`
+              : null}
             {entry.isUsageEstimated ? (
               <span className="ml-2" title={t("estimatedHelp")} data-testid="detail-estimated">
                 <Badge tone="gray">{t("estimated")}</Badge>
