@@ -2,6 +2,8 @@ import type { LanguageModelV3Content } from "@ai-sdk/provider";
 import { isRecord } from "../gateway/json-shape";
 import {
   emptyUsage,
+  tokenCount,
+  unifyFinishReason,
   type NeutralAnswer,
   type NeutralFinishReason,
   type NeutralStreamPart,
@@ -21,21 +23,16 @@ const FINISH_REASONS: Record<string, NeutralFinishReason["unified"]> = {
 };
 
 export function decodeAnthropicStopReason(raw: unknown): NeutralFinishReason {
-  const value = typeof raw === "string" ? raw : undefined;
-  return { unified: (value !== undefined ? FINISH_REASONS[value] : undefined) ?? "other", raw: value };
-}
-
-function count(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
+  return unifyFinishReason(FINISH_REASONS, raw);
 }
 
 /** Anthropic's usage, where `input_tokens` leaves out the cache reads and writes, as V3 usage. */
 export function decodeAnthropicUsage(value: unknown, previous: NeutralUsage = emptyUsage()): NeutralUsage {
   if (!isRecord(value)) return previous;
-  const noCache = count(value.input_tokens) ?? previous.inputTokens.noCache;
-  const cacheRead = count(value.cache_read_input_tokens) ?? previous.inputTokens.cacheRead;
-  const cacheWrite = count(value.cache_creation_input_tokens) ?? previous.inputTokens.cacheWrite;
-  const output = count(value.output_tokens) ?? previous.outputTokens.total;
+  const noCache = tokenCount(value.input_tokens) ?? previous.inputTokens.noCache;
+  const cacheRead = tokenCount(value.cache_read_input_tokens) ?? previous.inputTokens.cacheRead;
+  const cacheWrite = tokenCount(value.cache_creation_input_tokens) ?? previous.inputTokens.cacheWrite;
+  const output = tokenCount(value.output_tokens) ?? previous.outputTokens.total;
   const hasInput = noCache !== undefined || cacheRead !== undefined || cacheWrite !== undefined;
   return {
     inputTokens: {

@@ -38,6 +38,20 @@ export type NeutralStreamPart = LanguageModelV3StreamPart;
 export type NeutralUsage = LanguageModelV3Usage;
 export type NeutralFinishReason = LanguageModelV3FinishReason;
 
+/** A protocol's finish reason through its table of unified ones; unknown values are "other". */
+export function unifyFinishReason(
+  table: Readonly<Record<string, NeutralFinishReason["unified"]>>,
+  raw: unknown,
+): NeutralFinishReason {
+  const value = typeof raw === "string" ? raw : undefined;
+  return { unified: (value !== undefined ? table[value] : undefined) ?? "other", raw: value };
+}
+
+/** A token count as a protocol reports it, or undefined when it is not a usable number. */
+export function tokenCount(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
 export function emptyUsage(): NeutralUsage {
   return {
     inputTokens: { total: undefined, noCache: undefined, cacheRead: undefined, cacheWrite: undefined },

@@ -2,6 +2,8 @@ import type { LanguageModelV3Content } from "@ai-sdk/provider";
 import { isRecord } from "../gateway/json-shape";
 import {
   emptyUsage,
+  tokenCount,
+  unifyFinishReason,
   type NeutralAnswer,
   type NeutralFinishReason,
   type NeutralStreamPart,
@@ -20,23 +22,18 @@ const FINISH_REASONS: Record<string, NeutralFinishReason["unified"]> = {
 };
 
 export function decodeOpenAIFinishReason(raw: unknown): NeutralFinishReason {
-  const value = typeof raw === "string" ? raw : undefined;
-  return { unified: (value !== undefined ? FINISH_REASONS[value] : undefined) ?? "other", raw: value };
-}
-
-function count(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
+  return unifyFinishReason(FINISH_REASONS, raw);
 }
 
 export function decodeOpenAIUsage(value: unknown): NeutralUsage {
   const usage = emptyUsage();
   if (!isRecord(value)) return usage;
-  const input = count(value.prompt_tokens);
+  const input = tokenCount(value.prompt_tokens);
   const details = isRecord(value.prompt_tokens_details) ? value.prompt_tokens_details : {};
-  const cacheRead = count(details.cached_tokens);
-  const output = count(value.completion_tokens);
+  const cacheRead = tokenCount(details.cached_tokens);
+  const output = tokenCount(value.completion_tokens);
   const outDetails = isRecord(value.completion_tokens_details) ? value.completion_tokens_details : {};
-  const reasoning = count(outDetails.reasoning_tokens);
+  const reasoning = tokenCount(outDetails.reasoning_tokens);
   usage.inputTokens = {
     total: input,
     noCache: input !== undefined ? input - Math.min(cacheRead ?? 0, input) : undefined,
