@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { handleChatCompletions } from "../lib/gateway/chat-completions";
 import { toErrorResponse, GatewayError } from "../lib/gateway/errors";
+import { handleEmbeddings, handleModerations, handleRerank } from "../lib/gateway/json-apis";
 import { handleCountTokens, handleMessages } from "../lib/gateway/messages";
 import { handleListModels, handleRetrieveModel } from "../lib/gateway/models";
 import { createRequestId } from "../lib/gateway/request-id";
@@ -13,6 +14,12 @@ type Handler = (request: Request, runtime: GatewayRuntime) => Response | Promise
 
 /** The methods app/v1 answers itself (HEAD and OPTIONS are Next's own): others go on to Next.js. */
 const API_METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+
+const JSON_APIS: Readonly<Record<string, Handler>> = {
+  "/v1/embeddings": handleEmbeddings,
+  "/v1/moderations": handleModerations,
+  "/v1/rerank": handleRerank,
+};
 
 const onlyPost: Handler = (request) => handleMethodNotAllowed(request, "POST");
 const onlyGet: Handler = (request) => handleMethodNotAllowed(request, "GET");
@@ -29,6 +36,8 @@ export function routeApiRequest(method: string, url: string): Handler | null {
   if (path === "/v1/chat/completions") return method === "POST" ? handleChatCompletions : onlyPost;
   if (path === "/v1/messages") return method === "POST" ? handleMessages : onlyPost;
   if (path === "/v1/messages/count_tokens") return method === "POST" ? handleCountTokens : onlyPost;
+  const jsonApi = JSON_APIS[path];
+  if (jsonApi !== undefined) return method === "POST" ? jsonApi : onlyPost;
   if (path === "/v1/models") return method === "GET" ? handleListModels : onlyGet;
   if (path.startsWith("/v1/models/")) {
     if (method !== "GET") return onlyGet;

@@ -1,6 +1,6 @@
 import { fail, type AttemptFailure } from "./attempt-result";
 import { decodeUtf8 } from "./bytes";
-import { hasKeyword, type CompletionVerdict, type KeywordCheck } from "./completion-inspector";
+import { hasKeyword, parseAnswerObject, type CompletionVerdict, type KeywordCheck } from "./completion-inspector";
 import { isRecord } from "./json-shape";
 import {
   StreamKeywordScanner,
@@ -54,19 +54,9 @@ function errorMessage(error: unknown): string | null {
 }
 
 export function inspectAnthropicMessage(bytes: Uint8Array, check: KeywordCheck): CompletionVerdict | AttemptFailure {
-  if (bytes.byteLength === 0) return fail("empty response body");
-  let payload: unknown;
-  try {
-    payload = JSON.parse(decodeUtf8(bytes));
-  } catch {
-    return fail(bytes[0] === 0x3c ? "HTML instead of JSON" : "invalid or truncated JSON");
-  }
-  if (!isRecord(payload)) return fail("response is not a JSON object");
-  if (payload.type === "error" || (payload.error !== undefined && payload.error !== null)) {
-    const message = errorMessage(payload.error);
-    if (message !== null) hasKeyword(check, message);
-    return fail("error object in a 200 response");
-  }
+  const parsed = parseAnswerObject(bytes, check);
+  if (parsed.kind !== "object") return parsed;
+  const { payload } = parsed;
   if (!Array.isArray(payload.content)) return fail("response has no content");
   let hasAnswer = false;
   let completionCharacters = 0;

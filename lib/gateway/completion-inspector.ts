@@ -37,11 +37,13 @@ export function hasKeyword(check: KeywordCheck, text: string): boolean {
 }
 
 /**
- * Checks a 200 answer before it is relayed: valid JSON object, no `error`, at least one
- * choice, a non-empty answer (content, refusal or tool calls), and no failure keyword in the
- * assistant's text or reasoning. Ids, model names and other metadata are never searched.
+ * The first checks of every 200 JSON answer, whatever its API: a JSON object without an
+ * `error` (or Anthropic's `type: "error"`); a keyword in that error's message is counted.
  */
-export function inspectCompletion(bytes: Uint8Array, check: KeywordCheck): CompletionVerdict | AttemptFailure {
+export function parseAnswerObject(
+  bytes: Uint8Array,
+  check: KeywordCheck,
+): { kind: "object"; payload: Record<string, unknown> } | AttemptFailure {
   if (bytes.byteLength === 0) return fail("empty response body");
   let payload: unknown;
   try {
@@ -50,11 +52,23 @@ export function inspectCompletion(bytes: Uint8Array, check: KeywordCheck): Compl
     return fail(bytes[0] === 0x3c ? "HTML instead of JSON" : "invalid or truncated JSON");
   }
   if (!isRecord(payload)) return fail("response is not a JSON object");
-  if (payload.error !== undefined && payload.error !== null) {
+  if (payload.type === "error" || (payload.error !== undefined && payload.error !== null)) {
     const message = isRecord(payload.error) ? payload.error.message : payload.error;
     if (typeof message === "string") hasKeyword(check, message);
     return fail("error object in a 200 response");
   }
+  return { kind: "object", payload };
+}
+
+/**
+ * Checks a 200 answer before it is relayed: valid JSON object, no `error`, at least one
+ * choice, a non-empty answer (content, refusal or tool calls), and no failure keyword in the
+ * assistant's text or reasoning. Ids, model names and other metadata are never searched.
+ */
+export function inspectCompletion(bytes: Uint8Array, check: KeywordCheck): CompletionVerdict | AttemptFailure {
+  const parsed = parseAnswerObject(bytes, check);
+  if (parsed.kind !== "object") return parsed;
+  const { payload } = parsed;
   const choices = payload.choices;
   if (!Array.isArray(choices) || choices.length === 0) return fail("response has no choices");
   let hasAnswer = false;

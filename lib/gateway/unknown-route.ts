@@ -6,6 +6,9 @@ export const SERVED_ROUTES = [
   "POST /v1/chat/completions",
   "POST /v1/messages",
   "POST /v1/messages/count_tokens",
+  "POST /v1/embeddings",
+  "POST /v1/moderations",
+  "POST /v1/rerank",
   "GET /v1/models",
   "GET /v1/models/{model}",
 ] as const;

@@ -37,7 +37,18 @@ function allowedExtraHeaders(extra: Readonly<Record<string, string>>): Record<st
 }
 
 /** What the gateway asks an upstream for; the path depends on the protocol its endpoint speaks. */
-export type UpstreamOperation = "chat" | "messages" | "count_tokens";
+export type UpstreamOperation = "chat" | "messages" | "count_tokens" | "embeddings" | "moderations" | "rerank";
+
+/** The path of each OpenAI-compatible operation below the endpoint's base URL (which ends in `/v1`). */
+const OPENAI_PATHS: Readonly<Record<UpstreamOperation, string>> = {
+  chat: "/chat/completions",
+  // Anthropic's own operations: an OpenAI endpoint gets them only translated to chat.
+  messages: "/chat/completions",
+  count_tokens: "/chat/completions",
+  embeddings: "/embeddings",
+  moderations: "/moderations",
+  rerank: "/rerank",
+};
 
 // The Messages API version sent when the client named none (Claude Code and the SDK always do).
 export const DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
@@ -60,7 +71,7 @@ export function upstreamUrl(
     const path = operation === "count_tokens" ? "/v1/messages/count_tokens" : "/v1/messages";
     return anthropicRoot(provider.baseUrl) + path;
   }
-  return `${trimSlash(provider.baseUrl)}/chat/completions`;
+  return trimSlash(provider.baseUrl) + OPENAI_PATHS[operation];
 }
 
 /** The credential headers of an endpoint, in the form its protocol expects. */

@@ -45,16 +45,18 @@ export interface ChatRequest {
   wantsUsage: boolean;
 }
 
+/** A zod failure of an OpenAI-style body as OpenAI's 400: the first issue, its field as `param`. */
+export function invalidOpenAIRequest(error: z.ZodError, body: Record<string, unknown>): GatewayError {
+  const issue = error.issues[0];
+  const param = issue && issue.path.length > 0 ? issue.path.map(String).join(".") : null;
+  const isMissing = issue?.path.length === 1 && body[String(issue.path[0])] === undefined;
+  const message = isMissing && param ? `\`${param}\` is required.` : (issue?.message ?? "The request body is invalid.");
+  return new GatewayError("invalid_request", message, { param });
+}
+
 export function validateChatRequest(body: Record<string, unknown>): ChatRequest {
   const result = chatRequestSchema.safeParse(body);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const param = issue && issue.path.length > 0 ? issue.path.map(String).join(".") : null;
-    const isMissing = issue?.path.length === 1 && body[String(issue.path[0])] === undefined;
-    const message =
-      isMissing && param ? `\`${param}\` is required.` : (issue?.message ?? "The request body is invalid.");
-    throw new GatewayError("invalid_request", message, { param });
-  }
+  if (!result.success) throw invalidOpenAIRequest(result.error, body);
   const streamOptions = result.data.stream_options;
   return {
     body,

@@ -78,10 +78,14 @@ describe("the fast lane and Next's route handlers answer alike", () => {
     await both((gw, key) =>
       gw.send("POST", "/v1/chat/completions", JSON.stringify({ model: "nope", messages: [] }), { key }),
     );
-    await both((gw, key) => gw.send("POST", "/v1/embeddings", "{}", { key }));
+    await both((gw, key) => gw.send("POST", "/v1/batches", "{}", { key }));
+    // A served API's 400 leaves a log row like a chat completion's.
+    const embeddings = await both((gw, key) => gw.send("POST", "/v1/embeddings", "{}", { key }));
+    embeddings.forEach((answer, index) => lanes[index]!.gw.track(answer.requestId));
     await both((gw, key) => gw.send("DELETE", "/v1/files/file-1", undefined, { key }));
     for (const [method, path, allowed] of [
       ["GET", "/v1/chat/completions", "POST"],
+      ["GET", "/v1/embeddings", "POST"],
       ["POST", "/v1/models", "GET"],
       ["DELETE", "/v1/models/par", "GET"],
     ] as const) {

@@ -75,13 +75,13 @@ describe("foundation over HTTP", () => {
   });
 
   it("answers an unknown /v1 path with a 404 in OpenAI's error shape", async () => {
-    const response = await fetch(`${server.baseUrl}/v1/embeddings`, { method: "POST", body: "{}" });
+    const response = await fetch(`${server.baseUrl}/v1/batches`, { method: "POST", body: "{}" });
     assert.equal(response.status, 404);
     const body = (await response.json()) as { error: { message: string; type: string; param: null; code: string } };
     assert.equal(body.error.code, "route_not_found");
     assert.equal(body.error.type, "invalid_request_error");
     assert.equal(body.error.param, null);
-    assert.match(body.error.message, /^Unknown API route: POST \/v1\/embeddings\. This gateway serves /);
+    assert.match(body.error.message, /^Unknown API route: POST \/v1\/batches\. This gateway serves /);
     assert.doesNotMatch(body.error.message, /does not exist|access to it/, "not reported as a model problem");
   });
 

@@ -235,13 +235,21 @@ export async function answerModels(
   await sendBody(exchange, behavior.status ?? 200, "application/json", body, behavior);
 }
 
-export type Route = "chat" | "messages" | "count_tokens" | "models" | "unknown";
+export type Route =
+  "chat" | "messages" | "count_tokens" | "models" | "embeddings" | "moderations" | "rerank" | "unknown";
+
+const JSON_API_ROUTES: Readonly<Record<string, Route>> = {
+  "/v1/embeddings": "embeddings",
+  "/v1/moderations": "moderations",
+  "/v1/rerank": "rerank",
+};
 
 export function routeOf(method: string, path: string): Route {
   if (method === "POST" && (path === "/v1/chat/completions" || path === "/chat/completions")) return "chat";
   if (method === "POST" && path === "/v1/messages") return "messages";
   if (method === "POST" && path === "/v1/messages/count_tokens") return "count_tokens";
   if (method === "GET" && (path === "/v1/models" || path === "/models")) return "models";
+  if (method === "POST" && JSON_API_ROUTES[path] !== undefined) return JSON_API_ROUTES[path];
   return "unknown";
 }
 

@@ -25,6 +25,9 @@ const API_LABELS: Record<string, string> = {
   "chat.completions": "chat",
   messages: "messages",
   "messages.count_tokens": "countTokens",
+  embeddings: "embeddings",
+  moderations: "moderations",
+  rerank: "rerank",
 };
 
 const requestIdSchema = z.string().min(1).max(200);

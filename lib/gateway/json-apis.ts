@@ -1,0 +1,156 @@
+import { z } from "zod";
+import { fail, type AttemptFailure } from "./attempt-result";
+import { parseAnswerObject, type CompletionVerdict, type KeywordCheck } from "./completion-inspector";
+import { encodeUtf8 } from "./bytes";
+import { serializeError, toErrorResponse } from "./errors";
+import { isRecord } from "./json-shape";
+import { createBodyTemplate } from "./json-model-edit";
+import { passthroughRoute } from "./provider-route";
+import { serveIngress, type Ingress, type IngressRequest } from "./serve-request";
+import { SseInspector } from "./sse-inspector";
+import type { GatewayRuntime } from "./types";
+import type { UpstreamOperation } from "./upstream-request";
+import { readUsage } from "./usage";
+import { invalidOpenAIRequest } from "./validate-chat";
+import type { UpstreamWire } from "./wire";
+
+/*
+ * OpenAI's JSON-only APIs: embeddings, moderations and rerank (the Cohere/Jina shape many
+ * OpenAI-compatible hosts serve). Each is one request, one JSON answer: the client's body goes
+ * to the group's OpenAI-compatible providers with `model` replaced, failover before the answer
+ * is relayed, the answer byte for byte, usage from the provider or estimated from the input.
+ */
+
+const model = z.string({ error: "`model` must be a string naming a group." }).min(1, {
+  error: "`model` must not be empty.",
+});
+const textOrList = (name: string) =>
+  z.union(
+    [
+      z.string(),
+      z
+        .array(z.union([z.string(), z.number(), z.array(z.number())]))
+        .min(1, { error: `\`${name}\` must not be empty.` }),
+    ],
+    { error: `\`${name}\` must be a string or an array of strings or token arrays.` },
+  );
+
+const SCHEMAS = {
+  embeddings: z.looseObject({
+    model,
+    input: textOrList("input"),
+    encoding_format: z
+      .enum(["float", "base64"], { error: '`encoding_format` must be "float" or "base64".' })
+      .optional(),
+    dimensions: z
+      .number({ error: "`dimensions` must be a positive integer." })
+      .int({ error: "`dimensions` must be a positive integer." })
+      .positive({ error: "`dimensions` must be a positive integer." })
+      .optional(),
+  }),
+  moderations: z.looseObject({
+    model,
+    input: z.union([z.string(), z.array(z.unknown()).min(1)], {
+      error: "`input` must be a string or a non-empty array.",
+    }),
+  }),
+  rerank: z.looseObject({
+    model,
+    query: z.string({ error: "`query` must be a string." }),
+    documents: z
+      .array(z.unknown(), { error: "`documents` must be an array." })
+      .min(1, { error: "`documents` must not be empty." }),
+  }),
+} as const;
+
+type JsonApiName = keyof typeof SCHEMAS;
+
+/** The text of the request for a usage estimate, as one message. */
+function estimateText(body: Record<string, unknown>): string {
+  const parts = [body.query, ...(Array.isArray(body.input) ? body.input : [body.input])];
+  if (Array.isArray(body.documents)) parts.push(...body.documents);
+  return parts
+    .map((part) => (typeof part === "string" ? part : isRecord(part) && typeof part.text === "string" ? part.text : ""))
+    .join("\n");
+}
+
+function validator(name: JsonApiName): (body: Record<string, unknown>) => IngressRequest {
+  return (body) => {
+    const result = SCHEMAS[name].safeParse(body);
+    if (!result.success) throw invalidOpenAIRequest(result.error, body);
+    return {
+      body,
+      model: result.data.model,
+      isStream: false,
+      estimateMessages: [{ content: estimateText(body) }],
+    };
+  };
+}
+
+/** What each answer must hold to count as one: the list it exists to return, not empty. */
+const ANSWER_LISTS: Record<JsonApiName, string> = { embeddings: "data", moderations: "results", rerank: "results" };
+
+function inspector(name: JsonApiName): (bytes: Uint8Array, check: KeywordCheck) => CompletionVerdict | AttemptFailure {
+  const field = ANSWER_LISTS[name];
+  return (bytes, check) => {
+    const parsed = parseAnswerObject(bytes, check);
+    if (parsed.kind !== "object") return parsed;
+    const list = parsed.payload[field];
+    if (!Array.isArray(list) || (list.length === 0 && name !== "rerank")) return fail(`response has no ${field}`);
+    return { kind: "ok", usage: readUsage(normalizeUsage(parsed.payload.usage)), completionCharacters: 0 };
+  };
+}
+
+/** Rerank hosts report `total_tokens` alone; it is all input. */
+function normalizeUsage(usage: unknown): unknown {
+  if (!isRecord(usage) || typeof usage.prompt_tokens === "number" || typeof usage.total_tokens !== "number")
+    return usage;
+  return { ...usage, prompt_tokens: usage.total_tokens };
+}
+
+function jsonWire(name: JsonApiName): UpstreamWire {
+  return {
+    protocol: "openai",
+    operation: name satisfies UpstreamOperation,
+    inspectJson: inspector(name),
+    // These APIs never stream; the request is validated with `isStream: false`.
+    createInspector: (keywords, hitSink, now) => new SseInspector(keywords, hitSink, now),
+  };
+}
+
+function jsonIngress(name: JsonApiName): Ingress<IngressRequest> {
+  const wire = jsonWire(name);
+  return {
+    api: name,
+    validate: validator(name),
+    renderError: toErrorResponse,
+    renderErrorEvent: (error) => encodeUtf8(`data: ${serializeError(error)}\n\n`),
+    routeFor(_parsed, text) {
+      const template = createBodyTemplate(text, false);
+      // Anthropic has none of these APIs: its endpoints are left out.
+      return (provider) =>
+        provider.protocol === "openai"
+          ? passthroughRoute(wire, template.render(provider.upstreamModel, false), false)
+          : null;
+    },
+  };
+}
+
+const EMBEDDINGS = jsonIngress("embeddings");
+const MODERATIONS = jsonIngress("moderations");
+const RERANK = jsonIngress("rerank");
+
+/** POST /v1/embeddings. */
+export function handleEmbeddings(request: Request, runtime: GatewayRuntime): Promise<Response> {
+  return serveIngress(request, runtime, null, EMBEDDINGS);
+}
+
+/** POST /v1/moderations. */
+export function handleModerations(request: Request, runtime: GatewayRuntime): Promise<Response> {
+  return serveIngress(request, runtime, null, MODERATIONS);
+}
+
+/** POST /v1/rerank: the path Jina, vLLM and most OpenAI-compatible hosts serve. */
+export function handleRerank(request: Request, runtime: GatewayRuntime): Promise<Response> {
+  return serveIngress(request, runtime, null, RERANK);
+}
