@@ -4,6 +4,7 @@ import { toErrorResponse, GatewayError } from "../lib/gateway/errors";
 import { handleEmbeddings, handleModerations, handleRerank } from "../lib/gateway/json-apis";
 import { handleCountTokens, handleMessages } from "../lib/gateway/messages";
 import { handleListModels, handleRetrieveModel } from "../lib/gateway/models";
+import { handleResponses } from "../lib/gateway/responses";
 import { createRequestId } from "../lib/gateway/request-id";
 import type { GatewayRuntime } from "../lib/gateway/types";
 import { handleMethodNotAllowed, handleUnknownRoute } from "../lib/gateway/unknown-route";
@@ -15,10 +16,12 @@ type Handler = (request: Request, runtime: GatewayRuntime) => Response | Promise
 /** The methods app/v1 answers itself (HEAD and OPTIONS are Next's own): others go on to Next.js. */
 const API_METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 
-const JSON_APIS: Readonly<Record<string, Handler>> = {
+/** POST-only APIs, one path each. */
+const POST_APIS: Readonly<Record<string, Handler>> = {
   "/v1/embeddings": handleEmbeddings,
   "/v1/moderations": handleModerations,
   "/v1/rerank": handleRerank,
+  "/v1/responses": handleResponses,
 };
 
 const onlyPost: Handler = (request) => handleMethodNotAllowed(request, "POST");
@@ -36,8 +39,8 @@ export function routeApiRequest(method: string, url: string): Handler | null {
   if (path === "/v1/chat/completions") return method === "POST" ? handleChatCompletions : onlyPost;
   if (path === "/v1/messages") return method === "POST" ? handleMessages : onlyPost;
   if (path === "/v1/messages/count_tokens") return method === "POST" ? handleCountTokens : onlyPost;
-  const jsonApi = JSON_APIS[path];
-  if (jsonApi !== undefined) return method === "POST" ? jsonApi : onlyPost;
+  const postApi = POST_APIS[path];
+  if (postApi !== undefined) return method === "POST" ? postApi : onlyPost;
   if (path === "/v1/models") return method === "GET" ? handleListModels : onlyGet;
   if (path.startsWith("/v1/models/")) {
     if (method !== "GET") return onlyGet;

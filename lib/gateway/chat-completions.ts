@@ -1,37 +1,29 @@
-import { AnthropicStreamDecoder, decodeAnthropicMessage } from "../translate/anthropic-answer-decode";
-import { encodeAnthropicRequest } from "../translate/anthropic-request-encode";
 import { encodeOpenAICompletion, OpenAIStreamEncoder } from "../translate/openai-answer-encode";
 import { decodeOpenAIRequest } from "../translate/openai-request-decode";
 import { anthropicErrorToOpenAI } from "./anthropic-errors";
 import { encodeUtf8 } from "./bytes";
 import { serializeError, toErrorResponse } from "./errors";
 import { createBodyTemplate } from "./json-model-edit";
-import { answerTranslator, passthroughRoute, streamTranslator, type ProviderRoute } from "./provider-route";
+import { passthroughRoute, type ProviderRoute } from "./provider-route";
+import { translatedRoute, type ClientEncoding } from "./translated-route";
 import { serveIngress, type Ingress } from "./serve-request";
 import type { GatewayRuntime, ProviderConfig, TrustedCaller } from "./types";
 import { validateChatRequest, type ChatRequest } from "./validate-chat";
-import { ANTHROPIC_MESSAGES_WIRE, OPENAI_CHAT_WIRE } from "./wire";
+import { OPENAI_CHAT_WIRE } from "./wire";
 
 /** Chat completions → an Anthropic endpoint: translated through the neutral form, both ways. */
-function translatedRoute(chat: ChatRequest, receivedAt: number): ((provider: ProviderConfig) => ProviderRoute) | null {
+function anthropicRoute(chat: ChatRequest, receivedAt: number): ((provider: ProviderConfig) => ProviderRoute) | null {
   // Anthropic answers with one choice: a request for several cannot be translated faithfully.
   if (typeof chat.body.n === "number" && chat.body.n > 1) return null;
   const neutral = decodeOpenAIRequest(chat.body);
   const created = Math.floor(receivedAt / 1000);
-  const translateJson = answerTranslator(decodeAnthropicMessage, (answer) => encodeOpenAICompletion(answer, created));
-  return (provider) => ({
-    wire: ANTHROPIC_MESSAGES_WIRE,
-    body: JSON.stringify(encodeAnthropicRequest(neutral, provider.upstreamModel)),
-    // Anthropic's stream has no usage-only event; every event feeds the translation.
-    keepsUsageEvents: true,
-    translateJson,
-    translateClientError: anthropicErrorToOpenAI,
-    createTransform: () =>
-      streamTranslator(
-        new AnthropicStreamDecoder(),
-        new OpenAIStreamEncoder(provider.upstreamModel, created, chat.wantsUsage),
-      ),
-  });
+  const client: ClientEncoding = {
+    encodeAnswer: (answer) => encodeOpenAICompletion(answer, created),
+    createStreamEncoder: (provider) => new OpenAIStreamEncoder(provider.upstreamModel, created, chat.wantsUsage),
+    fromOpenAIError: null,
+    fromAnthropicError: anthropicErrorToOpenAI,
+  };
+  return (provider) => translatedRoute(neutral, provider, client);
 }
 
 const CHAT_INGRESS: Ingress<ChatRequest> = {
@@ -44,7 +36,7 @@ const CHAT_INGRESS: Ingress<ChatRequest> = {
     let translated: ((provider: ProviderConfig) => ProviderRoute) | null | undefined;
     return (provider: ProviderConfig): ProviderRoute | null => {
       if (provider.protocol === "anthropic") {
-        if (translated === undefined) translated = translatedRoute(chat, receivedAt);
+        if (translated === undefined) translated = anthropicRoute(chat, receivedAt);
         return translated ? translated(provider) : null;
       }
       return passthroughRoute(

@@ -1,8 +1,6 @@
 import { countTokens } from "gpt-tokenizer";
 import { decodeAnthropicRequest } from "../translate/anthropic-request";
 import { AnthropicStreamEncoder, encodeAnthropicMessage } from "../translate/anthropic-answer";
-import { decodeOpenAICompletion, OpenAIStreamDecoder } from "../translate/openai-answer";
-import { encodeOpenAIRequest } from "../translate/openai-request";
 import { anthropicErrorEvent, openAIErrorToAnthropic, toAnthropicErrorResponse } from "./anthropic-errors";
 import { attemptJson } from "./attempt-json";
 import { authenticateRequest, resolveGroup } from "./authenticate";
@@ -12,30 +10,28 @@ import { runFailover } from "./failover";
 import { pickForwardedHeaders } from "./forward-headers";
 import { createBodyTemplate } from "./json-model-edit";
 import { compileKeywords } from "./keywords";
-import { answerTranslator, passthroughRoute, streamTranslator, type ProviderRoute } from "./provider-route";
+import { passthroughRoute, type ProviderRoute } from "./provider-route";
+import { translatedRoute, type ClientEncoding } from "./translated-route";
 import { readJsonBody } from "./read-body";
 import { createRequestId } from "./request-id";
 import { planCandidates } from "./route-plan";
 import { serveIngress, type Ingress } from "./serve-request";
 import type { GatewayRuntime, ProviderConfig } from "./types";
 import { validateCountTokensRequest, validateMessagesRequest, type MessagesRequest } from "./validate-messages";
-import { ANTHROPIC_MESSAGES_WIRE, OPENAI_CHAT_WIRE, type UpstreamWire } from "./wire";
+import { ANTHROPIC_MESSAGES_WIRE, type UpstreamWire } from "./wire";
 import { inspectAnthropicCount } from "./anthropic-inspector";
 import { decodeUtf8, toResponseBytes } from "./bytes";
 
 /** Messages → an OpenAI-compatible endpoint: translated through the neutral form, both ways. */
-function translatedRoute(parsed: MessagesRequest): (provider: ProviderConfig) => ProviderRoute {
+function openAIRoute(parsed: MessagesRequest): (provider: ProviderConfig) => ProviderRoute {
   const neutral = decodeAnthropicRequest(parsed.body);
-  const translateJson = answerTranslator(decodeOpenAICompletion, encodeAnthropicMessage);
-  return (provider) => ({
-    wire: OPENAI_CHAT_WIRE,
-    body: JSON.stringify(encodeOpenAIRequest(neutral, provider.upstreamModel)),
-    keepsUsageEvents: true,
-    translateJson,
-    translateClientError: openAIErrorToAnthropic,
-    createTransform: () =>
-      streamTranslator(new OpenAIStreamDecoder(), new AnthropicStreamEncoder(provider.upstreamModel)),
-  });
+  const client: ClientEncoding = {
+    encodeAnswer: encodeAnthropicMessage,
+    createStreamEncoder: (provider) => new AnthropicStreamEncoder(provider.upstreamModel),
+    fromOpenAIError: openAIErrorToAnthropic,
+    fromAnthropicError: null,
+  };
+  return (provider) => translatedRoute(neutral, provider, client);
 }
 
 const MESSAGES_INGRESS: Ingress<MessagesRequest> = {
@@ -48,7 +44,7 @@ const MESSAGES_INGRESS: Ingress<MessagesRequest> = {
     const template = createBodyTemplate(text, false);
     let translated: ((provider: ProviderConfig) => ProviderRoute) | null = null;
     return (provider) => {
-      if (provider.protocol !== "anthropic") return (translated ??= translatedRoute(parsed))(provider);
+      if (provider.protocol !== "anthropic") return (translated ??= openAIRoute(parsed))(provider);
       return passthroughRoute(ANTHROPIC_MESSAGES_WIRE, template.render(provider.upstreamModel, false), true);
     };
   },

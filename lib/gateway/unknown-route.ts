@@ -4,6 +4,7 @@ import { createRequestId } from "./request-id";
 /** What `/v1` serves, named in the 404 of every other path. */
 export const SERVED_ROUTES = [
   "POST /v1/chat/completions",
+  "POST /v1/responses",
   "POST /v1/messages",
   "POST /v1/messages/count_tokens",
   "POST /v1/embeddings",

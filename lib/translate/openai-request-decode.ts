@@ -7,6 +7,7 @@ import type {
   JSONSchema7,
 } from "@ai-sdk/provider";
 import { isRecord } from "../gateway/json-shape";
+import { filePart, numberOr, parseArguments, textOf } from "./decode-parts";
 import type { NeutralCallOptions, NeutralRequest } from "./neutral";
 
 /*
@@ -19,29 +20,6 @@ import type { NeutralCallOptions, NeutralRequest } from "./neutral";
 type Json = Record<string, unknown>;
 type UserPart = LanguageModelV3TextPart | LanguageModelV3FilePart;
 type AssistantContent = Extract<LanguageModelV3Message, { role: "assistant" }>["content"];
-
-const DATA_URL = /^data:([^;,]+)(;base64)?,(.*)$/s;
-
-function textOf(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return "";
-  return content.map((part) => (isRecord(part) && typeof part.text === "string" ? part.text : "")).join("");
-}
-
-/** An image or file URL: a data URL becomes base64 data, anything else stays a URL. */
-function filePart(url: string, fallbackType: string, filename?: string): LanguageModelV3FilePart | null {
-  const match = DATA_URL.exec(url);
-  const name = filename !== undefined ? { filename } : {};
-  if (match) {
-    const data = match[2] ? match[3]! : Buffer.from(decodeURIComponent(match[3]!)).toString("base64");
-    return { type: "file", mediaType: match[1]!, data, ...name };
-  }
-  try {
-    return { type: "file", mediaType: fallbackType, data: new URL(url), ...name };
-  } catch {
-    return null;
-  }
-}
 
 function decodeUserPart(part: Json): UserPart | null {
   if (part.type === "text" && typeof part.text === "string") return { type: "text", text: part.text };
@@ -61,15 +39,6 @@ function decodeUser(content: unknown): LanguageModelV3Message | null {
   if (typeof content === "string") return { role: "user", content: [{ type: "text", text: content }] };
   const parts = Array.isArray(content) ? content.filter(isRecord).flatMap((part) => decodeUserPart(part) ?? []) : [];
   return parts.length > 0 ? { role: "user", content: parts } : null;
-}
-
-function parseArguments(text: unknown): unknown {
-  if (typeof text !== "string" || text.trim().length === 0) return {};
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return {};
-  }
 }
 
 function decodeAssistant(message: Json, toolNames: Map<string, string>): LanguageModelV3Message {
@@ -153,10 +122,6 @@ function decodeResponseFormat(format: unknown): NeutralCallOptions["responseForm
     };
   }
   return undefined;
-}
-
-function numberOr(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
 
 function decodeStop(stop: unknown): string[] | undefined {

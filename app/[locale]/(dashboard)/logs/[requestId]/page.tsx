@@ -25,6 +25,7 @@ const API_LABELS: Record<string, string> = {
   "chat.completions": "chat",
   messages: "messages",
   "messages.count_tokens": "countTokens",
+  responses: "responses",
   embeddings: "embeddings",
   moderations: "moderations",
   rerank: "rerank",
