@@ -74,7 +74,12 @@ export function inspectCompletion(bytes: Uint8Array, check: KeywordCheck): Compl
   let hasAnswer = false;
   let completionCharacters = 0;
   for (const choice of choices) {
-    const message = isRecord(choice) ? choice.message : null;
+    // Legacy completions answer `choices[].text` where chat answers `choices[].message`.
+    const message = !isRecord(choice)
+      ? null
+      : typeof choice.text === "string" && choice.message === undefined
+        ? { content: choice.text }
+        : choice.message;
     if (!isRecord(message)) continue;
     const content = readContentText(message.content);
     const reasoning = message.reasoning_content ?? message.reasoning;

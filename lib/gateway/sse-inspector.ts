@@ -105,8 +105,14 @@ export class SseInspector implements StreamInspector {
     for (const choice of choices) {
       if (!isRecord(choice)) continue;
       if (typeof choice.finish_reason === "string") this.hasFinishReason = true;
-      if (!isRecord(choice.delta)) continue;
-      const verdict = this.readDelta(choice.delta);
+      // Legacy completions stream `choices[].text` where chat streams `choices[].delta`.
+      const delta = isRecord(choice.delta)
+        ? choice.delta
+        : typeof choice.text === "string"
+          ? { content: choice.text }
+          : null;
+      if (delta === null) continue;
+      const verdict = this.readDelta(delta);
       if (verdict === "keyword") return "keyword";
       if (verdict === "meaningful") isMeaningful = true;
     }

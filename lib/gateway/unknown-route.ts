@@ -5,6 +5,7 @@ import { createRequestId } from "./request-id";
 export const SERVED_ROUTES = [
   "POST /v1/chat/completions",
   "POST /v1/responses",
+  "POST /v1/completions",
   "POST /v1/messages",
   "POST /v1/messages/count_tokens",
   "POST /v1/embeddings",

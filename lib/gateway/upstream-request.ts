@@ -37,11 +37,13 @@ function allowedExtraHeaders(extra: Readonly<Record<string, string>>): Record<st
 }
 
 /** What the gateway asks an upstream for; the path depends on the protocol its endpoint speaks. */
-export type UpstreamOperation = "chat" | "messages" | "count_tokens" | "embeddings" | "moderations" | "rerank";
+export type UpstreamOperation =
+  "chat" | "completions" | "messages" | "count_tokens" | "embeddings" | "moderations" | "rerank";
 
 /** The path of each OpenAI-compatible operation below the endpoint's base URL (which ends in `/v1`). */
 const OPENAI_PATHS: Readonly<Record<UpstreamOperation, string>> = {
   chat: "/chat/completions",
+  completions: "/completions",
   // Anthropic's own operations: an OpenAI endpoint gets them only translated to chat.
   messages: "/chat/completions",
   count_tokens: "/chat/completions",

@@ -5,6 +5,7 @@ import { errorJson, isRecord, parseJson } from "./answers";
 import { Exchange, type Route, answerChat, answerModels, readBody, routeOf, sendBody } from "./exchange";
 import { answerCountTokens, answerMessages } from "./messages";
 import { answerJsonApi } from "./json-apis";
+import { answerCompletions } from "./completions";
 import {
   ANY_MODEL,
   MODELS_LIST,
@@ -243,6 +244,7 @@ export class MockProviderServer implements MockProvider {
     if (route === "models") return answerModels(exchange, behavior, this.scriptedModelIds());
     if (route === "messages") return answerMessages(exchange, behavior);
     if (route === "count_tokens") return answerCountTokens(exchange, behavior);
+    if (route === "completions") return answerCompletions(exchange, behavior);
     if (route === "embeddings" || route === "moderations" || route === "rerank")
       return answerJsonApi(exchange, route, behavior);
     if (!response.destroyed) await answerChat(exchange, behavior);

@@ -26,6 +26,7 @@ const API_LABELS: Record<string, string> = {
   messages: "messages",
   "messages.count_tokens": "countTokens",
   responses: "responses",
+  completions: "completions",
   embeddings: "embeddings",
   moderations: "moderations",
   rerank: "rerank",
