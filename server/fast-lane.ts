@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { handleChatCompletions } from "../lib/gateway/chat-completions";
 import { toErrorResponse, GatewayError } from "../lib/gateway/errors";
 import { handleCompletions } from "../lib/gateway/completions";
-import { handleEmbeddings, handleModerations, handleRerank } from "../lib/gateway/json-apis";
+import { handleEmbeddings, handleImageGenerations, handleModerations, handleRerank } from "../lib/gateway/json-apis";
 import { handleCountTokens, handleMessages } from "../lib/gateway/messages";
 import { handleListModels, handleRetrieveModel } from "../lib/gateway/models";
 import { handleResponses } from "../lib/gateway/responses";
@@ -22,6 +22,7 @@ const POST_APIS: Readonly<Record<string, Handler>> = {
   "/v1/embeddings": handleEmbeddings,
   "/v1/moderations": handleModerations,
   "/v1/rerank": handleRerank,
+  "/v1/images/generations": handleImageGenerations,
   "/v1/responses": handleResponses,
   "/v1/completions": handleCompletions,
 };

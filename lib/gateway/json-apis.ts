@@ -54,6 +54,17 @@ const SCHEMAS = {
       error: "`input` must be a string or a non-empty array.",
     }),
   }),
+  images: z.looseObject({
+    model,
+    prompt: z.string({ error: "`prompt` must be a string." }).min(1, { error: "`prompt` must not be empty." }),
+    n: z
+      .number({ error: "`n` must be an integer from 1 to 10." })
+      .int({ error: "`n` must be an integer from 1 to 10." })
+      .min(1, { error: "`n` must be an integer from 1 to 10." })
+      .max(10, { error: "`n` must be an integer from 1 to 10." })
+      .nullable()
+      .optional(),
+  }),
   rerank: z.looseObject({
     model,
     query: z.string({ error: "`query` must be a string." }),
@@ -67,7 +78,7 @@ type JsonApiName = keyof typeof SCHEMAS;
 
 /** The text of the request for a usage estimate, as one message. */
 function estimateText(body: Record<string, unknown>): string {
-  const parts = [body.query, ...(Array.isArray(body.input) ? body.input : [body.input])];
+  const parts = [body.query, body.prompt, ...(Array.isArray(body.input) ? body.input : [body.input])];
   if (Array.isArray(body.documents)) parts.push(...body.documents);
   return parts
     .map((part) => (typeof part === "string" ? part : isRecord(part) && typeof part.text === "string" ? part.text : ""))
@@ -88,7 +99,12 @@ function validator(name: JsonApiName): (body: Record<string, unknown>) => Ingres
 }
 
 /** What each answer must hold to count as one: the list it exists to return, not empty. */
-const ANSWER_LISTS: Record<JsonApiName, string> = { embeddings: "data", moderations: "results", rerank: "results" };
+const ANSWER_LISTS: Record<JsonApiName, string> = {
+  embeddings: "data",
+  moderations: "results",
+  images: "data",
+  rerank: "results",
+};
 
 function inspector(name: JsonApiName): (bytes: Uint8Array, check: KeywordCheck) => CompletionVerdict | AttemptFailure {
   const field = ANSWER_LISTS[name];
@@ -101,11 +117,16 @@ function inspector(name: JsonApiName): (bytes: Uint8Array, check: KeywordCheck) 
   };
 }
 
-/** Rerank hosts report `total_tokens` alone; it is all input. */
+/**
+ * Usage in chat's terms: image models report `input_tokens` / `output_tokens`, rerank hosts
+ * `total_tokens` alone (all of it input).
+ */
 function normalizeUsage(usage: unknown): unknown {
-  if (!isRecord(usage) || typeof usage.prompt_tokens === "number" || typeof usage.total_tokens !== "number")
-    return usage;
-  return { ...usage, prompt_tokens: usage.total_tokens };
+  if (!isRecord(usage) || typeof usage.prompt_tokens === "number") return usage;
+  if (typeof usage.input_tokens === "number")
+    return { ...usage, prompt_tokens: usage.input_tokens, completion_tokens: usage.output_tokens ?? 0 };
+  if (typeof usage.total_tokens === "number") return { ...usage, prompt_tokens: usage.total_tokens };
+  return usage;
 }
 
 function jsonWire(name: JsonApiName): UpstreamWire {
@@ -139,6 +160,7 @@ function jsonIngress(name: JsonApiName): Ingress<IngressRequest> {
 const EMBEDDINGS = jsonIngress("embeddings");
 const MODERATIONS = jsonIngress("moderations");
 const RERANK = jsonIngress("rerank");
+const IMAGES = jsonIngress("images");
 
 /** POST /v1/embeddings. */
 export function handleEmbeddings(request: Request, runtime: GatewayRuntime): Promise<Response> {
@@ -148,6 +170,11 @@ export function handleEmbeddings(request: Request, runtime: GatewayRuntime): Pro
 /** POST /v1/moderations. */
 export function handleModerations(request: Request, runtime: GatewayRuntime): Promise<Response> {
   return serveIngress(request, runtime, null, MODERATIONS);
+}
+
+/** POST /v1/images/generations. */
+export function handleImageGenerations(request: Request, runtime: GatewayRuntime): Promise<Response> {
+  return serveIngress(request, runtime, null, IMAGES);
 }
 
 /** POST /v1/rerank: the path Jina, vLLM and most OpenAI-compatible hosts serve. */

@@ -11,6 +11,7 @@ export const SERVED_ROUTES = [
   "POST /v1/embeddings",
   "POST /v1/moderations",
   "POST /v1/rerank",
+  "POST /v1/images/generations",
   "GET /v1/models",
   "GET /v1/models/{model}",
 ] as const;

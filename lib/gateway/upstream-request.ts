@@ -38,7 +38,7 @@ function allowedExtraHeaders(extra: Readonly<Record<string, string>>): Record<st
 
 /** What the gateway asks an upstream for; the path depends on the protocol its endpoint speaks. */
 export type UpstreamOperation =
-  "chat" | "completions" | "messages" | "count_tokens" | "embeddings" | "moderations" | "rerank";
+  "chat" | "completions" | "messages" | "count_tokens" | "embeddings" | "moderations" | "rerank" | "images";
 
 /** The path of each OpenAI-compatible operation below the endpoint's base URL (which ends in `/v1`). */
 const OPENAI_PATHS: Readonly<Record<UpstreamOperation, string>> = {
@@ -49,6 +49,7 @@ const OPENAI_PATHS: Readonly<Record<UpstreamOperation, string>> = {
   count_tokens: "/chat/completions",
   embeddings: "/embeddings",
   moderations: "/moderations",
+  images: "/images/generations",
   rerank: "/rerank",
 };
 

@@ -6,7 +6,7 @@ import { startGateway, waitForLogRow, type Gateway } from "../support/seed";
 // Embeddings, moderations and rerank through groups: the official SDK against the mock, failover
 // before the answer is relayed, usage and cost in the log row, bad input named by field.
 
-describe("embeddings, moderations and rerank", () => {
+describe("embeddings, moderations, rerank and image generation", () => {
   let gw: Gateway;
   let key: string;
   let client: OpenAI;
@@ -23,7 +23,8 @@ describe("embeddings, moderations and rerank", () => {
         ]);
         await s.group("moderation", ["omni-moderation"]);
         await s.group("rerank", ["jina-rerank"]);
-        key = await s.key("rag-app", { groups: ["embed", "moderation", "rerank"] });
+        await s.group("image", ["img-down", "gpt-image"]);
+        key = await s.key("rag-app", { groups: ["embed", "moderation", "rerank", "image"] });
       },
     });
     client = new OpenAI({ baseURL: `${gw.baseUrl}/v1`, apiKey: key, maxRetries: 0 });
@@ -120,6 +121,24 @@ describe("embeddings, moderations and rerank", () => {
     assert.deepEqual([row.api, row.promptTokens, row.isUsageEstimated], ["rerank", 28, false]);
   });
 
+  it("generates images through a group, failing over, with the image model's token usage", async () => {
+    gw.mock.setBehavior("img-down", { status: 500 });
+    gw.mock.setBehavior("gpt-image", { usage: { prompt_tokens: 20, completion_tokens: 4160 } });
+    const { data, response } = await client.images
+      .generate({ model: "image", prompt: "a lighthouse at dusk", n: 2, response_format: "b64_json" })
+      .withResponse();
+    assert.deepEqual(
+      data.data?.map((image) => Buffer.from(image.b64_json ?? "", "base64").toString()),
+      ["mock image 0", "mock image 1"],
+    );
+    assert.equal(gw.mock.callsFor("gpt-image").at(-1)!.path, "/v1/images/generations");
+    const row = await waitForLogRow(gw.db, response.headers.get("x-request-id")!);
+    assert.deepEqual(
+      [row.api, row.providerName, row.promptTokens, row.completionTokens, row.attempts.length],
+      ["images", "gpt-image", 20, 4160, 2],
+    );
+  });
+
   it("refuses bad bodies with OpenAI's 400 naming the field, and a wrong method with 405", async () => {
     for (const [call, param] of [
       [() => client.embeddings.create({ model: "embed", input: [] }), "input"],
@@ -128,6 +147,7 @@ describe("embeddings, moderations and rerank", () => {
         "encoding_format",
       ],
       [() => client.moderations.create({ model: "moderation", input: 42 as unknown as string }), "input"],
+      [() => client.images.generate({ model: "image", prompt: "" }), "prompt"],
     ] as const) {
       await assert.rejects(call(), (error: unknown) => {
         assert.ok(error instanceof BadRequestError);

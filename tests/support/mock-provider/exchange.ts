@@ -236,13 +236,23 @@ export async function answerModels(
 }
 
 export type Route =
-  "chat" | "messages" | "count_tokens" | "models" | "embeddings" | "moderations" | "rerank" | "completions" | "unknown";
+  | "chat"
+  | "messages"
+  | "count_tokens"
+  | "models"
+  | "embeddings"
+  | "moderations"
+  | "rerank"
+  | "images"
+  | "completions"
+  | "unknown";
 
 const JSON_API_ROUTES: Readonly<Record<string, Route>> = {
   "/v1/embeddings": "embeddings",
   "/v1/moderations": "moderations",
   "/v1/rerank": "rerank",
   "/v1/completions": "completions",
+  "/v1/images/generations": "images",
 };
 
 export function routeOf(method: string, path: string): Route {

@@ -5,7 +5,7 @@ import { isRecord } from "./answers";
 import { type Exchange, sendBody, sendScriptedRaw } from "./exchange";
 import type { MockBehavior } from "./types";
 
-export type JsonApiRoute = "embeddings" | "moderations" | "rerank";
+export type JsonApiRoute = "embeddings" | "moderations" | "rerank" | "images";
 
 function inputsOf(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
@@ -46,11 +46,25 @@ function rerankJson(body: Record<string, unknown>, behavior: MockBehavior, model
   return JSON.stringify({ id: "rerank-mock1", model, results: top, usage: { total_tokens: total } });
 }
 
+function imagesJson(body: Record<string, unknown>, behavior: MockBehavior): string {
+  const count = typeof body.n === "number" ? body.n : 1;
+  const asBase64 = body.response_format === "b64_json";
+  const data = Array.from({ length: count }, (_, index) =>
+    asBase64
+      ? { b64_json: Buffer.from(`mock image ${index}`).toString("base64") }
+      : { url: `https://images.example/mock-${index}.png`, revised_prompt: String(body.prompt ?? "") },
+  );
+  const given = behavior.usage;
+  const usage = given ? { input_tokens: given.prompt_tokens ?? 0, output_tokens: given.completion_tokens ?? 0 } : null;
+  return JSON.stringify({ created: 1_700_000_000, data, ...(usage ? { usage } : {}) });
+}
+
 const ANSWERS: Record<JsonApiRoute, (body: Record<string, unknown>, behavior: MockBehavior, model: string) => string> =
   {
     embeddings: embeddingsJson,
     moderations: moderationsJson,
     rerank: rerankJson,
+    images: imagesJson,
   };
 
 export async function answerJsonApi(exchange: Exchange, route: JsonApiRoute, behavior: MockBehavior): Promise<void> {

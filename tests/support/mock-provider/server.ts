@@ -245,7 +245,7 @@ export class MockProviderServer implements MockProvider {
     if (route === "messages") return answerMessages(exchange, behavior);
     if (route === "count_tokens") return answerCountTokens(exchange, behavior);
     if (route === "completions") return answerCompletions(exchange, behavior);
-    if (route === "embeddings" || route === "moderations" || route === "rerank")
+    if (route === "embeddings" || route === "moderations" || route === "rerank" || route === "images")
       return answerJsonApi(exchange, route, behavior);
     if (!response.destroyed) await answerChat(exchange, behavior);
   }

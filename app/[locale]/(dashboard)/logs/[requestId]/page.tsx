@@ -30,6 +30,7 @@ const API_LABELS: Record<string, string> = {
   embeddings: "embeddings",
   moderations: "moderations",
   rerank: "rerank",
+  images: "images",
 };
 
 const requestIdSchema = z.string().min(1).max(200);
