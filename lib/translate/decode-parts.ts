@@ -1,4 +1,5 @@
-import type { LanguageModelV3FilePart } from "@ai-sdk/provider";
+import type { JSONSchema7, LanguageModelV3FilePart, LanguageModelV3FunctionTool } from "@ai-sdk/provider";
+import type { NeutralCallOptions } from "./neutral";
 import { isRecord } from "../gateway/json-shape";
 
 /* What the OpenAI-family request decoders (chat completions, Responses) read alike. */
@@ -39,4 +40,39 @@ export function parseArguments(text: unknown): unknown {
 
 export function numberOr(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * Function tools, each read from where its protocol keeps name, description and parameters
+ * (`tool.function` in chat completions, the tool itself in the Responses API); others are skipped.
+ */
+export function decodeFunctionTools(
+  tools: unknown,
+  definitionOf: (tool: Record<string, unknown>) => Record<string, unknown> | null,
+): LanguageModelV3FunctionTool[] | undefined {
+  if (!Array.isArray(tools)) return undefined;
+  const decoded: LanguageModelV3FunctionTool[] = [];
+  for (const tool of tools.filter(isRecord)) {
+    const definition = tool.type === "function" ? definitionOf(tool) : null;
+    if (!definition || typeof definition.name !== "string") continue;
+    const { name, description, parameters } = definition;
+    decoded.push({
+      type: "function",
+      name,
+      ...(typeof description === "string" ? { description } : {}),
+      inputSchema: (isRecord(parameters) ? parameters : { type: "object", properties: {} }) as JSONSchema7,
+    });
+  }
+  return decoded.length > 0 ? decoded : undefined;
+}
+
+/** A JSON output format: `json_object`, or `json_schema` with its schema and name from `spec`. */
+export function jsonFormat(type: unknown, spec: Record<string, unknown>): NeutralCallOptions["responseFormat"] {
+  if (type === "json_object") return { type: "json" };
+  if (type !== "json_schema") return undefined;
+  return {
+    type: "json",
+    ...(isRecord(spec.schema) ? { schema: spec.schema as JSONSchema7 } : {}),
+    ...(typeof spec.name === "string" ? { name: spec.name } : {}),
+  };
 }

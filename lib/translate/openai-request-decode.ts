@@ -1,13 +1,11 @@
 import type {
   LanguageModelV3FilePart,
-  LanguageModelV3FunctionTool,
   LanguageModelV3Message,
   LanguageModelV3TextPart,
   LanguageModelV3ToolChoice,
-  JSONSchema7,
 } from "@ai-sdk/provider";
 import { isRecord } from "../gateway/json-shape";
-import { filePart, numberOr, parseArguments, textOf } from "./decode-parts";
+import { decodeFunctionTools, filePart, jsonFormat, numberOr, parseArguments, textOf } from "./decode-parts";
 import type { NeutralCallOptions, NeutralRequest } from "./neutral";
 
 /*
@@ -87,22 +85,6 @@ function decodeMessages(messages: Json[]): LanguageModelV3Message[] {
   return prompt;
 }
 
-function decodeTools(tools: unknown): LanguageModelV3FunctionTool[] | undefined {
-  if (!Array.isArray(tools)) return undefined;
-  const decoded: LanguageModelV3FunctionTool[] = [];
-  for (const tool of tools.filter(isRecord)) {
-    const fn = isRecord(tool.function) ? tool.function : null;
-    if (tool.type !== "function" || !fn || typeof fn.name !== "string") continue;
-    decoded.push({
-      type: "function",
-      name: fn.name,
-      ...(typeof fn.description === "string" ? { description: fn.description } : {}),
-      inputSchema: (isRecord(fn.parameters) ? fn.parameters : { type: "object", properties: {} }) as JSONSchema7,
-    });
-  }
-  return decoded.length > 0 ? decoded : undefined;
-}
-
 function decodeToolChoice(choice: unknown): LanguageModelV3ToolChoice | undefined {
   if (choice === "none" || choice === "auto" || choice === "required") return { type: choice };
   if (isRecord(choice) && isRecord(choice.function) && typeof choice.function.name === "string")
@@ -112,16 +94,7 @@ function decodeToolChoice(choice: unknown): LanguageModelV3ToolChoice | undefine
 
 function decodeResponseFormat(format: unknown): NeutralCallOptions["responseFormat"] {
   if (!isRecord(format)) return undefined;
-  if (format.type === "json_object") return { type: "json" };
-  if (format.type === "json_schema" && isRecord(format.json_schema)) {
-    const { schema, name } = format.json_schema;
-    return {
-      type: "json",
-      ...(isRecord(schema) ? { schema: schema as JSONSchema7 } : {}),
-      ...(typeof name === "string" ? { name } : {}),
-    };
-  }
-  return undefined;
+  return jsonFormat(format.type, isRecord(format.json_schema) ? format.json_schema : {});
 }
 
 function decodeStop(stop: unknown): string[] | undefined {
@@ -141,7 +114,7 @@ export function decodeOpenAIRequest(body: Json): NeutralRequest {
       topP: numberOr(body.top_p),
       stopSequences: decodeStop(body.stop),
       seed: numberOr(body.seed),
-      tools: decodeTools(body.tools),
+      tools: decodeFunctionTools(body.tools, (tool) => (isRecord(tool.function) ? tool.function : null)),
       toolChoice: decodeToolChoice(body.tool_choice),
       responseFormat: decodeResponseFormat(body.response_format),
     },

@@ -1,13 +1,11 @@
 import type {
   LanguageModelV3FilePart,
-  LanguageModelV3FunctionTool,
   LanguageModelV3Message,
   LanguageModelV3TextPart,
   LanguageModelV3ToolChoice,
-  JSONSchema7,
 } from "@ai-sdk/provider";
 import { isRecord } from "../gateway/json-shape";
-import { filePart, numberOr, parseArguments, textOf } from "./decode-parts";
+import { decodeFunctionTools, filePart, jsonFormat, numberOr, parseArguments, textOf } from "./decode-parts";
 import type { NeutralCallOptions, NeutralRequest } from "./neutral";
 
 /*
@@ -88,22 +86,6 @@ function decodeInput(input: unknown, prompt: LanguageModelV3Message[]): void {
   }
 }
 
-function decodeTools(tools: unknown): LanguageModelV3FunctionTool[] | undefined {
-  if (!Array.isArray(tools)) return undefined;
-  const decoded: LanguageModelV3FunctionTool[] = [];
-  for (const tool of tools.filter(isRecord)) {
-    // Hosted tools (web search, file search, code interpreter…) exist only on OpenAI's side.
-    if (tool.type !== "function" || typeof tool.name !== "string") continue;
-    decoded.push({
-      type: "function",
-      name: tool.name,
-      ...(typeof tool.description === "string" ? { description: tool.description } : {}),
-      inputSchema: (isRecord(tool.parameters) ? tool.parameters : { type: "object", properties: {} }) as JSONSchema7,
-    });
-  }
-  return decoded.length > 0 ? decoded : undefined;
-}
-
 function decodeToolChoice(choice: unknown): LanguageModelV3ToolChoice | undefined {
   if (choice === "none" || choice === "auto" || choice === "required") return { type: choice };
   if (isRecord(choice) && choice.type === "function" && typeof choice.name === "string")
@@ -113,14 +95,7 @@ function decodeToolChoice(choice: unknown): LanguageModelV3ToolChoice | undefine
 
 function decodeFormat(text: unknown): NeutralCallOptions["responseFormat"] {
   const format = isRecord(text) ? text.format : undefined;
-  if (!isRecord(format)) return undefined;
-  if (format.type === "json_object") return { type: "json" };
-  if (format.type !== "json_schema") return undefined;
-  return {
-    type: "json",
-    ...(isRecord(format.schema) ? { schema: format.schema as JSONSchema7 } : {}),
-    ...(typeof format.name === "string" ? { name: format.name } : {}),
-  };
+  return isRecord(format) ? jsonFormat(format.type, format) : undefined;
 }
 
 function decodeEffort(reasoning: unknown): NeutralRequest["reasoningEffort"] {
@@ -142,7 +117,8 @@ export function decodeResponsesRequest(body: Json): NeutralRequest {
       maxOutputTokens: numberOr(body.max_output_tokens),
       temperature: numberOr(body.temperature),
       topP: numberOr(body.top_p),
-      tools: decodeTools(body.tools),
+      // Hosted tools (web search, file search, code interpreter…) exist only on OpenAI's side.
+      tools: decodeFunctionTools(body.tools, (tool) => tool),
       toolChoice: decodeToolChoice(body.tool_choice),
       responseFormat: decodeFormat(body.text),
     },
