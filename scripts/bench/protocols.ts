@@ -1,8 +1,9 @@
 /**
  * The protocol phase of `npm run bench`: what translating between chat completions and
- * Anthropic's Messages costs. The same server answers four flows, each as JSON and as a stream,
- * on 10 connections: chat → an OpenAI endpoint and messages → an Anthropic endpoint (byte
- * passthrough), chat → Anthropic and messages → OpenAI (translated through the neutral form).
+ * Anthropic's Messages (and serving the Responses API) costs. The same server answers five
+ * flows, each as JSON and as a stream, on 10 connections: chat → an OpenAI endpoint and
+ * messages → an Anthropic endpoint (byte passthrough); chat → Anthropic, messages → OpenAI and
+ * responses → OpenAI (translated through the neutral form).
  * The goal: a translated request costs at most 0.3 ms more CPU than a passthrough one of the
  * same ingress. Written between `<!-- protocols:start -->` and `<!-- protocols:end -->`.
  */
@@ -11,7 +12,7 @@ import { fmt, median } from "./stats";
 
 export interface Flow {
   id: string;
-  path: "/v1/chat/completions" | "/v1/messages";
+  path: "/v1/chat/completions" | "/v1/messages" | "/v1/responses";
   group: string;
   isTranslated: boolean;
   /** The passthrough flow of the same ingress this one is compared with. */
@@ -48,6 +49,14 @@ export function protocolFlows(openaiGroup: string, anthropicGroup: string): Flow
       isTranslated: true,
       baseline: "messages → Anthropic",
     },
+    // The Responses API is always translated; its baseline is the chat request it becomes.
+    {
+      id: "responses → OpenAI",
+      path: "/v1/responses",
+      group: openaiGroup,
+      isTranslated: true,
+      baseline: "chat → OpenAI",
+    },
   ];
 }
 
@@ -58,6 +67,10 @@ const QUESTION =
 /** The same question in the ingress's own shape. */
 export function flowBody(flow: Flow, stream: boolean): string {
   const common = { model: flow.group, max_tokens: 128, temperature: 0.2, ...(stream ? { stream: true } : {}) };
+  if (flow.path === "/v1/responses") {
+    const { max_tokens: maxTokens, ...rest } = common;
+    return JSON.stringify({ ...rest, max_output_tokens: maxTokens, instructions: SYSTEM, input: QUESTION });
+  }
   if (flow.path === "/v1/messages")
     return JSON.stringify({ ...common, system: SYSTEM, messages: [{ role: "user", content: QUESTION }] });
   return JSON.stringify({
