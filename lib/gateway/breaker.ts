@@ -14,8 +14,9 @@ interface BreakerState {
 
 /**
  * Per-provider circuit breakers, in memory only (the request path never counts log rows).
- * Closed → open after N failures within T or a Retry-After; open → half-open when the rest
- * is over, letting exactly one probe through; the probe's verdict closes or reopens it.
+ * Closed → open after N failures within T (for the cool-down) or a Retry-After (for exactly
+ * that long); open → half-open when the rest is over, letting exactly one probe through; the
+ * probe's verdict closes or reopens it.
  */
 export class BreakerBoard {
   private readonly states = new Map<number, BreakerState>();
@@ -52,8 +53,9 @@ export class BreakerBoard {
     const isHalfOpen = state.openUntil !== 0 && now >= state.openUntil;
     const oldest = state.failures[0] ?? now;
     const isOverThreshold = state.failures.length >= settings.failoverThreshold && now - oldest <= state.windowMs;
-    if (isHalfOpen || isOverThreshold) state.openUntil = Math.max(state.openUntil, now + cooldownMs);
-    if (retryAfterMs && retryAfterMs > 0) state.openUntil = Math.max(state.openUntil, now + retryAfterMs);
+    // The provider said when it takes requests again: that, not the default cool-down, is the rest.
+    if (retryAfterMs && retryAfterMs > 0) state.openUntil = now + retryAfterMs;
+    else if (isHalfOpen || isOverThreshold) state.openUntil = Math.max(state.openUntil, now + cooldownMs);
     state.isProbeInFlight = false;
   }
 

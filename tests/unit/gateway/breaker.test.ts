@@ -36,13 +36,14 @@ describe("BreakerBoard", () => {
     assert.equal(board.canTry(1, T0 + 5_000), true);
   });
 
-  it("keeps the longer of cooldown and Retry-After", () => {
+  it("rests exactly as long as Retry-After says, not the default cool-down, even over the threshold", () => {
     const board = new BreakerBoard();
     for (const at of [T0, T0 + 1, T0 + 2]) board.recordFailure(1, at, settings, at === T0 + 2 ? 120_000 : null);
     assert.equal(board.openUntil(1), T0 + 2 + 120_000);
     const short = new BreakerBoard();
-    for (const at of [T0, T0 + 1, T0 + 2]) short.recordFailure(1, at, settings, 1_000);
-    assert.equal(short.openUntil(1), T0 + 2 + 30_000);
+    for (const at of [T0, T0 + 1, T0 + 2]) short.recordFailure(1, at, settings, 3_000);
+    assert.equal(short.openUntil(1), T0 + 2 + 3_000, "a 3 s Retry-After is a 3 s rest, not the 30 s cool-down");
+    assert.equal(short.canTry(1, T0 + 2 + 3_000), true);
   });
 
   it("lets exactly one probe through when half-open", () => {

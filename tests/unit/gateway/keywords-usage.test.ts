@@ -135,6 +135,12 @@ describe("Retry-After", () => {
     [{ "retry-after-ms": "250", "retry-after": "9" }, 250],
     [{ "retry-after": "soon" }, null],
     [{ "retry-after": "-3" }, null],
+    [{ "x-ratelimit-reset-requests": "1s", "x-ratelimit-reset-tokens": "6m0s" }, 360_000],
+    [{ "x-ratelimit-reset-tokens": "1h2m3.5s" }, 3_723_500],
+    [{ "x-ratelimit-reset-requests": "20ms" }, 20],
+    [{ "x-ratelimit-reset-requests": "soon" }, null],
+    [{ "retry-after": "2", "x-ratelimit-reset-requests": "6m0s" }, 2_000],
+    [{ "anthropic-ratelimit-requests-reset": "2025-01-01T00:00:04Z" }, 4_000],
     [{}, null],
   ];
   for (const [headers, expected] of cases) {
