@@ -12,7 +12,7 @@ export function observeCallRecord(metrics: GatewayMetrics, record: CallLogRecord
   // never become label values.
   const group = record.groupName ?? "";
   const provider = record.providerName ?? "";
-  metrics.requests.inc({ group, provider, status_class: statusClass(record.status) });
+  metrics.requests.inc({ api: record.api, group, provider, status_class: statusClass(record.status) });
   metrics.duration.observe({ group, provider }, record.latencyMs / 1000);
   if (record.ttftMs !== null) metrics.timeToFirstToken.observe({ group, provider }, record.ttftMs / 1000);
   let tried = 0;
@@ -24,6 +24,8 @@ export function observeCallRecord(metrics: GatewayMetrics, record: CallLogRecord
   if (record.promptTokens > 0) metrics.tokens.inc({ group, provider, type: "prompt" }, record.promptTokens);
   if (record.completionTokens > 0) metrics.tokens.inc({ group, provider, type: "completion" }, record.completionTokens);
   if (record.cachedTokens > 0) metrics.tokens.inc({ group, provider, type: "cached" }, record.cachedTokens);
+  if (record.cacheWriteTokens > 0)
+    metrics.tokens.inc({ group, provider, type: "cache_write" }, record.cacheWriteTokens);
   if (record.cost > 0) metrics.cost.inc({ group, provider }, record.cost);
 }
 

@@ -7,7 +7,8 @@ import type { BreakerStateName } from "../gateway/types";
  * separately, and each bundle would otherwise get its own empty copy.
  */
 
-const REQUEST_LABELS = ["group", "provider", "status_class"] as const;
+// `api` is one of the gateway's own API names (chat.completions, messages, responses, …).
+const REQUEST_LABELS = ["api", "group", "provider", "status_class"] as const;
 const ROUTE_LABELS = ["group", "provider"] as const;
 
 export interface GatewayMetrics {

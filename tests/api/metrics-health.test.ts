@@ -158,6 +158,11 @@ describe("/metrics, /api/ready and /api/health over HTTP", () => {
     );
     assert.deepEqual(actual, expected);
     assert.equal(total(samples, "gateway_requests_total"), sent.length);
+    assert.deepEqual(
+      [...new Set(find(samples, "gateway_requests_total").map((sample) => sample.labels.api))],
+      ["chat.completions"],
+      "every request is labelled with its API",
+    );
     assert.equal(
       total(samples, "gateway_requests_total", { group: "mx-chat", provider: "mx-a", status_class: "2xx" }),
       4,
