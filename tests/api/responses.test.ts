@@ -225,6 +225,31 @@ describe("Responses API over HTTP", () => {
     assert.deepEqual(body.thinking, { type: "enabled", budget_tokens: 4096 });
   });
 
+  it("closes the upstream when the client leaves a translated stream, and logs 499", async () => {
+    gw.mock.setBehavior("rs-chat", { chunks: Array.from({ length: 40 }, (_, i) => ` word${i}`), chunkDelayMs: 100 });
+    const controller = new AbortController();
+    const response = await fetch(`${gw.baseUrl}/v1/responses`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "codex", input: "Talk", stream: true }),
+      signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    let text = "";
+    while (!text.includes("response.output_text.delta")) text += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+    const call = gw.mock.callsFor("rs-chat").at(-1)!;
+    await gw.mock.waitFor(
+      () => call.closedAt !== null,
+      3_000,
+      () => "the upstream request to be closed",
+    );
+    assert.equal(call.aborted, true, "closed by the gateway, not finished");
+    assert.ok(call.chunksSent < 40);
+    const row = await waitForLogRow(gw.db, response.headers.get("x-request-id")!);
+    assert.equal(row.status, 499);
+  });
+
   it("fails over before the first event, and refuses what it cannot honour with OpenAI's 400", async () => {
     gw.mock.setBehavior("rs-down", { status: 500 });
     gw.mock.setBehavior("rs-up", { chunks: ["Rescued"] });
