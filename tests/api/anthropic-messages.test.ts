@@ -99,7 +99,7 @@ describe("Anthropic Messages API over HTTP", () => {
       text: "Translated hello",
       usage: { prompt_tokens: 40, completion_tokens: 3, cached_tokens: 10 },
     });
-    const message = await client.messages.create({
+    const request: Anthropic.Messages.MessageCreateParamsNonStreaming = {
       model: "translated",
       max_tokens: 1024,
       system: [
@@ -127,7 +127,8 @@ describe("Anthropic Messages API over HTTP", () => {
       stop_sequences: ["\n\nHuman:"],
       metadata: { user_id: "user-42" },
       thinking: { type: "enabled", budget_tokens: 8000 },
-    });
+    };
+    const message = await client.messages.create(request);
     assert.equal(message.type, "message");
     assert.equal(textOf(message.content), "Translated hello");
     assert.equal(message.stop_reason, "end_turn");
@@ -156,6 +157,14 @@ describe("Anthropic Messages API over HTTP", () => {
     assert.deepEqual(
       (openai.tools as { function: { name: string } }[]).map((tool) => tool.function.name),
       ["Read", "Bash"],
+    );
+
+    // Claude Code streams: the same request with `stream: true`, accumulated by the SDK.
+    const streamed = await client.messages.stream(request).finalMessage();
+    assert.equal((gw.mock.callsFor("tr-basic").at(-1)!.body as { stream?: boolean }).stream, true);
+    assert.deepEqual(
+      [streamed.content, streamed.stop_reason, streamed.usage.input_tokens, streamed.usage.output_tokens],
+      [message.content, message.stop_reason, message.usage.input_tokens, message.usage.output_tokens],
     );
   });
 
