@@ -1,4 +1,3 @@
-import { countTokens } from "gpt-tokenizer";
 import { decodeAnthropicRequest } from "../translate/anthropic-request";
 import { AnthropicStreamEncoder, encodeAnthropicMessage } from "../translate/anthropic-answer";
 import { anthropicErrorEvent, openAIErrorToAnthropic, toAnthropicErrorResponse } from "./anthropic-errors";
@@ -61,8 +60,12 @@ const COUNT_WIRE: UpstreamWire = {
   inspectJson: inspectAnthropicCount,
 };
 
-/** A tokenizer estimate of what the request's text costs (o200k; exact only on an Anthropic upstream). */
-function estimateInputTokens(body: Record<string, unknown>): number {
+/**
+ * A tokenizer estimate of what the request's text costs (o200k; exact only on an Anthropic
+ * upstream). The tokenizer's tables are tens of MB, so they load on the first estimate only.
+ */
+async function estimateInputTokens(body: Record<string, unknown>): Promise<number> {
+  const { countTokens } = await import("gpt-tokenizer");
   const parts: unknown[] = [body.system, body.messages, body.tools];
   const text = parts
     .filter((part) => part !== undefined)
@@ -130,7 +133,7 @@ export async function handleCountTokens(request: Request, runtime: GatewayRuntim
         return new Response(null, { status: 499, headers: { "x-request-id": requestId } });
       }
     }
-    const answer = JSON.stringify({ input_tokens: estimateInputTokens(parsed.body) });
+    const answer = JSON.stringify({ input_tokens: await estimateInputTokens(parsed.body) });
     log.finish({ status: 200 });
     return new Response(answer, { status: 200, headers: { ...headers, "x-token-count-estimated": "true" } });
   } catch (error) {

@@ -8,6 +8,8 @@ import { decodeOpenAICompletion, OpenAIStreamDecoder } from "../../lib/translate
 import { encodeOpenAICompletion, OpenAIStreamEncoder } from "../../lib/translate/openai-answer-encode";
 import { encodeOpenAIRequest } from "../../lib/translate/openai-request";
 import { decodeOpenAIRequest } from "../../lib/translate/openai-request-decode";
+import { encodeResponse, ResponsesStreamEncoder } from "../../lib/translate/responses-answer";
+import { decodeResponsesRequest } from "../../lib/translate/responses-request";
 import type { StreamDecoder, StreamEncoder } from "../../lib/translate/neutral";
 
 // The translators on their own: requests both ways through the neutral form, whole answers and
@@ -296,5 +298,93 @@ describe("streams", () => {
       total_tokens: 19,
       prompt_tokens_details: { cached_tokens: 0 },
     });
+  });
+});
+
+describe("the Responses API", () => {
+  it("decodes instructions, input items, function tools (hosted ones dropped), format and effort", () => {
+    const neutral = decodeResponsesRequest({
+      model: "m",
+      instructions: "Be exact.",
+      input: [
+        { role: "developer", content: "Workspace: /src" },
+        { type: "message", role: "user", content: [{ type: "input_text", text: "Run ls" }] },
+        { type: "reasoning", id: "rs_1", summary: [], encrypted_content: "opaque" },
+        { type: "function_call", call_id: "c1", name: "shell", arguments: '{"cmd":"ls"}' },
+        { type: "function_call", call_id: "c2", name: "shell", arguments: '{"cmd":"pwd"}' },
+        { type: "function_call_output", call_id: "c1", output: "a.txt" },
+        { type: "function_call_output", call_id: "c2", output: "/src" },
+      ],
+      tools: [{ type: "function", name: "shell", parameters: { type: "object" } }, { type: "web_search" }],
+      text: { format: { type: "json_schema", name: "out", schema: { type: "object" } } },
+      reasoning: { effort: "minimal" },
+      max_output_tokens: 300,
+    });
+    assert.deepEqual(
+      neutral.options.prompt.map((message) => [
+        message.role,
+        Array.isArray(message.content) ? message.content.length : 1,
+      ]),
+      [
+        ["system", 1],
+        ["system", 1],
+        ["user", 1],
+        ["assistant", 2],
+        ["tool", 2],
+      ],
+    );
+    assert.deepEqual(
+      neutral.options.tools?.map((tool) => tool.name),
+      ["shell"],
+    );
+    assert.deepEqual(neutral.options.responseFormat, { type: "json", schema: { type: "object" }, name: "out" });
+    assert.equal(neutral.reasoningEffort, "low");
+    assert.equal(neutral.options.maxOutputTokens, 300);
+  });
+
+  it("answers a cut-off answer as incomplete, in JSON and as the stream's last event", () => {
+    const usage = {
+      inputTokens: { total: 5, noCache: 5, cacheRead: undefined, cacheWrite: undefined },
+      outputTokens: { total: 9, text: 9, reasoning: undefined },
+    };
+    const json = JSON.parse(
+      encodeResponse(
+        {
+          id: "x",
+          model: "m",
+          content: [{ type: "text", text: "Partial" }],
+          finishReason: { unified: "length", raw: "length" },
+          usage,
+        },
+        1,
+        {},
+      ),
+    ) as Json;
+    assert.deepEqual([json.status, json.incomplete_details], ["incomplete", { reason: "max_output_tokens" }]);
+    const encoder = new ResponsesStreamEncoder("m", 1, {});
+    let text = "";
+    for (const part of [
+      { type: "text-start", id: "0" },
+      { type: "text-delta", id: "0", delta: "Partial" },
+      { type: "finish", usage, finishReason: { unified: "length", raw: "length" } },
+    ] as const)
+      text += encoder.encode(part);
+    const events = text
+      .split("\n")
+      .filter((line) => line.startsWith("data: "))
+      .map((line) => JSON.parse(line.slice(6)) as Json);
+    const last = events.at(-1)!;
+    assert.equal(last.type, "response.incomplete");
+    const response = last.response as { output: Json[]; usage: Json };
+    assert.deepEqual((response.output[0]!.content as Json[])[0], {
+      type: "output_text",
+      text: "Partial",
+      annotations: [],
+    });
+    assert.equal(response.usage.output_tokens, 9);
+    assert.ok(
+      events.some((event) => event.type === "response.output_item.done"),
+      "the open item is closed first",
+    );
   });
 });
