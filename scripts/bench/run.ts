@@ -16,7 +16,7 @@
  *   BENCH_CLUSTER_SCENARIOS  matrix scenarios ours-w2 and ours-pg2 run (default json-c50,sse-c50)
  *   BENCH_FLOOR=1          add "floor": a bare Next.js route handler forwarding with node:http
  *                          (scripts/bench/next-floor.ts; built once into tmp/bench/next-floor)
- *   BENCH_ONLY=matrix|protocols|slow|abort|sustain   comma list of phases (default all)
+ *   BENCH_ONLY=matrix|slow|abort|sustain|protocols   comma list of phases (default all, in this order)
  *   BENCH_SCENARIOS        comma list of matrix scenarios, e.g. json-c10,sse-r100 (default all)
  *   BENCH_CPU_PROF=dir     start our server with --cpu-prof into dir
  *   BENCH_BASE_DIST=dir    also run a second build of ours from that build folder as target
@@ -73,7 +73,7 @@ const selectedTargets = (
 )
   .split(",")
   .filter((name): name is TargetName => (TARGET_NAMES as readonly string[]).includes(name));
-const phases = new Set((env.BENCH_ONLY ?? "matrix,protocols,slow,abort,sustain").split(","));
+const phases = new Set((env.BENCH_ONLY ?? "matrix,slow,abort,sustain,protocols").split(","));
 const sustainTargets = (env.BENCH_SUSTAIN_TARGETS ?? "ours")
   .split(",")
   .filter((name): name is TargetName => selectedTargets.includes(name as TargetName));
@@ -607,6 +607,10 @@ async function main(): Promise<void> {
   const machineBefore = machineCpu();
   try {
     if (phases.has("matrix")) await runMatrix(targets, report);
+    if (phases.has("slow")) await runSlowStreams(targets, report);
+    if (phases.has("abort")) await runAborts(targets, report);
+    if (phases.has("sustain")) await runSustain(targets, report);
+    // Last: its translation load must not grow the heap the slow-stream memory figure starts from.
     if (phases.has("protocols")) {
       const runs = await runProtocols(targets);
       if (runs.length > 0 && env.BENCH_NO_WRITE !== "1") {
@@ -618,9 +622,6 @@ async function main(): Promise<void> {
         log("docs/benchmarks.md: protocol table updated");
       }
     }
-    if (phases.has("slow")) await runSlowStreams(targets, report);
-    if (phases.has("abort")) await runAborts(targets, report);
-    if (phases.has("sustain")) await runSustain(targets, report);
     const machineAfter = machineCpu();
     const ownAfter = pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
     const totalMs = machineAfter.totalMs - machineBefore.totalMs;
