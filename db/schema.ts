@@ -15,6 +15,14 @@ export type DbBoolean = number;
 export const ENDPOINT_PROTOCOLS = ["openai", "anthropic"] as const;
 export type EndpointProtocol = (typeof ENDPOINT_PROTOCOLS)[number];
 
+/** The kinds of work a provider can serve; a group routes a request only to members of its kind. */
+export const WORK_KINDS = ["chat", "responses", "embeddings", "images", "audio", "moderation", "rerank"] as const;
+export type WorkKind = (typeof WORK_KINDS)[number];
+
+/** What a provider's `price_per_unit` is per, besides its token prices. */
+export const PRICE_UNITS = ["none", "image", "second", "character"] as const;
+export type PriceUnit = (typeof PRICE_UNITS)[number];
+
 export interface EndpointCredentialsTable {
   id: Generated<number>;
   name: string;
@@ -44,6 +52,11 @@ export interface ProvidersTable {
   price_output: ColumnType<number, number | undefined, number>;
   price_cached: ColumnType<number, number | undefined, number>;
   price_cache_write: ColumnType<number, number | undefined, number>;
+  /** Comma-separated WorkKinds; empty = guessed from the upstream model id. */
+  kinds: ColumnType<string, string | undefined, string>;
+  /** A PriceUnit; `character` is priced per 1M characters, the others per one unit. */
+  price_unit: ColumnType<string, string | undefined, string>;
+  price_per_unit: ColumnType<number, number | undefined, number>;
   is_enabled: ColumnType<DbBoolean, DbBoolean | undefined, DbBoolean>;
   /** Null means the settings' default. */
   connect_timeout_ms: number | null;
@@ -127,6 +140,9 @@ export interface CallLogsTable {
   completion_tokens: number;
   cached_tokens: number;
   cache_write_tokens: ColumnType<number, number | undefined, number>;
+  /** Non-token units billed (images, seconds of audio, characters), in `billed_unit`. */
+  billed_units: ColumnType<number, number | undefined, number>;
+  billed_unit: ColumnType<string, string | undefined, string>;
   cost: number;
   is_usage_estimated: DbBoolean;
   is_incomplete: DbBoolean;

@@ -211,6 +211,8 @@ export function seedRecord(createdAt: number, index: number, context: RecordCont
     completionTokens,
     cachedTokens,
     cacheWriteTokens: 0,
+    billedUnits: 0,
+    billedUnit: "none",
     api: "chat.completions",
     cost: status >= 400 && status !== 499 ? 0 : cost,
     isUsageEstimated,

@@ -2,10 +2,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { handleChatCompletions } from "../lib/gateway/chat-completions";
 import { toErrorResponse, GatewayError } from "../lib/gateway/errors";
 import { handleCompletions } from "../lib/gateway/completions";
+import { handleImageEdits, handleTranscriptions, handleTranslations } from "../lib/gateway/file-apis";
+import { handleSpeech } from "../lib/gateway/speech";
 import { handleEmbeddings, handleImageGenerations, handleModerations, handleRerank } from "../lib/gateway/json-apis";
 import { handleCountTokens, handleMessages } from "../lib/gateway/messages";
 import { handleListModels, handleRetrieveModel } from "../lib/gateway/models";
 import { handleResponses } from "../lib/gateway/responses";
+import { handleStoredResponse } from "../lib/gateway/stored-responses";
 import { createRequestId } from "../lib/gateway/request-id";
 import type { GatewayRuntime } from "../lib/gateway/types";
 import { handleMethodNotAllowed, handleUnknownRoute } from "../lib/gateway/unknown-route";
@@ -23,6 +26,10 @@ const POST_APIS: Readonly<Record<string, Handler>> = {
   "/v1/moderations": handleModerations,
   "/v1/rerank": handleRerank,
   "/v1/images/generations": handleImageGenerations,
+  "/v1/images/edits": handleImageEdits,
+  "/v1/audio/transcriptions": handleTranscriptions,
+  "/v1/audio/translations": handleTranslations,
+  "/v1/audio/speech": handleSpeech,
   "/v1/responses": handleResponses,
   "/v1/completions": handleCompletions,
 };
@@ -44,6 +51,10 @@ export function routeApiRequest(method: string, url: string): Handler | null {
   if (path === "/v1/messages/count_tokens") return method === "POST" ? handleCountTokens : onlyPost;
   const postApi = POST_APIS[path];
   if (postApi !== undefined) return method === "POST" ? postApi : onlyPost;
+  if (path.startsWith("/v1/responses/")) {
+    const rest = decodeSegments(path.slice("/v1/responses/".length));
+    return rest === null ? null : (request, runtime) => handleStoredResponse(request, runtime, rest);
+  }
   if (path === "/v1/models") return method === "GET" ? handleListModels : onlyGet;
   if (path.startsWith("/v1/models/")) {
     if (method !== "GET") return onlyGet;

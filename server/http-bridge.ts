@@ -47,13 +47,18 @@ export async function sendWebResponse(
     res.end();
     return;
   }
-  if (!String(response.headers.get("content-type")).startsWith("text/event-stream")) {
+  if (isWholeBody(String(response.headers.get("content-type")))) {
     const bytes = Buffer.from(await response.arrayBuffer());
     res.setHeader("content-length", bytes.byteLength);
     res.end(bytes);
     return;
   }
   await pipeStream(res, response.body);
+}
+
+/** JSON and text answers are sent whole, with a length; events and audio stream as they come. */
+function isWholeBody(contentType: string): boolean {
+  return /^(application\/json|text\/plain|text\/html)/.test(contentType);
 }
 
 async function pipeStream(res: ServerResponse, body: ReadableStream<Uint8Array>): Promise<void> {

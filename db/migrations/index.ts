@@ -4,6 +4,7 @@ import * as analyticsRollups from "./2026_11_26_0002_analytics_rollups";
 import * as modelListSnapshots from "./2026_11_26_0003_model_list_snapshots";
 import * as passthroughSettings from "./2026_12_06_0001_passthrough_settings";
 import * as wireProtocols from "./2026_12_07_0001_wire_protocols";
+import * as workKinds from "./2026_12_07_0002_work_kinds";
 
 /**
  * Every migration by name, listed statically: the Next.js server bundle cannot read a
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_26_0003_model_list_snapshots": modelListSnapshots,
   "2026_12_06_0001_passthrough_settings": passthroughSettings,
   "2026_12_07_0001_wire_protocols": wireProtocols,
+  "2026_12_07_0002_work_kinds": workKinds,
 };

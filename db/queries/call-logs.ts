@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { fromDbBoolean, toDbBoolean, toStoredText, withTransaction } from "../dialect";
-import type { CallLogRow, Executor, NewCallLog, NewCallLogBody } from "../schema";
+import type { CallLogRow, Executor, NewCallLog, NewCallLogBody, PriceUnit } from "../schema";
+import { toPriceUnit } from "../work-kinds";
 import { addUsage, aggregateUsage } from "./usage-rollup";
 
 export type AttemptOutcome = "ok" | "failed" | "skipped" | "client_error";
@@ -35,6 +36,9 @@ export interface CallLogRecord {
   cachedTokens: number;
   /** Prompt tokens written to the provider's prompt cache. */
   cacheWriteTokens: number;
+  /** Non-token units billed: images, seconds of audio, characters of speech. */
+  billedUnits: number;
+  billedUnit: PriceUnit;
   cost: number;
   isUsageEstimated: boolean;
   /** A committed stream that ended with an error instead of `[DONE]`. */
@@ -79,6 +83,8 @@ function toRow(record: CallLogRecord): NewCallLog {
     completion_tokens: record.completionTokens,
     cached_tokens: record.cachedTokens,
     cache_write_tokens: record.cacheWriteTokens,
+    billed_units: record.billedUnits,
+    billed_unit: record.billedUnit,
     cost: record.cost,
     is_usage_estimated: toDbBoolean(record.isUsageEstimated),
     is_incomplete: toDbBoolean(record.isIncomplete),
@@ -164,6 +170,8 @@ export function toEntry(row: CallLogRow): CallLogEntry {
     completionTokens: row.completion_tokens,
     cachedTokens: row.cached_tokens,
     cacheWriteTokens: row.cache_write_tokens,
+    billedUnits: row.billed_units,
+    billedUnit: toPriceUnit(row.billed_unit),
     cost: row.cost,
     isUsageEstimated: fromDbBoolean(row.is_usage_estimated),
     isIncomplete: fromDbBoolean(row.is_incomplete),

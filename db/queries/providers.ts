@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { fromDbBoolean, toDbBoolean, withTransaction } from "../dialect";
-import type { Executor, ProviderUpdate } from "../schema";
+import type { Executor, PriceUnit, ProviderUpdate, WorkKind } from "../schema";
+import { formatWorkKinds, parseWorkKinds, toPriceUnit } from "../work-kinds";
 import { bumpConfigVersion } from "./config-state";
 import { DataError, requireText, toDataError } from "./errors";
 
@@ -12,6 +13,10 @@ export interface ProviderInput {
   priceOutput?: number;
   priceCached?: number;
   priceCacheWrite?: number;
+  /** Empty: guessed from the model id. */
+  kinds?: WorkKind[];
+  priceUnit?: PriceUnit;
+  pricePerUnit?: number;
   isEnabled?: boolean;
   connectTimeoutMs?: number | null;
   firstTokenTimeoutMs?: number | null;
@@ -33,6 +38,10 @@ export interface ProviderView {
   priceOutput: number;
   priceCached: number;
   priceCacheWrite: number;
+  /** The ticked kinds; empty means guessed from the model id. */
+  kinds: WorkKind[];
+  priceUnit: PriceUnit;
+  pricePerUnit: number;
   isEnabled: boolean;
   connectTimeoutMs: number | null;
   firstTokenTimeoutMs: number | null;
@@ -66,6 +75,9 @@ function toUpdate(patch: ProviderPatch): ProviderUpdate {
   if (patch.priceOutput !== undefined) update.price_output = patch.priceOutput;
   if (patch.priceCached !== undefined) update.price_cached = patch.priceCached;
   if (patch.priceCacheWrite !== undefined) update.price_cache_write = patch.priceCacheWrite;
+  if (patch.kinds !== undefined) update.kinds = formatWorkKinds(patch.kinds);
+  if (patch.priceUnit !== undefined) update.price_unit = patch.priceUnit;
+  if (patch.pricePerUnit !== undefined) update.price_per_unit = patch.pricePerUnit;
   if (patch.isEnabled !== undefined) update.is_enabled = toDbBoolean(patch.isEnabled);
   if (patch.connectTimeoutMs !== undefined) update.connect_timeout_ms = patch.connectTimeoutMs;
   if (patch.firstTokenTimeoutMs !== undefined) update.first_token_timeout_ms = patch.firstTokenTimeoutMs;
@@ -141,6 +153,9 @@ function selectProviders(db: Executor) {
       "p.price_output",
       "p.price_cached",
       "p.price_cache_write",
+      "p.kinds",
+      "p.price_unit",
+      "p.price_per_unit",
       "p.is_enabled",
       "p.connect_timeout_ms",
       "p.first_token_timeout_ms",
@@ -165,6 +180,9 @@ function toView(row: ProviderSelection): ProviderView {
     priceOutput: row.price_output,
     priceCached: row.price_cached,
     priceCacheWrite: row.price_cache_write,
+    kinds: parseWorkKinds(row.kinds),
+    priceUnit: toPriceUnit(row.price_unit),
+    pricePerUnit: row.price_per_unit,
     isEnabled: fromDbBoolean(row.is_enabled),
     connectTimeoutMs: row.connect_timeout_ms,
     firstTokenTimeoutMs: row.first_token_timeout_ms,

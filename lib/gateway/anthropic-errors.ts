@@ -13,6 +13,7 @@ const ANTHROPIC_ERRORS: Readonly<Record<GatewayErrorCode, { status: number; type
   invalid_api_key: { status: 401, type: "authentication_error" },
   model_not_found: { status: 404, type: "not_found_error" },
   route_not_found: { status: 404, type: "not_found_error" },
+  not_found: { status: 404, type: "not_found_error" },
   method_not_allowed: { status: 405, type: "invalid_request_error" },
   request_too_large: { status: 413, type: "request_too_large" },
   rate_limited: { status: 429, type: "rate_limit_error" },

@@ -4,6 +4,10 @@ import type { TokenUsage } from "./usage";
 import { buildUpstreamRequest, resolveTimeouts } from "./upstream-request";
 import { BodyTooLargeError, readUpstreamBody, settleErrorStatus } from "./upstream-status";
 
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
 // Chat answers are small; this only stops a runaway upstream from filling memory.
 const MAX_COMPLETION_BYTES = 32 * 1024 * 1024;
 
@@ -12,6 +16,8 @@ export interface JsonAnswer {
   bytes: Uint8Array;
   usage: TokenUsage | null;
   completionCharacters: number;
+  /** The upstream's content type, relayed by routes that keep it (plain-text transcripts). */
+  contentType: string;
 }
 
 /**
@@ -31,6 +37,7 @@ export async function attemptJson(context: AttemptContext): Promise<AttemptResul
       control.signal,
       context.forwardedHeaders,
       context.route.wire.operation,
+      context.route.contentType,
     );
     let response;
     try {
@@ -60,7 +67,12 @@ export async function attemptJson(context: AttemptContext): Promise<AttemptResul
     return {
       kind: "success",
       status,
-      value: { bytes, usage: verdict.usage, completionCharacters: verdict.completionCharacters },
+      value: {
+        bytes,
+        usage: verdict.usage,
+        completionCharacters: verdict.completionCharacters,
+        contentType: headerText(response.headers["content-type"]) ?? "application/json",
+      },
     };
   } finally {
     control.dispose();

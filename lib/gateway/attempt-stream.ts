@@ -36,6 +36,7 @@ export async function attemptStream(context: AttemptContext): Promise<AttemptRes
     control.signal,
     context.forwardedHeaders,
     context.route.wire.operation,
+    context.route.contentType,
   );
   let response: UpstreamResponse;
   try {

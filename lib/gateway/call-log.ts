@@ -1,7 +1,8 @@
 import type { Settings } from "../../db/settings-schema";
 import { truncateUtf8 } from "./bytes";
 import type { ApiKeyConfig, AttemptRecord, CallLogRecord, GatewayRuntime, ProviderConfig } from "./types";
-import type { SettledUsage } from "./usage";
+import { unitCost, type SettledUsage } from "./usage";
+import type { PriceUnit } from "../work-kinds";
 
 export interface CallLogEnding {
   status: number;
@@ -19,6 +20,7 @@ export interface CallLogEnding {
 export class CallLog {
   readonly record: CallLogRecord;
   private isPushed = false;
+  private provider: ProviderConfig | null = null;
 
   constructor(
     private readonly runtime: GatewayRuntime,
@@ -44,6 +46,8 @@ export class CallLog {
       completionTokens: 0,
       cachedTokens: 0,
       cacheWriteTokens: 0,
+      billedUnits: 0,
+      billedUnit: "none",
       cost: 0,
       isUsageEstimated: false,
       isIncomplete: false,
@@ -75,6 +79,7 @@ export class CallLog {
   }
 
   setProvider(provider: ProviderConfig): void {
+    this.provider = provider;
     this.record.providerId = provider.id;
     this.record.providerName = provider.name;
   }
@@ -95,6 +100,12 @@ export class CallLog {
     if (this.settings.storeBodies) this.record.responseBody = text;
   }
 
+  /** Units of non-token work in the answer; billed at the provider's unit price when its unit matches. */
+  bill(unit: PriceUnit, units: number): void {
+    this.record.billedUnit = unit;
+    this.record.billedUnits = Math.max(0, units);
+  }
+
   finish(ending: CallLogEnding): void {
     if (this.isPushed) return;
     this.isPushed = true;
@@ -112,6 +123,8 @@ export class CallLog {
       record.cost = ending.usage.cost;
       record.isUsageEstimated = ending.usage.isEstimated;
     }
+    if (this.provider && record.billedUnits > 0)
+      record.cost += unitCost(this.provider, record.billedUnit, record.billedUnits);
     // A failing sink or observer must not turn a served request into an error.
     try {
       this.runtime.logSink.push(record);

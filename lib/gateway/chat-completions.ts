@@ -28,6 +28,7 @@ function anthropicRoute(chat: ChatRequest, receivedAt: number): ((provider: Prov
 
 const CHAT_INGRESS: Ingress<ChatRequest> = {
   api: "chat.completions",
+  kinds: ["chat"],
   validate: validateChatRequest,
   renderError: toErrorResponse,
   renderErrorEvent: (error) => encodeUtf8(`data: ${serializeError(error)}\n\n`),

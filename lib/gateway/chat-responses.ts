@@ -1,4 +1,5 @@
 import type { Settings } from "../../db/settings-schema";
+import type { PriceUnit } from "../work-kinds";
 import type { ProviderRoute } from "./provider-route";
 import type { JsonAnswer } from "./attempt-json";
 import type { CommittedStream } from "./attempt-stream";
@@ -20,6 +21,14 @@ export interface ResponseContext {
   log: CallLog;
   requestId: string;
   receivedAt: number;
+  /** Non-token units the answer is billed in (images, audio seconds, characters), when the API has them. */
+  billing?: Billing | null;
+}
+
+export interface Billing {
+  unit: PriceUnit;
+  /** The units of one answer (null: a stream, whose units come from the request alone). */
+  count(answer: Uint8Array | null): number;
 }
 
 const CLIENT_CLOSED_REQUEST = 499;
@@ -70,9 +79,13 @@ export function respondJson(
   );
   const bytes = route.translateJson ? route.translateJson(answer.bytes) : answer.bytes;
   log.setProvider(provider);
+  if (context.billing) log.bill(context.billing.unit, context.billing.count(answer.bytes));
   log.setResponseBody(bytes);
   log.finish({ status: 200, usage, ttftMs: Math.max(0, runtime.now() - receivedAt) });
-  return new Response(toResponseBytes(bytes), { status: 200, headers: jsonHeaders(requestId) });
+  const headers = route.keepsContentType
+    ? { "content-type": answer.contentType, "x-request-id": requestId }
+    : jsonHeaders(requestId);
+  return new Response(toResponseBytes(bytes), { status: 200, headers });
 }
 
 function describeStreamFailure(

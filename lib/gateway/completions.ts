@@ -54,6 +54,7 @@ const COMPLETIONS_WIRE: UpstreamWire = { ...OPENAI_CHAT_WIRE, operation: "comple
 
 const COMPLETIONS_INGRESS: Ingress<CompletionsRequest> = {
   api: "completions",
+  kinds: ["chat"],
   validate: validateCompletionsRequest,
   renderError: toErrorResponse,
   renderErrorEvent: (error) => encodeUtf8(`data: ${serializeError(error)}\n\n`),

@@ -8,6 +8,7 @@ export type GatewayErrorCode =
   | "invalid_api_key"
   | "model_not_found"
   | "route_not_found"
+  | "not_found"
   | "method_not_allowed"
   | "request_too_large"
   | "rate_limited"
@@ -34,6 +35,7 @@ const CODE_SPECS: Readonly<Record<GatewayErrorCode, CodeSpec>> = {
   },
   model_not_found: { status: 404, type: "invalid_request_error", message: "The model does not exist." },
   route_not_found: { status: 404, type: "invalid_request_error", message: "This API route is not served." },
+  not_found: { status: 404, type: "invalid_request_error", message: "The object does not exist." },
   method_not_allowed: { status: 405, type: "invalid_request_error", message: "This method is not served here." },
   request_too_large: { status: 413, type: "invalid_request_error", message: "The request body is too large." },
   rate_limited: { status: 429, type: "rate_limit_error", message: "All providers are rate limited." },

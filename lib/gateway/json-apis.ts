@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { fail, type AttemptFailure } from "./attempt-result";
 import { parseAnswerObject, type CompletionVerdict, type KeywordCheck } from "./completion-inspector";
-import { encodeUtf8 } from "./bytes";
+import type { Billing } from "./chat-responses";
+import { decodeUtf8, encodeUtf8 } from "./bytes";
 import { serializeError, toErrorResponse } from "./errors";
 import { isRecord } from "./json-shape";
 import { createBodyTemplate } from "./json-model-edit";
@@ -13,6 +14,7 @@ import type { UpstreamOperation } from "./upstream-request";
 import { readUsage } from "./usage";
 import { invalidOpenAIRequest } from "./validate-chat";
 import type { UpstreamWire } from "./wire";
+import type { WorkKind } from "../work-kinds";
 
 /*
  * OpenAI's JSON-only APIs: embeddings, moderations and rerank (the Cohere/Jina shape many
@@ -85,6 +87,20 @@ function estimateText(body: Record<string, unknown>): string {
     .join("\n");
 }
 
+/** Image answers are billed per image returned. */
+export const IMAGE_BILLING: Billing = {
+  unit: "image",
+  count(answer) {
+    if (answer === null) return 0;
+    try {
+      const payload: unknown = JSON.parse(decodeUtf8(answer));
+      return isRecord(payload) && Array.isArray(payload.data) ? payload.data.length : 0;
+    } catch {
+      return 0;
+    }
+  },
+};
+
 function validator(name: JsonApiName): (body: Record<string, unknown>) => IngressRequest {
   return (body) => {
     const result = SCHEMAS[name].safeParse(body);
@@ -94,6 +110,7 @@ function validator(name: JsonApiName): (body: Record<string, unknown>) => Ingres
       model: result.data.model,
       isStream: false,
       estimateMessages: [{ content: estimateText(body) }],
+      ...(name === "images" ? { billing: IMAGE_BILLING } : {}),
     };
   };
 }
@@ -106,7 +123,9 @@ const ANSWER_LISTS: Record<JsonApiName, string> = {
   rerank: "results",
 };
 
-function inspector(name: JsonApiName): (bytes: Uint8Array, check: KeywordCheck) => CompletionVerdict | AttemptFailure {
+export function answerInspector(
+  name: JsonApiName,
+): (bytes: Uint8Array, check: KeywordCheck) => CompletionVerdict | AttemptFailure {
   const field = ANSWER_LISTS[name];
   return (bytes, check) => {
     const parsed = parseAnswerObject(bytes, check);
@@ -133,16 +152,25 @@ function jsonWire(name: JsonApiName): UpstreamWire {
   return {
     protocol: "openai",
     operation: name satisfies UpstreamOperation,
-    inspectJson: inspector(name),
+    inspectJson: answerInspector(name),
     // These APIs never stream; the request is validated with `isStream: false`.
     createInspector: (keywords, hitSink, now) => new SseInspector(keywords, hitSink, now),
   };
 }
 
+/** The kind of work each API is. */
+const KINDS: Record<JsonApiName, WorkKind> = {
+  embeddings: "embeddings",
+  moderations: "moderation",
+  images: "images",
+  rerank: "rerank",
+};
+
 function jsonIngress(name: JsonApiName): Ingress<IngressRequest> {
   const wire = jsonWire(name);
   return {
     api: name,
+    kinds: [KINDS[name]],
     validate: validator(name),
     renderError: toErrorResponse,
     renderErrorEvent: (error) => encodeUtf8(`data: ${serializeError(error)}\n\n`),

@@ -35,6 +35,7 @@ function openAIRoute(parsed: MessagesRequest): (provider: ProviderConfig) => Pro
 
 const MESSAGES_INGRESS: Ingress<MessagesRequest> = {
   api: "messages",
+  kinds: ["chat"],
   validate: validateMessagesRequest,
   renderError: toAnthropicErrorResponse,
   renderErrorEvent: anthropicErrorEvent,
@@ -95,7 +96,7 @@ export async function handleCountTokens(request: Request, runtime: GatewayRuntim
     log.record.groupName = group.name;
     const template = createBodyTemplate(body.text, false);
     const candidates = planCandidates(snapshot, group, () => runtime.random()).filter(
-      (p) => p.protocol === "anthropic",
+      (p) => p.protocol === "anthropic" && p.kinds.has("chat"),
     );
     const headers = { "content-type": "application/json", "x-request-id": requestId };
     if (candidates.length > 0) {

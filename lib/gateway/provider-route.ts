@@ -10,7 +10,11 @@ import type { UpstreamWire } from "./wire";
  */
 export interface ProviderRoute {
   wire: UpstreamWire;
-  body: string;
+  body: string | Uint8Array;
+  /** The body's content type; JSON unless set (a multipart upload keeps the client's boundary). */
+  contentType?: string;
+  /** The answer keeps the upstream's content type (audio, plain-text transcripts) instead of JSON. */
+  keepsContentType?: boolean;
   keepsUsageEvents: boolean;
   translateJson: ((bytes: Uint8Array) => Uint8Array) | null;
   /** A 4xx body of the provider's protocol, in the client's error shape. */
@@ -19,7 +23,11 @@ export interface ProviderRoute {
 }
 
 /** The client's own protocol: its bytes go out (model replaced) and the answer comes back untouched. */
-export function passthroughRoute(wire: UpstreamWire, body: string, keepsUsageEvents: boolean): ProviderRoute {
+export function passthroughRoute(
+  wire: UpstreamWire,
+  body: string | Uint8Array,
+  keepsUsageEvents: boolean,
+): ProviderRoute {
   return { wire, body, keepsUsageEvents, translateJson: null, translateClientError: null, createTransform: null };
 }
 

@@ -6,17 +6,22 @@ import { anthropicErrorToOpenAI } from "./anthropic-errors";
 import { encodeUtf8 } from "./bytes";
 import { GatewayError, toErrorResponse } from "./errors";
 import { isRecord } from "./json-shape";
-import type { ProviderRoute } from "./provider-route";
+import { createBodyTemplate } from "./json-model-edit";
+import { passthroughRoute, type ProviderRoute } from "./provider-route";
+import { OPENAI_RESPONSES_WIRE } from "./responses-inspector";
 import { translatedRoute, type ClientEncoding } from "./translated-route";
 import { serveIngress, type Ingress, type IngressRequest } from "./serve-request";
 import type { GatewayRuntime, ProviderConfig } from "./types";
 import { invalidOpenAIRequest } from "./validate-chat";
 
 /*
- * POST /v1/responses, OpenAI's Responses API (Codex's default wire), served by translation
- * through the neutral form to whatever the group's providers speak: chat completions or
- * Anthropic Messages. Nothing is stored, so `previous_response_id` is refused and every request
- * carries its whole conversation in `input` (Codex sends `store: false` and does exactly that).
+ * POST /v1/responses, OpenAI's Responses API (Codex's default wire). A provider whose kinds
+ * include `responses` (OpenAI's own API, Azure, any host that serves it) gets the client's bytes
+ * with `model` replaced and answers byte for byte, stored responses and `previous_response_id`
+ * included. Any other chat provider is served by translation through the neutral form to what
+ * it speaks (chat completions or Anthropic Messages); the gateway stores nothing, so a request
+ * with `previous_response_id` goes only to Responses providers, and a group without one gets a
+ * clear 400. Codex sends `store: false` with its whole conversation in `input`, which works on both.
  */
 
 const schema = z.looseObject({
@@ -42,17 +47,13 @@ const schema = z.looseObject({
 interface ResponsesRequest extends IngressRequest {
   neutral: NeutralRequest;
   echo: ResponseEcho;
+  /** Continues a stored response: only a provider that serves the Responses API holds it. */
+  continuesStored: boolean;
 }
 
 function validateResponsesRequest(body: Record<string, unknown>): ResponsesRequest {
   const result = schema.safeParse(body);
   if (!result.success) throw invalidOpenAIRequest(result.error, body);
-  if (body.previous_response_id !== undefined && body.previous_response_id !== null)
-    throw new GatewayError(
-      "invalid_request",
-      "`previous_response_id` is not supported: this gateway stores no responses. Send the whole conversation in `input` (with `store: false`).",
-      { param: "previous_response_id" },
-    );
   const neutral = decodeResponsesRequest(body);
   return {
     body,
@@ -60,6 +61,7 @@ function validateResponsesRequest(body: Record<string, unknown>): ResponsesReque
     isStream: result.data.stream === true,
     estimateMessages: neutral.options.prompt.map((message) => ({ content: JSON.stringify(message.content) })),
     neutral,
+    continuesStored: typeof body.previous_response_id === "string" && body.previous_response_id !== "",
     echo: {
       instructions: body.instructions ?? null,
       tools: Array.isArray(body.tools) ? body.tools : [],
@@ -77,7 +79,11 @@ function validateResponsesRequest(body: Record<string, unknown>): ResponsesReque
   };
 }
 
-function routeTo(request: ResponsesRequest, receivedAt: number): (provider: ProviderConfig) => ProviderRoute {
+function routeTo(
+  request: ResponsesRequest,
+  text: string,
+  receivedAt: number,
+): (provider: ProviderConfig) => ProviderRoute | null {
   const created = Math.floor(receivedAt / 1000);
   const client: ClientEncoding = {
     encodeAnswer: (answer) => encodeResponse(answer, created, request.echo),
@@ -86,7 +92,13 @@ function routeTo(request: ResponsesRequest, receivedAt: number): (provider: Prov
     fromOpenAIError: null,
     fromAnthropicError: anthropicErrorToOpenAI,
   };
-  return (provider) => translatedRoute(request.neutral, provider, client);
+  const template = createBodyTemplate(text, false);
+  return (provider) => {
+    if (provider.protocol === "openai" && provider.kinds.has("responses"))
+      return passthroughRoute(OPENAI_RESPONSES_WIRE, template.render(provider.upstreamModel, false), true);
+    if (request.continuesStored || !provider.kinds.has("chat")) return null;
+    return translatedRoute(request.neutral, provider, client);
+  };
 }
 
 /** A failure after the stream began, as the Responses API's `error` event (the SDK throws on it). */
@@ -103,10 +115,21 @@ function errorEvent(error: GatewayError): Uint8Array {
 
 const RESPONSES_INGRESS: Ingress<ResponsesRequest> = {
   api: "responses",
+  kinds: ["responses", "chat"],
   validate: validateResponsesRequest,
   renderError: toErrorResponse,
   renderErrorEvent: errorEvent,
-  routeFor: (request, _text, receivedAt) => routeTo(request, receivedAt),
+  routeFor: routeTo,
+  unserved: (request, groupName) =>
+    request.continuesStored
+      ? new GatewayError(
+          "invalid_request",
+          `\`previous_response_id\` needs a provider that serves the Responses API, and none of "${groupName}" does: this gateway stores no responses itself. Send the whole conversation in \`input\` (with \`store: false\`), or tick "responses" on a provider that has it.`,
+          { param: "previous_response_id" },
+        )
+      : new GatewayError("invalid_request", `The model "${groupName}" has no provider that serves responses.`, {
+          param: "model",
+        }),
 };
 
 /** POST /v1/responses. */

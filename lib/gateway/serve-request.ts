@@ -3,15 +3,17 @@ import type { AttemptContext } from "./attempt-result";
 import { attemptStream } from "./attempt-stream";
 import { authenticateRequest, resolveGroup } from "./authenticate";
 import { CallLog } from "./call-log";
-import { respondJson, respondOtherwise, respondStream, type ResponseContext } from "./chat-responses";
+import { respondJson, respondOtherwise, respondStream, type Billing, type ResponseContext } from "./chat-responses";
 import { GatewayError, toGatewayError } from "./errors";
 import { runFailover } from "./failover";
 import { pickForwardedHeaders } from "./forward-headers";
 import { compileKeywords } from "./keywords";
 import type { ProviderRoute } from "./provider-route";
-import { readJsonBody } from "./read-body";
+import { attemptRaw, respondRaw } from "./raw-stream";
+import { readJsonBody, type JsonBody } from "./read-body";
 import { createRequestId } from "./request-id";
 import { planCandidates } from "./route-plan";
+import type { WorkKind } from "../work-kinds";
 import type { ConfigSnapshot, GatewayRuntime, GroupAccess, GroupConfig, ProviderConfig, TrustedCaller } from "./types";
 
 const EVERY_GROUP: GroupAccess = { allGroups: true, groupIds: new Set() };
@@ -23,15 +25,25 @@ export interface IngressRequest {
   /** The group name. */
   model: string;
   isStream: boolean;
+  /** The answer is bytes (speech audio), relayed as they arrive once the first one is in. */
+  isRaw?: boolean;
   /** The request's messages (and system prompt) for a usage estimate. */
   estimateMessages: unknown;
+  /** How the answer is billed beyond tokens, for APIs priced per image, second or character. */
+  billing?: Billing;
 }
 
-/** One generation API the gateway serves (chat completions, Anthropic messages). */
-export interface Ingress<R extends IngressRequest> {
+/** One API the gateway serves (chat completions, Anthropic messages, embeddings, uploads…). */
+export interface Ingress<R extends IngressRequest, B extends JsonBody = JsonBody> {
   /** Shown in the call log. */
   api: string;
-  validate(body: Record<string, unknown>): R;
+  /** A provider serves this API when it does one of these kinds of work. */
+  kinds: readonly WorkKind[];
+  /** Reads the body; a JSON object unless set (file uploads read multipart/form-data). */
+  readBody?(request: Request, limit: number): Promise<B>;
+  validate(body: Record<string, unknown>, raw: B): R;
+  /** The error when no provider of the group can take this request; a generic 400 unless set. */
+  unserved?(parsed: R, groupName: string): GatewayError;
   /** An error response in this API's shape. */
   renderError(error: GatewayError, requestId: string): Response;
   renderErrorEvent(error: GatewayError): Uint8Array;
@@ -60,11 +72,11 @@ function admitCaller(
  * failover over the group's providers, the answer. Every response carries `x-request-id`,
  * and every request, rejected ones included, leaves exactly one log row.
  */
-export async function serveIngress<R extends IngressRequest>(
+export async function serveIngress<R extends IngressRequest, B extends JsonBody = JsonBody>(
   request: Request,
   runtime: GatewayRuntime,
   caller: TrustedCaller | null,
-  ingress: Ingress<R>,
+  ingress: Ingress<R, B>,
 ): Promise<Response> {
   const receivedAt = runtime.now();
   const requestId = createRequestId();
@@ -74,16 +86,30 @@ export async function serveIngress<R extends IngressRequest>(
   try {
     if (runtime.isShuttingDown?.()) throw new GatewayError("server_shutting_down");
     const access = admitCaller(request, runtime, snapshot, caller, log);
-    const body = await readJsonBody(request, runtime.maxBodyBytes);
+    const body = ingress.readBody
+      ? await ingress.readBody(request, runtime.maxBodyBytes)
+      : ((await readJsonBody(request, runtime.maxBodyBytes)) as B);
     log.setRequestBody(body.bytes);
-    const parsed = ingress.validate(body.value);
+    const parsed = ingress.validate(body.value, body);
     log.record.isStream = parsed.isStream;
     const group = resolveGroup(snapshot, access, parsed.model);
     log.record.groupName = group.name;
-    return await relay(request, snapshot, group, ingress.routeFor(parsed, body.text, receivedAt), parsed.isStream, {
+    const routeFor = ingress.routeFor(parsed, body.text, receivedAt);
+    const servesKind = (provider: ProviderConfig) => ingress.kinds.some((kind) => provider.kinds.has(kind));
+    const route = (provider: ProviderConfig) => (servesKind(provider) ? routeFor(provider) : null);
+    const unserved = () =>
+      ingress.unserved?.(parsed, group.name) ??
+      new GatewayError(
+        "invalid_request",
+        `The model "${group.name}" has no provider that serves ${ingress.api}: set the kinds of work of its providers.`,
+        { param: "model" },
+      );
+    const mode = parsed.isRaw ? "raw" : parsed.isStream ? "events" : "json";
+    return await relay(request, snapshot, group, route, mode, unserved, {
       runtime,
       settings: snapshot.settings,
       estimateMessages: parsed.estimateMessages,
+      billing: parsed.billing ?? null,
       renderErrorEvent: (error) => ingress.renderErrorEvent(error),
       log,
       requestId,
@@ -103,19 +129,22 @@ async function relay(
   snapshot: ConfigSnapshot,
   group: GroupConfig,
   routeFor: (provider: ProviderConfig) => ProviderRoute | null,
-  isStream: boolean,
+  mode: "json" | "events" | "raw",
+  unserved: () => GatewayError,
   context: ResponseContext,
 ): Promise<Response> {
   const { runtime } = context;
   const keywords = compileKeywords(snapshot);
   const routes = new Map<number, ProviderRoute>();
   const candidates: ProviderConfig[] = [];
-  for (const provider of planCandidates(snapshot, group, () => runtime.random())) {
+  const planned = planCandidates(snapshot, group, () => runtime.random());
+  for (const provider of planned) {
     const route = routeFor(provider);
     if (route === null) continue;
     routes.set(provider.id, route);
     candidates.push(provider);
   }
+  if (planned.length > 0 && candidates.length === 0) throw unserved();
   const routeOf = (provider: ProviderConfig): ProviderRoute => routes.get(provider.id)!;
   const toAttemptContext = (provider: ProviderConfig): AttemptContext => ({
     runtime,
@@ -134,7 +163,15 @@ async function relay(
     clientSignal: request.signal,
     log: context.log,
   };
-  if (isStream) {
+  if (mode === "raw") {
+    const outcome = await runFailover({
+      ...failoverInput,
+      attempt: (provider) => attemptRaw(toAttemptContext(provider)),
+    });
+    if (outcome.kind === "success") return respondRaw(outcome.provider, outcome.value, context);
+    return respondOtherwise(outcome, context, routeOf);
+  }
+  if (mode === "events") {
     const outcome = await runFailover({
       ...failoverInput,
       attempt: (provider) => attemptStream(toAttemptContext(provider)),

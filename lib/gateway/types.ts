@@ -1,5 +1,5 @@
 import type { CallLogRecord } from "../../db/queries/call-logs";
-import type { EndpointProtocol } from "../../db/schema";
+import type { EndpointProtocol, PriceUnit, WorkKind } from "../../db/schema";
 import type { Settings } from "../../db/settings-schema";
 import type { HeaderRule } from "./forward-headers";
 
@@ -25,6 +25,11 @@ export interface ProviderConfig {
   priceCached: number;
   /** Prompt-cache writes (Anthropic's cache creation tokens). */
   priceCacheWrite: number;
+  /** What `pricePerUnit` is per (an image, a second of audio, 1M characters), besides tokens. */
+  priceUnit: PriceUnit;
+  pricePerUnit: number;
+  /** The kinds of work it serves (ticked, or guessed from the model id). */
+  kinds: ReadonlySet<WorkKind>;
   isEnabled: boolean;
   /** Per-provider overrides; null means the settings' default. */
   connectTimeoutMs: number | null;
@@ -110,9 +115,9 @@ export interface KeyUsageSink {
 
 export interface UpstreamRequest {
   url: string;
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "DELETE";
   headers: Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array;
   connectTimeoutMs: number;
   /** Aborting it destroys the connection at once. */
   signal: AbortSignal;

@@ -12,6 +12,11 @@ export const SERVED_ROUTES = [
   "POST /v1/moderations",
   "POST /v1/rerank",
   "POST /v1/images/generations",
+  "POST /v1/images/edits",
+  "POST /v1/audio/transcriptions",
+  "POST /v1/audio/translations",
+  "POST /v1/audio/speech",
+  "GET|DELETE /v1/responses/{id}",
   "GET /v1/models",
   "GET /v1/models/{model}",
 ] as const;

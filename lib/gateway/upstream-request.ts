@@ -38,18 +38,35 @@ function allowedExtraHeaders(extra: Readonly<Record<string, string>>): Record<st
 
 /** What the gateway asks an upstream for; the path depends on the protocol its endpoint speaks. */
 export type UpstreamOperation =
-  "chat" | "completions" | "messages" | "count_tokens" | "embeddings" | "moderations" | "rerank" | "images";
+  | "chat"
+  | "completions"
+  | "responses"
+  | "messages"
+  | "count_tokens"
+  | "embeddings"
+  | "moderations"
+  | "rerank"
+  | "images"
+  | "image_edits"
+  | "transcriptions"
+  | "translations"
+  | "speech";
 
 /** The path of each OpenAI-compatible operation below the endpoint's base URL (which ends in `/v1`). */
 const OPENAI_PATHS: Readonly<Record<UpstreamOperation, string>> = {
   chat: "/chat/completions",
   completions: "/completions",
+  responses: "/responses",
   // Anthropic's own operations: an OpenAI endpoint gets them only translated to chat.
   messages: "/chat/completions",
   count_tokens: "/chat/completions",
   embeddings: "/embeddings",
   moderations: "/moderations",
   images: "/images/generations",
+  image_edits: "/images/edits",
+  transcriptions: "/audio/transcriptions",
+  translations: "/audio/translations",
+  speech: "/audio/speech",
   rerank: "/rerank",
 };
 
@@ -98,12 +115,13 @@ export function credentialHeaders(
  */
 export function buildUpstreamRequest(
   provider: ProviderConfig,
-  body: string,
+  body: string | Uint8Array,
   isStream: boolean,
   connectTimeoutMs: number,
   signal: AbortSignal,
   forwarded: Readonly<Record<string, string>> = {},
   operation: UpstreamOperation = "chat",
+  contentType = "application/json",
 ): UpstreamRequest {
   return {
     url: upstreamUrl(provider, operation),
@@ -111,8 +129,9 @@ export function buildUpstreamRequest(
     headers: {
       ...forwarded,
       ...credentialHeaders(provider, forwarded),
-      "content-type": "application/json",
-      accept: isStream ? "text/event-stream" : "application/json",
+      "content-type": contentType,
+      // Speech answers are audio; everything else JSON or, streamed, events.
+      accept: isStream ? "text/event-stream" : operation === "speech" ? "*/*" : "application/json",
       ...allowedExtraHeaders(provider.extraHeaders),
     },
     body,

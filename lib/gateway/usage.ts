@@ -1,5 +1,6 @@
 import { isRecord } from "./json-shape";
 import type { ProviderConfig } from "./types";
+import type { PriceUnit } from "../work-kinds";
 
 export interface TokenUsage {
   promptTokens: number;
@@ -44,6 +45,12 @@ export function calculateCost(usage: TokenUsage, provider: ProviderConfig): numb
       usage.completionTokens * provider.priceOutput) /
     1_000_000
   );
+}
+
+/** A provider's price for non-token units: per image, per second of audio, per 1M characters. */
+export function unitCost(provider: ProviderConfig, unit: PriceUnit, units: number): number {
+  if (unit === "none" || provider.priceUnit !== unit) return 0;
+  return (units * provider.pricePerUnit) / (unit === "character" ? 1_000_000 : 1);
 }
 
 /** About four characters per token: rough, but only used when the provider reports nothing. */

@@ -10,6 +10,7 @@ const GATEWAY_CODES: Readonly<Record<GatewayErrorCode, PlaygroundErrorCode>> = {
   invalid_api_key: "unexpected",
   model_not_found: "group_not_found",
   route_not_found: "unexpected",
+  not_found: "unexpected",
   method_not_allowed: "unexpected",
   request_too_large: "request_too_large",
   rate_limited: "rate_limited",

@@ -13,6 +13,7 @@ import {
   type HeaderRule,
 } from "../gateway/forward-headers";
 import { getSettings } from "../../db/queries/settings";
+import { effectiveWorkKinds, parseWorkKinds, toPriceUnit } from "../work-kinds";
 
 /**
  * Builds the in-memory picture the request path reads. The version is read FIRST: a write
@@ -59,6 +60,9 @@ async function loadProviders(db: Executor, cipher: SecretCipher): Promise<Map<nu
       priceOutput: row.price_output,
       priceCached: row.price_cached,
       priceCacheWrite: row.price_cache_write,
+      priceUnit: toPriceUnit(row.price_unit),
+      pricePerUnit: row.price_per_unit,
+      kinds: effectiveWorkKinds(parseWorkKinds(row.kinds), row.upstream_model, row.base_url),
       // A key that no longer decrypts (the secret changed) would only earn 401s upstream;
       // keep the provider visible but out of rotation until its key is saved again.
       isEnabled: apiKey !== null && fromDbBoolean(row.is_enabled),

@@ -17,13 +17,13 @@ describe("embeddings, moderations, rerank and image generation", () => {
         await s.endpoint("anthropic-mock", mock.url, undefined, { protocol: "anthropic" });
         // An Anthropic member has none of these APIs: it is never asked.
         await s.group("embed", [
-          { model: "em-claude", endpoint: "anthropic-mock" },
-          { model: "em-small", priceInput: 0.02 },
-          { model: "em-backup", priority: 3 },
+          { model: "em-claude", endpoint: "anthropic-mock", kinds: ["embeddings"] },
+          { model: "em-small", priceInput: 0.02, kinds: ["embeddings"] },
+          { model: "em-backup", priority: 3, kinds: ["embeddings"] },
         ]);
         await s.group("moderation", ["omni-moderation"]);
         await s.group("rerank", ["jina-rerank"]);
-        await s.group("image", ["img-down", "gpt-image"]);
+        await s.group("image", [{ model: "img-down", kinds: ["images"] }, "gpt-image"]);
         key = await s.key("rag-app", { groups: ["embed", "moderation", "rerank", "image"] });
       },
     });

@@ -1,58 +1,13 @@
 import assert from "node:assert/strict";
-import { request as httpRequest } from "node:http";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { startMockProvider, type MockProvider } from "../support/mock-provider";
+import { rawPost } from "../support/raw-post";
 import { assertErrorShape, parseJson, sleep, startGateway, type Captured, type Gateway } from "../support/seed";
 
 // RELIABILITY A: requests the gateway must refuse before any provider is called.
 
 const LIMIT = 65_536;
 const messages = [{ role: "user", content: "hi" }];
-
-/** A raw POST on its own connection; a body the server refuses early may meet a closed socket. */
-function rawPost(
-  url: string,
-  headers: Record<string, string>,
-  write: (send: (chunk: Buffer) => boolean) => Promise<void>,
-): Promise<Captured & { wasAnsweredEarly: boolean }> {
-  return new Promise((resolve, reject) => {
-    const startedAt = performance.now();
-    let isBodyDone = false;
-    const request = httpRequest(url, { method: "POST", agent: false, headers });
-    // A refused upload may hit a closed socket just before the answer is parsed; give it a moment.
-    request.on("error", (error) => setTimeout(() => reject(error), 1_000));
-    request.on("response", (response) => {
-      const wasAnsweredEarly = !isBodyDone;
-      const pieces: Buffer[] = [];
-      response.on("data", (piece: Buffer) => pieces.push(piece));
-      response.on("end", () => {
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(response.headers))
-          if (typeof value === "string") headers[name] = value;
-        request.destroy();
-        resolve({
-          status: response.statusCode ?? 0,
-          headers,
-          body: Buffer.concat(pieces).toString("utf8"),
-          requestId: headers["x-request-id"] ?? null,
-          elapsedMs: performance.now() - startedAt,
-          wasAnsweredEarly,
-        });
-      });
-    });
-    const send = (chunk: Buffer): boolean => {
-      if (request.destroyed) return false;
-      request.write(chunk);
-      return true;
-    };
-    write(send)
-      .then(() => {
-        isBodyDone = true;
-        if (!request.destroyed) request.end();
-      })
-      .catch(reject);
-  });
-}
 
 describe("requests refused before any provider is called (RELIABILITY A)", () => {
   let gw: Gateway;

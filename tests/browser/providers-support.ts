@@ -42,6 +42,8 @@ export function callRecord(providerName: string, status: number, createdAt: numb
     completionTokens: 5,
     cachedTokens: 0,
     cacheWriteTokens: 0,
+    billedUnits: 0,
+    billedUnit: "none",
     api: "chat.completions",
     cost: 0,
     isUsageEstimated: false,

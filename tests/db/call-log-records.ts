@@ -18,6 +18,8 @@ export function makeRecord(overrides: Partial<CallLogRecord> = {}): CallLogRecor
     completionTokens: 20,
     cachedTokens: 0,
     cacheWriteTokens: 0,
+    billedUnits: 0,
+    billedUnit: "none",
     api: "chat.completions",
     cost: 0.001,
     isUsageEstimated: false,

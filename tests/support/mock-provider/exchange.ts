@@ -1,4 +1,5 @@
 // One request's response: buffered writes, cancellable sleeps, backpressure, and the scripted answers.
+import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { anthropicModelsJson, completionJson, errorJson, isRecord, modelsJson, pickDelay } from "./answers";
 import { ByteSplitter, type StopKind, type StreamPlan, planStream, stopPointOf } from "./sse-plan";
@@ -245,6 +246,11 @@ export type Route =
   | "rerank"
   | "images"
   | "completions"
+  | "responses"
+  | "stored_response"
+  | "transcriptions"
+  | "image_edits"
+  | "speech"
   | "unknown";
 
 const JSON_API_ROUTES: Readonly<Record<string, Route>> = {
@@ -253,6 +259,11 @@ const JSON_API_ROUTES: Readonly<Record<string, Route>> = {
   "/v1/rerank": "rerank",
   "/v1/completions": "completions",
   "/v1/images/generations": "images",
+  "/v1/responses": "responses",
+  "/v1/audio/transcriptions": "transcriptions",
+  "/v1/audio/translations": "transcriptions",
+  "/v1/images/edits": "image_edits",
+  "/v1/audio/speech": "speech",
 };
 
 export function routeOf(method: string, path: string): Route {
@@ -261,14 +272,31 @@ export function routeOf(method: string, path: string): Route {
   if (method === "POST" && path === "/v1/messages/count_tokens") return "count_tokens";
   if (method === "GET" && (path === "/v1/models" || path === "/models")) return "models";
   if (method === "POST" && JSON_API_ROUTES[path] !== undefined) return JSON_API_ROUTES[path];
+  if ((method === "GET" || method === "DELETE") && /^\/v1\/responses\/[^/]+$/.test(path)) return "stored_response";
   return "unknown";
 }
 
-export function readBody(request: IncomingMessage, onBody: (raw: string) => void): void {
+export function readBody(request: IncomingMessage, onBody: (raw: string, bytes: Buffer) => void): void {
   const parts: Buffer[] = [];
   request.on("error", () => undefined);
   request.on("data", (part: Buffer) => parts.push(part));
-  request.on("end", () =>
-    onBody(parts.length === 1 ? (parts[0]?.toString("utf8") ?? "") : Buffer.concat(parts).toString("utf8")),
-  );
+  request.on("end", () => {
+    const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    onBody(bytes.toString("utf8"), bytes);
+  });
+}
+
+/** A multipart body as the mock records it: text fields as strings, files as their name, type, size and hash. */
+export async function parseMultipart(bytes: Buffer, contentType: string): Promise<Record<string, unknown>> {
+  const form = await new Response(new Uint8Array(bytes), { headers: { "content-type": contentType } }).formData();
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of form) {
+    if (typeof value === "string") fields[name] = value;
+    else {
+      const data = Buffer.from(await value.arrayBuffer());
+      const sha256 = createHash("sha256").update(data).digest("hex");
+      fields[name] = { filename: value.name, type: value.type, size: value.size, sha256 };
+    }
+  }
+  return fields;
 }

@@ -46,7 +46,7 @@ function rerankJson(body: Record<string, unknown>, behavior: MockBehavior, model
   return JSON.stringify({ id: "rerank-mock1", model, results: top, usage: { total_tokens: total } });
 }
 
-function imagesJson(body: Record<string, unknown>, behavior: MockBehavior): string {
+export function imagesJson(body: Record<string, unknown>, behavior: MockBehavior): string {
   const count = typeof body.n === "number" ? body.n : 1;
   const asBase64 = body.response_format === "b64_json";
   const data = Array.from({ length: count }, (_, index) =>

@@ -2,7 +2,18 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { Socket } from "node:net";
 import { errorJson, isRecord, parseJson } from "./answers";
-import { Exchange, type Route, answerChat, answerModels, readBody, routeOf, sendBody } from "./exchange";
+import {
+  Exchange,
+  type Route,
+  answerChat,
+  answerModels,
+  parseMultipart,
+  readBody,
+  routeOf,
+  sendBody,
+} from "./exchange";
+import { answerImageEdit, answerSpeech, answerTranscription } from "./audio";
+import { answerResponses, answerStoredResponse } from "./responses";
 import { answerCountTokens, answerMessages } from "./messages";
 import { answerJsonApi } from "./json-apis";
 import { answerCompletions } from "./completions";
@@ -34,6 +45,8 @@ export class MockProviderServer implements MockProvider {
   private readonly sockets = new Set<Socket>();
   private readonly exchanges = new Set<Exchange>();
   private readonly waiters = new Set<Waiter>();
+  /** Responses stored by POST /v1/responses (unless `store: false`), by id. */
+  readonly storedResponses = new Map<string, string>();
   private closing: Promise<void> | null = null;
 
   constructor(
@@ -67,6 +80,7 @@ export class MockProviderServer implements MockProvider {
   reset(): void {
     this.behaviors.clear();
     this.queues.clear();
+    this.storedResponses.clear();
     this.calls = [];
     this.callCount = 0;
     this.maxConcurrent = this.activeRequests;
@@ -174,14 +188,23 @@ export class MockProviderServer implements MockProvider {
     }
     const call = new MockCall(this.callCount++, method, path, url, request.headers, now());
     const exchange = this.open(call, response);
-    readBody(request, (raw) => {
+    readBody(request, (raw, bytes) => {
       call.rawBody = raw;
-      call.body = parseJson(raw);
-      if (isRecord(call.body) && typeof call.body.model === "string") call.model = call.body.model;
-      this.respond(exchange, routeOf(method, path)).catch((error: unknown) => {
-        console.error("mock provider: failed to answer", call.method, call.path, error);
-        void exchange.drop(false);
-      });
+      call.rawBytes = bytes;
+      const contentType = request.headers["content-type"] ?? "";
+      const parsed = contentType.startsWith("multipart/form-data")
+        ? parseMultipart(bytes, contentType).catch(() => undefined)
+        : Promise.resolve(parseJson(raw));
+      parsed
+        .then((body) => {
+          call.body = body;
+          if (isRecord(call.body) && typeof call.body.model === "string") call.model = call.body.model;
+          return this.respond(exchange, routeOf(method, path));
+        })
+        .catch((error: unknown) => {
+          console.error("mock provider: failed to answer", call.method, call.path, error);
+          void exchange.drop(false);
+        });
     });
   }
 
@@ -236,6 +259,7 @@ export class MockProviderServer implements MockProvider {
       );
       return;
     }
+    if (route === "stored_response") return answerStoredResponse(exchange, this.storedResponses);
     const behavior = this.resolveBehavior(route === "models" ? MODELS_LIST : (call.model ?? ""));
     call.behavior = behavior;
     if (!(await exchange.sleep(behavior.delayBeforeHeadersMs ?? 0))) return;
@@ -247,6 +271,10 @@ export class MockProviderServer implements MockProvider {
     if (route === "completions") return answerCompletions(exchange, behavior);
     if (route === "embeddings" || route === "moderations" || route === "rerank" || route === "images")
       return answerJsonApi(exchange, route, behavior);
+    if (route === "responses") return answerResponses(exchange, behavior, this.storedResponses);
+    if (route === "transcriptions") return answerTranscription(exchange, behavior);
+    if (route === "image_edits") return answerImageEdit(exchange, behavior);
+    if (route === "speech") return answerSpeech(exchange, behavior);
     if (!response.destroyed) await answerChat(exchange, behavior);
   }
 

@@ -163,6 +163,8 @@ export const now = (): number => performance.timeOrigin + performance.now();
 /** One request as the mock saw it; fields fill in as the exchange progresses. */
 export class MockCall {
   rawBody = "";
+  /** The request body's exact bytes (multipart uploads are binary). */
+  rawBytes: Buffer = Buffer.alloc(0);
   /** Parsed JSON body, or undefined when empty or not JSON. */
   body: unknown = undefined;
   model: string | null = null;

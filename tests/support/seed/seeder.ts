@@ -5,7 +5,7 @@ import { createCredential, type PassthroughInput } from "../../../db/queries/cre
 import { createGroup, setGroupMember } from "../../../db/queries/groups";
 import { createKeyword } from "../../../db/queries/keywords";
 import { createProvider } from "../../../db/queries/providers";
-import type { Database } from "../../../db/schema";
+import type { Database, PriceUnit, WorkKind } from "../../../db/schema";
 import type { SecretCipher } from "../../../db/crypto";
 import { MOCK_ENDPOINT } from "./waits";
 
@@ -16,6 +16,10 @@ export interface ProviderSpec {
   priceInput?: number;
   priceOutput?: number;
   priceCached?: number;
+  /** Defaults to guessed from the model id. */
+  kinds?: WorkKind[];
+  priceUnit?: PriceUnit;
+  pricePerUnit?: number;
   connectTimeoutMs?: number | null;
   firstTokenTimeoutMs?: number | null;
   totalTimeoutMs?: number | null;
@@ -71,6 +75,9 @@ export class GatewaySeeder {
       priceInput: spec.priceInput ?? 1,
       priceOutput: spec.priceOutput ?? 2,
       priceCached: spec.priceCached ?? 0.5,
+      kinds: spec.kinds ?? [],
+      priceUnit: spec.priceUnit ?? "none",
+      pricePerUnit: spec.pricePerUnit ?? 0,
       isEnabled: spec.isEnabled ?? true,
       connectTimeoutMs: spec.connectTimeoutMs ?? null,
       firstTokenTimeoutMs: spec.firstTokenTimeoutMs ?? null,

@@ -79,7 +79,7 @@ export function createFakeUpstream(scripts: Record<string, ScriptSource>) {
       host,
       url: request.url,
       headers: request.headers,
-      body: request.body ? (JSON.parse(request.body) as Record<string, unknown>) : {},
+      body: request.body ? (JSON.parse(Buffer.from(request.body).toString("utf8")) as Record<string, unknown>) : {},
       wasAborted: false,
       isClosed: false,
       chunksDelivered: 0,
