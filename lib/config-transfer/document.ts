@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { checkOutboundUrl } from "../http/address-policy";
-import { ENDPOINT_PROTOCOLS } from "../../db/schema";
+import { ENDPOINT_PROTOCOLS, PRICE_UNITS, WORK_KINDS } from "../../db/schema";
 import { settingsSchema, type Settings } from "../../db/settings-schema";
 import { isValidTimeZone } from "../time-zone";
 import { ConfigTransferError } from "./errors";
@@ -77,6 +77,15 @@ const providerSchema = z.strictObject({
   priceOutput: price.default(0),
   priceCached: price.default(0),
   priceCacheWrite: price.default(0),
+  /** What `pricePerUnit` is per, besides tokens: an image, a second of audio, 1M characters. */
+  priceUnit: z.enum(PRICE_UNITS).default("none"),
+  pricePerUnit: price.default(0),
+  /** The kinds of work it serves; empty: guessed from the upstream model id. */
+  kinds: z
+    .array(z.enum(WORK_KINDS))
+    .max(WORK_KINDS.length * 2)
+    .default([])
+    .transform((kinds) => WORK_KINDS.filter((kind) => kinds.includes(kind))),
   enabled: z.boolean().default(true),
   connectTimeoutMs: timeout(settingsSchema.shape.connectTimeoutMs),
   firstTokenTimeoutMs: timeout(settingsSchema.shape.firstTokenTimeoutMs),

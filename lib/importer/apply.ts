@@ -6,6 +6,7 @@ import type { EndpointProtocol, Executor } from "../../db/schema";
 import { bumpConfigVersion } from "../../db/queries/config-state";
 import { maskApiKey, normalizeBaseUrl } from "../../db/queries/credentials";
 import { DataError, requireText, toDataError } from "../../db/queries/errors";
+import { formatWorkKinds } from "../../db/work-kinds";
 
 /*
  * The model importer's writes: one endpoint for all, one provider per kept model, group
@@ -255,6 +256,7 @@ export async function importModels(
               price_input: row.prices.input,
               price_output: row.prices.output,
               price_cached: row.prices.cached,
+              kinds: formatWorkKinds(row.kinds ?? []),
               created_at: now,
               updated_at: now,
             })),
@@ -277,6 +279,7 @@ export async function importModels(
             price_input: row.prices.input,
             price_output: row.prices.output,
             price_cached: row.prices.cached,
+            kinds: formatWorkKinds(row.kinds ?? []),
             updated_at: now,
           })
           .where("id", "=", id)

@@ -1,4 +1,5 @@
 import { checkProviderName, type NameProblem } from "./aliases";
+import type { WorkKind } from "../work-kinds";
 import type { Prices } from "./prices";
 
 /**
@@ -15,6 +16,8 @@ export interface ImportRow {
   name: string;
   upstreamModel: string;
   prices: Prices;
+  /** Empty or absent: the provider's kinds are guessed from the model id. */
+  kinds?: WorkKind[];
 }
 
 export type PlanAction = "create" | "update" | "skip";

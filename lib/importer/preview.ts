@@ -1,4 +1,5 @@
 import { providerNameFor, type AliasOptions } from "./aliases";
+import type { WorkKind } from "../work-kinds";
 import { compileFilter, type CompiledFilter, type FilterOptions } from "./filters";
 import type { ImportRow } from "./plan";
 import { resolvePrices, type PriceTexts } from "./prices";
@@ -21,6 +22,8 @@ export interface RowOverride {
   include?: boolean;
   rename?: string;
   prices?: PriceTexts;
+  /** The kind of work chosen by hand; unset: guessed from the model id. */
+  kind?: WorkKind;
 }
 
 export interface PreviewRow {
@@ -75,7 +78,10 @@ export function toImportRows(
     if (!row.isKept) continue;
     const prices = resolvePrices(overrides.get(row.id)?.prices, bulkPrices);
     if (prices === null) invalidPriceIds.push(row.id);
-    else rows.push({ name: row.name, upstreamModel: row.id, prices });
+    else {
+      const kind = overrides.get(row.id)?.kind;
+      rows.push({ name: row.name, upstreamModel: row.id, prices, kinds: kind ? [kind] : [] });
+    }
   }
   return { rows, invalidPriceIds };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ENDPOINT_PROTOCOLS } from "@/db/schema";
+import { ENDPOINT_PROTOCOLS, WORK_KINDS } from "@/db/schema";
 import { MAX_PROVIDER_NAME_LENGTH } from "@/lib/importer/aliases";
 import { MAX_LISTED_MODELS } from "@/lib/importer/fetch-models";
 import { MAX_MODEL_ID_LENGTH } from "@/lib/importer/model-list";
@@ -45,6 +45,10 @@ const rowSchema = z.object({
   name: z.string({ error: "invalid" }).trim().min(1, "required").max(MAX_PROVIDER_NAME_LENGTH, "tooLong"),
   upstreamModel: z.string({ error: "invalid" }).trim().min(1, "required").max(MAX_MODEL_ID_LENGTH, "tooLong"),
   prices: z.object({ input: price, output: price, cached: price }),
+  kinds: z
+    .array(z.enum(WORK_KINDS, { error: "invalid" }))
+    .max(WORK_KINDS.length, "tooLong")
+    .default([]),
 });
 
 export const importModelsSchema = z.object({

@@ -11,6 +11,7 @@ import { AddProviderButton } from "./_components/add-provider-button";
 import type { EndpointOption, ProviderItem, TimeoutDefaults } from "./_components/provider-types";
 import { ProviderList } from "./_components/provider-list";
 import { TIMEOUT_RANGES } from "./provider-schema";
+import { effectiveWorkKinds } from "@/lib/work-kinds";
 
 export const dynamic = "force-dynamic";
 
@@ -49,6 +50,10 @@ export default async function ProvidersPage({ params }: { params: Promise<{ loca
       priceOutput: provider.priceOutput,
       priceCached: provider.priceCached,
       priceCacheWrite: provider.priceCacheWrite,
+      priceUnit: provider.priceUnit,
+      pricePerUnit: provider.pricePerUnit,
+      kinds: provider.kinds,
+      servedKinds: [...effectiveWorkKinds(provider.kinds, provider.upstreamModel, provider.baseUrl)],
       isEnabled: provider.isEnabled,
       connectTimeoutMs: provider.connectTimeoutMs,
       firstTokenTimeoutMs: provider.firstTokenTimeoutMs,

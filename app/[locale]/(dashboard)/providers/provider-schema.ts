@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { settingsSchema } from "@/db/settings-schema";
+import { PRICE_UNITS, WORK_KINDS } from "@/lib/work-kinds";
 
 /*
  * What the provider form may send: text fields as typed (numbers arrive as strings). Error
@@ -114,6 +115,23 @@ export const providerSchema = z.object({
   priceOutput: priceField(),
   priceCached: priceField(),
   priceCacheWrite: priceField(),
+  priceUnit: z.enum(PRICE_UNITS, { error: "invalid" }).default("none"),
+  pricePerUnit: priceField().default(0),
+  kinds: z
+    .string({ error: "invalid" })
+    .max(200, "tooLong")
+    .default("")
+    .transform((text, ctx) => {
+      const names = text
+        .split(",")
+        .map((part) => part.trim())
+        .filter((part) => part !== "");
+      if (names.some((name) => !(WORK_KINDS as readonly string[]).includes(name))) {
+        ctx.addIssue({ code: "custom", message: "invalid" });
+        return z.NEVER;
+      }
+      return WORK_KINDS.filter((kind) => names.includes(kind));
+    }),
   connectTimeoutMs: timeoutField(TIMEOUT_RANGES.connectTimeoutMs),
   firstTokenTimeoutMs: timeoutField(TIMEOUT_RANGES.firstTokenTimeoutMs),
   totalTimeoutMs: timeoutField(TIMEOUT_RANGES.totalTimeoutMs),

@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 import { memo } from "react";
 import type { PlanAction, RowProblem } from "@/lib/importer/plan";
 import { parsePrice, PRICE_KINDS, type PriceKind, type PriceTexts } from "@/lib/importer/prices";
+import { WORK_KINDS, type WorkKind } from "@/lib/work-kinds";
 import { Badge } from "../../_components/ui/badge";
 
 export interface ModelRowProps {
@@ -21,6 +22,9 @@ export interface ModelRowProps {
   action: PlanAction | null;
   problem: RowProblem | null;
   hasInvalidPrice: boolean;
+  /** The kind of work the provider will serve: chosen by hand, or the guess. */
+  kind: WorkKind;
+  onKind: (id: string, kind: WorkKind) => void;
   onToggle: (id: string, isKept: boolean) => void;
   onRename: (id: string, text: string) => void;
   onPrice: (id: string, kind: PriceKind, text: string) => void;
@@ -36,6 +40,7 @@ const ACTION_TONES = { create: "green", update: "amber", skip: "gray" } as const
 export const ModelRow = memo(function ModelRow(props: ModelRowProps) {
   const t = useTranslations("Import.table");
   const errors = useTranslations("Errors");
+  const kinds = useTranslations("Providers.kinds");
   const { id, isKept } = props;
   return (
     <tr
@@ -88,6 +93,22 @@ export const ModelRow = memo(function ModelRow(props: ModelRowProps) {
             {props.problem === "duplicateName" ? t("duplicateName") : errors(props.problem)}
           </p>
         ) : null}
+      </td>
+      <td className="px-2 py-2 align-top">
+        <select
+          className={`${CELL_INPUT} w-full`}
+          value={props.kind}
+          disabled={!isKept}
+          aria-label={t("kind", { id })}
+          onChange={(event) => props.onKind(id, event.target.value as WorkKind)}
+          data-testid="row-kind"
+        >
+          {WORK_KINDS.map((kind) => (
+            <option key={kind} value={kind}>
+              {kinds(kind)}
+            </option>
+          ))}
+        </select>
       </td>
       {PRICE_KINDS.map((kind) => {
         const text = props.prices?.[kind] ?? "";

@@ -7,6 +7,7 @@ import type { PriceKind, PriceTexts } from "@/lib/importer/prices";
 import type { Preview, RowOverride } from "@/lib/importer/preview";
 import type { FetchedModel } from "../import-types";
 import { ModelRow } from "./model-row";
+import { guessWorkKinds, type WorkKind } from "@/lib/work-kinds";
 
 type View = "all" | "kept" | "excluded" | "new";
 // Rows rendered at a time: the browser's style and layout work, not the filtering, is what
@@ -31,6 +32,8 @@ export const ModelTable = memo(function ModelTable({
   onResetTicks,
   onRename,
   onPrice,
+  onKind,
+  baseUrl,
 }: {
   preview: Preview;
   models: ReadonlyMap<string, FetchedModel>;
@@ -45,6 +48,9 @@ export const ModelTable = memo(function ModelTable({
   onResetTicks: () => void;
   onRename: (id: string, text: string) => void;
   onPrice: (id: string, kind: PriceKind, text: string) => void;
+  onKind: (id: string, kind: WorkKind) => void;
+  /** The endpoint's URL, for the kind guess (OpenAI's own API also serves the Responses API). */
+  baseUrl: string;
 }) {
   const t = useTranslations("Import.table");
   const [view, setView] = useState<View>("all");
@@ -122,11 +128,12 @@ export const ModelTable = memo(function ModelTable({
       ) : (
         <div className="overflow-x-auto">
           {/* Fixed layout: a change in one cell never makes the browser re-measure the whole table. */}
-          <table className="w-full min-w-[56rem] table-fixed text-sm" data-testid="model-table">
+          <table className="w-full min-w-[64rem] table-fixed text-sm" data-testid="model-table">
             <colgroup>
               <col className="w-10" />
               <col className="w-[30%]" />
               <col />
+              <col className="w-32" />
               <col className="w-24" />
               <col className="w-24" />
               <col className="w-24" />
@@ -150,6 +157,7 @@ export const ModelTable = memo(function ModelTable({
                 </th>
                 <th className="px-3 py-2">{t("columns.model")}</th>
                 <th className="px-3 py-2">{t("columns.name")}</th>
+                <th className="px-2 py-2">{t("columns.kind")}</th>
                 <th className="px-2 py-2">{t("columns.input")}</th>
                 <th className="px-2 py-2">{t("columns.output")}</th>
                 <th className="px-2 py-2">{t("columns.cached")}</th>
@@ -173,6 +181,8 @@ export const ModelTable = memo(function ModelTable({
                     name={row.name}
                     rename={override?.rename ?? ""}
                     prices={override?.prices}
+                    kind={override?.kind ?? guessWorkKinds(row.id, baseUrl)[0]!}
+                    onKind={onKind}
                     bulkPrices={bulkPrices}
                     action={row.isKept ? (planned?.action ?? null) : null}
                     problem={planned?.problem ?? null}

@@ -15,6 +15,7 @@ import { ModelTable } from "./model-table";
 import { NamingPanel } from "./naming-panel";
 import { parseRank, PlacementPanel, type PlacementValues } from "./placement-panel";
 import type { SourceValues } from "./source-step";
+import type { WorkKind } from "@/lib/work-kinds";
 
 /**
  * Step 2: everything happens in the browser. Filters, names and counts are recomputed from
@@ -95,6 +96,10 @@ export function PreviewStep({
       })),
     [patchOverride],
   );
+  const onKind = useCallback(
+    (id: string, kind: WorkKind) => patchOverride(id, (current) => ({ ...current, kind })),
+    [patchOverride],
+  );
   const onToggleMany = useCallback((ids: string[], isKept: boolean) => {
     setOverrides((current) => {
       const next = new Map(current);
@@ -107,8 +112,8 @@ export function PreviewStep({
     setOverrides((current) => {
       const next = new Map<string, RowOverride>();
       for (const [id, override] of current) {
-        const rest: RowOverride = { rename: override.rename, prices: override.prices };
-        if (rest.rename !== undefined || rest.prices !== undefined) next.set(id, rest);
+        const rest: RowOverride = { rename: override.rename, prices: override.prices, kind: override.kind };
+        if (rest.rename !== undefined || rest.prices !== undefined || rest.kind !== undefined) next.set(id, rest);
       }
       return next;
     });
@@ -139,7 +144,7 @@ export function PreviewStep({
           };
     const input = {
       endpoint,
-      rows: plan.rows.map(({ name, upstreamModel, prices }) => ({ name, upstreamModel, prices })),
+      rows: plan.rows.map(({ name, upstreamModel, prices, kinds }) => ({ name, upstreamModel, prices, kinds })),
       onExisting: placement.onExisting,
       groupIds: placement.groupIds,
       newGroupNames: placement.newGroupNames,
@@ -236,6 +241,8 @@ export function PreviewStep({
           onResetTicks={onResetTicks}
           onRename={onRename}
           onPrice={onPrice}
+          onKind={onKind}
+          baseUrl={fetched.baseUrl}
         />
       </div>
     </div>

@@ -31,6 +31,14 @@ const API_LABELS: Record<string, string> = {
   moderations: "moderations",
   rerank: "rerank",
   images: "images",
+  "images.edits": "imageEdits",
+  "audio.transcriptions": "transcriptions",
+  "audio.translations": "translations",
+  "audio.speech": "speech",
+  "responses.retrieve": "responsesStored",
+  "responses.delete": "responsesStored",
+  "responses.input_items": "responsesStored",
+  "responses.cancel": "responsesStored",
 };
 
 const requestIdSchema = z.string().min(1).max(200);
@@ -119,6 +127,14 @@ export default async function CallLogDetailPage({
               </span>
             ) : null}
           </Field>
+          {entry.billedUnit !== "none" ? (
+            <Field label={t("billed")} testId="detail-billed">
+              {t(`billedValue.${entry.billedUnit}`, {
+                count: entry.billedUnits,
+                amount: format.number(entry.billedUnits, { maximumFractionDigits: 2 }),
+              })}
+            </Field>
+          ) : null}
           <Field label={t("cost")}>{formatCost(format, entry.cost)}</Field>
         </dl>
         {entry.isIncomplete ? <p className="mt-4 text-sm text-amber-800">{t("incompleteHelp")}</p> : null}

@@ -7,6 +7,7 @@ import { Modal } from "../../_components/ui/modal";
 import { useToast } from "../../_components/ui/toast";
 import { createProviderAction, updateProviderAction } from "../actions";
 import { SelectField, TextareaField } from "./form-controls";
+import { PRICE_UNITS, WORK_KINDS } from "@/lib/work-kinds";
 import type { EndpointOption, ProviderItem, TimeoutDefaults, TimeoutField } from "./provider-types";
 
 const TEXT_FIELDS = [
@@ -17,6 +18,8 @@ const TEXT_FIELDS = [
   "priceOutput",
   "priceCached",
   "priceCacheWrite",
+  "priceUnit",
+  "pricePerUnit",
   "connectTimeoutMs",
   "firstTokenTimeoutMs",
   "totalTimeoutMs",
@@ -58,6 +61,7 @@ export function ProviderDialog({
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     const input = Object.fromEntries(TEXT_FIELDS.map((name) => [name, String(data.get(name) ?? "")]));
+    input.kinds = data.getAll("kinds").map(String).join(",");
     startTransition(async () => {
       const result = isEdit ? await updateProviderAction(provider.id, input) : await createProviderAction(input);
       if (result.ok) {
@@ -127,6 +131,52 @@ export function ProviderDialog({
               />
             ))}
           </div>
+        </fieldset>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <SelectField
+            label={t("fields.priceUnit")}
+            name="priceUnit"
+            defaultValue={provider?.priceUnit ?? "none"}
+            error={fieldErrors.priceUnit}
+          >
+            {PRICE_UNITS.map((unit) => (
+              <option key={unit} value={unit}>
+                {t(`priceUnits.${unit}`)}
+              </option>
+            ))}
+          </SelectField>
+          <Field
+            label={t("fields.pricePerUnit")}
+            name="pricePerUnit"
+            inputMode="decimal"
+            defaultValue={toText(provider?.pricePerUnit ?? 0)}
+            hint={t("hints.pricePerUnit")}
+            error={fieldErrors.pricePerUnit}
+            autoComplete="off"
+          />
+        </div>
+        <fieldset data-testid="provider-kinds">
+          <legend className="field-label">{t("fields.kinds")}</legend>
+          <div className="mt-1 flex flex-wrap gap-x-5 gap-y-2">
+            {WORK_KINDS.map((kind) => (
+              <label key={kind} className="inline-flex items-center gap-2 text-sm text-slate-700">
+                <input
+                  type="checkbox"
+                  name="kinds"
+                  value={kind}
+                  defaultChecked={provider?.kinds.includes(kind) ?? false}
+                  className="h-4 w-4 rounded border-slate-300 text-indigo-600"
+                />
+                {t(`kinds.${kind}`)}
+              </label>
+            ))}
+          </div>
+          <p className="mt-1 text-xs text-slate-500">{t("hints.kinds")}</p>
+          {fieldErrors.kinds ? (
+            <p role="alert" className="field-error" data-testid="error-kinds">
+              {errors.has(fieldErrors.kinds) ? errors(fieldErrors.kinds) : errors("invalid")}
+            </p>
+          ) : null}
         </fieldset>
         <fieldset>
           <legend className="field-label">{t("fields.timeouts")}</legend>

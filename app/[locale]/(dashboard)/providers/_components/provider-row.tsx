@@ -80,6 +80,14 @@ export function ProviderRow({
         <div className="mt-0.5 text-xs text-slate-500 [overflow-wrap:anywhere]">
           {t("viaEndpoint", { endpoint: provider.credentialName })}
         </div>
+        <div className="mt-1 flex flex-wrap gap-1" data-testid="provider-kinds">
+          {provider.servedKinds.map((kind) => (
+            <span key={kind} className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">
+              {t(`kinds.${kind}`)}
+            </span>
+          ))}
+          {provider.kinds.length === 0 ? <span className="text-xs text-slate-400">{t("kindsGuessed")}</span> : null}
+        </div>
       </div>
       <div className="flex flex-wrap items-center gap-2">
         <button
@@ -119,6 +127,11 @@ export function ProviderRow({
             cached: price(provider.priceCached),
           })}
         </span>
+        {provider.priceUnit !== "none" ? (
+          <div className="text-xs text-slate-500 tabular-nums" data-testid="unit-price">
+            {t(`unitPrice.${provider.priceUnit}`, { price: price(provider.pricePerUnit) })}
+          </div>
+        ) : null}
       </div>
       <div className="flex flex-wrap items-center gap-4 md:justify-end">
         <button

@@ -1,4 +1,5 @@
 import type { BreakerStateName } from "@/lib/gateway/types";
+import type { PriceUnit, WorkKind } from "@/lib/work-kinds";
 
 /** What the browser knows about a provider: its settings and state, never its endpoint's key. */
 export interface ProviderItem {
@@ -11,6 +12,12 @@ export interface ProviderItem {
   priceOutput: number;
   priceCached: number;
   priceCacheWrite: number;
+  priceUnit: PriceUnit;
+  pricePerUnit: number;
+  /** The ticked kinds of work; empty: guessed from the model id. */
+  kinds: WorkKind[];
+  /** What it serves: the ticked kinds, or the guess. */
+  servedKinds: WorkKind[];
   isEnabled: boolean;
   connectTimeoutMs: number | null;
   firstTokenTimeoutMs: number | null;
