@@ -22,9 +22,10 @@ describe("embeddings, moderations, rerank and image generation", () => {
           { model: "em-backup", priority: 3, kinds: ["embeddings"] },
         ]);
         await s.group("moderation", ["omni-moderation"]);
+        await s.group("moderation-backup", [{ model: "mod-down", kinds: ["moderation"] }, "omni-moderation"]);
         await s.group("rerank", ["jina-rerank"]);
         await s.group("image", [{ model: "img-down", kinds: ["images"] }, "gpt-image"]);
-        key = await s.key("rag-app", { groups: ["embed", "moderation", "rerank", "image"] });
+        key = await s.key("rag-app", { groups: ["embed", "moderation", "moderation-backup", "rerank", "image"] });
       },
     });
     client = new OpenAI({ baseURL: `${gw.baseUrl}/v1`, apiKey: key, maxRetries: 0 });
@@ -98,6 +99,18 @@ describe("embeddings, moderations, rerank and image generation", () => {
     assert.equal(row.api, "moderations");
     assert.equal(row.isUsageEstimated, true);
     assert.ok(row.promptTokens > 0);
+
+    gw.mock.setBehavior("mod-down", { status: 503 });
+    const rescued = await client.moderations.create({ model: "moderation-backup", input: "fine" }).withResponse();
+    assert.equal(rescued.data.results.length, 1);
+    const failover = await waitForLogRow(gw.db, rescued.response.headers.get("x-request-id")!);
+    assert.deepEqual(
+      failover.attempts.map((attempt) => [attempt.providerName, attempt.outcome]),
+      [
+        ["mod-down", "failed"],
+        ["omni-moderation", "ok"],
+      ],
+    );
   });
 
   it("reranks in the Cohere/Jina shape, counting total_tokens as input", async () => {
