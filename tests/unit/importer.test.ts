@@ -263,7 +263,9 @@ describe("preview", () => {
     ]);
     const preview = buildPreview(models, { include: "gpt-4o", excludes: [], useRegex: false }, plainAlias, overrides);
     const { rows, invalidPriceIds } = toImportRows(preview, overrides, { input: "1", output: "2", cached: "0.5" });
-    assert.deepEqual(rows, [{ name: "gpt-4o", upstreamModel: "gpt-4o", prices: { input: 5, output: 2, cached: 0.5 } }]);
+    assert.deepEqual(rows, [
+      { name: "gpt-4o", upstreamModel: "gpt-4o", prices: { input: 5, output: 2, cached: 0.5 }, kinds: [] },
+    ]);
     assert.deepEqual(invalidPriceIds, ["gpt-4o-mini"]);
   });
 
