@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { CallLogDetail } from "../../db/queries/call-logs";
 import type { MockBehavior } from "../support/mock-provider";
-import { findFreePort } from "../support/server";
+import { findClosedPort } from "../support/server";
 import {
   assertErrorShape,
   keywordHitCount,
@@ -76,7 +76,7 @@ describe("upstream faults on non-streaming requests (RELIABILITY B)", () => {
   let keywordInId: number;
 
   before(async () => {
-    deadPort = await findFreePort();
+    deadPort = await findClosedPort();
     gw = await startGateway({
       settings: {
         connectTimeoutMs: 1_000,

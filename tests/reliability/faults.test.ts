@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import http from "node:http";
 import { after, before, describe, it } from "node:test";
-import { findFreePort, TEST_ENCRYPTION_KEY } from "../support/server";
+import { findClosedPort, TEST_ENCRYPTION_KEY } from "../support/server";
 import { startGateway, streamedContent, type Gateway } from "../support/seed";
 import { FigureBook, percentile } from "./support/figures";
 import { CaseChecker } from "./support/invariants";
@@ -35,7 +35,7 @@ describe("reliability: failover cost, disconnects and outbound policy", () => {
   let closedPort: number;
 
   before(async () => {
-    closedPort = await findFreePort();
+    closedPort = await findClosedPort();
     gw = await startGateway({
       // The breaker must not skip the failing provider while latencies are sampled.
       settings: { failoverThreshold: 1000, maxAttempts: 8 },
