@@ -64,6 +64,9 @@ export interface ProvidersTable {
   total_timeout_ms: number | null;
   /** JSON object of header name → value. */
   extra_headers: ColumnType<string, string | undefined, string>;
+  /** Requests / tokens per minute that protect the upstream account; null = none. */
+  rpm: ColumnType<number | null, number | null | undefined, number | null>;
+  tpm: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: number;
   updated_at: number;
 }
@@ -72,6 +75,8 @@ export interface ModelGroupsTable {
   id: Generated<number>;
   name: string;
   description: ColumnType<string, string | undefined, string>;
+  rpm: ColumnType<number | null, number | null | undefined, number | null>;
+  tpm: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: number;
   updated_at: number;
 }
@@ -94,6 +99,13 @@ export interface ApiKeysTable {
   expires_at: number | null;
   last_used_at: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: number;
+  rpm: ColumnType<number | null, number | null | undefined, number | null>;
+  tpm: ColumnType<number | null, number | null | undefined, number | null>;
+  max_concurrent: ColumnType<number | null, number | null | undefined, number | null>;
+  /** USD per UTC day, per UTC month and in total; null = no budget. */
+  budget_day: ColumnType<number | null, number | null | undefined, number | null>;
+  budget_month: ColumnType<number | null, number | null | undefined, number | null>;
+  budget_total: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface ApiKeyGroupsTable {
@@ -219,6 +231,18 @@ export type UsageDailyTable = {
   api_key_id: number;
 } & { [C in UsageCounterColumn]: ColumnType<number, number | undefined, number> };
 
+export interface LimitCountersTable {
+  name: string;
+  window_start: number;
+  count: number;
+}
+
+export interface LimitLeasesTable {
+  name: string;
+  lease_id: string;
+  expires_at: number;
+}
+
 export interface AdminUsersTable {
   id: Generated<number>;
   username: string;
@@ -251,6 +275,8 @@ export interface Database {
   group_members: GroupMembersTable;
   api_keys: ApiKeysTable;
   api_key_groups: ApiKeyGroupsTable;
+  limit_counters: LimitCountersTable;
+  limit_leases: LimitLeasesTable;
   failure_keywords: FailureKeywordsTable;
   settings: SettingsTable;
   config_state: ConfigStateTable;

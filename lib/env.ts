@@ -39,6 +39,17 @@ const envSchema = z.object({
   WORKERS: z.coerce.number().int().min(1, "expected a whole number of processes, 1 or more").max(64).default(1),
   // `off` sends /v1 through Next.js's request pipeline too (the app/v1 route handlers), for debugging.
   FAST_LANE: z.enum(["on", "off"], { message: "expected on or off" }).default("on"),
+  // Where limit counters live (lib/limits): auto = redis with REDIS_URL, else the database under
+  // WORKERS>1 or PostgreSQL, else this process.
+  REDIS_URL: z
+    .string()
+    .refine((value) => /^rediss?:\/\//.test(value), { message: "expected redis://host:6379 or rediss://…" })
+    .optional(),
+  LIMITS_STORE: z
+    .enum(["auto", "memory", "database", "redis"], { message: "expected auto, memory, database or redis" })
+    .default("auto"),
+  // The length of the rate window: 60 makes rpm/tpm per minute; shorter is for tests.
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -5,6 +5,7 @@ import * as modelListSnapshots from "./2026_11_26_0003_model_list_snapshots";
 import * as passthroughSettings from "./2026_12_06_0001_passthrough_settings";
 import * as wireProtocols from "./2026_12_07_0001_wire_protocols";
 import * as workKinds from "./2026_12_07_0002_work_kinds";
+import * as limits from "./2026_12_08_0001_limits";
 
 /**
  * Every migration by name, listed statically: the Next.js server bundle cannot read a
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_06_0001_passthrough_settings": passthroughSettings,
   "2026_12_07_0001_wire_protocols": wireProtocols,
   "2026_12_07_0002_work_kinds": workKinds,
+  "2026_12_08_0001_limits": limits,
 };

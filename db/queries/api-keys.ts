@@ -1,6 +1,7 @@
 import type { Transaction } from "kysely";
 import { apiKeyPrefix, generateApiKey, hashApiKey } from "../crypto";
 import { fromDbBoolean, toDbBoolean, withTransaction } from "../dialect";
+import { NO_KEY_LIMITS, type KeyLimits } from "../limits";
 import type { Database, Executor } from "../schema";
 import { bumpConfigVersion } from "./config-state";
 import { DataError, requireText, toDataError } from "./errors";
@@ -13,6 +14,8 @@ export interface ApiKeyInput {
   groupIds: number[];
   /** Epoch ms, or null for no expiry. */
   expiresAt: number | null;
+  /** Rates, concurrency and budgets; none when absent. */
+  limits?: KeyLimits;
 }
 
 export type ApiKeyPatch = Partial<ApiKeyInput>;
@@ -28,6 +31,18 @@ export interface ApiKeyView {
   expiresAt: number | null;
   lastUsedAt: number | null;
   createdAt: number;
+  limits: KeyLimits;
+}
+
+function limitColumns(limits: KeyLimits) {
+  return {
+    rpm: limits.rpm,
+    tpm: limits.tpm,
+    max_concurrent: limits.maxConcurrent,
+    budget_day: limits.budgetDay,
+    budget_month: limits.budgetMonth,
+    budget_total: limits.budgetTotal,
+  };
 }
 
 const missingGroup = "A chosen group does not exist";
@@ -57,6 +72,7 @@ export async function createApiKey(db: Executor, input: ApiKeyInput): Promise<{ 
           all_groups: toDbBoolean(input.allGroups),
           expires_at: input.expiresAt,
           created_at: Date.now(),
+          ...limitColumns(input.limits ?? NO_KEY_LIMITS),
         })
         .returning("id")
         .executeTakeFirstOrThrow();
@@ -76,10 +92,11 @@ export async function updateApiKey(db: Executor, id: number, patch: ApiKeyPatch)
       const exists = await trx.selectFrom("api_keys").select("id").where("id", "=", id).executeTakeFirst();
       if (!exists) throw new DataError("not_found", `API key ${id} does not exist`);
       const allGroups = patch.allGroups === undefined ? undefined : toDbBoolean(patch.allGroups);
-      if (name !== undefined || allGroups !== undefined || patch.expiresAt !== undefined) {
+      const limits = patch.limits === undefined ? {} : limitColumns(patch.limits);
+      if (name !== undefined || allGroups !== undefined || patch.expiresAt !== undefined || patch.limits) {
         await trx
           .updateTable("api_keys")
-          .set({ name, all_groups: allGroups, expires_at: patch.expiresAt })
+          .set({ name, all_groups: allGroups, expires_at: patch.expiresAt, ...limits })
           .where("id", "=", id)
           .execute();
       }
@@ -132,7 +149,8 @@ export function listApiKeyGrants(db: Executor): Promise<Map<number, number[]>> {
 function selectKeys(db: Executor) {
   return db
     .selectFrom("api_keys")
-    .select(["id", "name", "key_prefix", "is_enabled", "all_groups", "expires_at", "last_used_at", "created_at"]);
+    .select(["id", "name", "key_prefix", "is_enabled", "all_groups", "expires_at", "last_used_at", "created_at"])
+    .select(["rpm", "tpm", "max_concurrent", "budget_day", "budget_month", "budget_total"]);
 }
 
 type KeySelection = Awaited<ReturnType<ReturnType<typeof selectKeys>["executeTakeFirstOrThrow"]>>;
@@ -148,6 +166,14 @@ function toView(row: KeySelection, groupIds: number[]): ApiKeyView {
     expiresAt: row.expires_at,
     lastUsedAt: row.last_used_at,
     createdAt: row.created_at,
+    limits: {
+      rpm: row.rpm,
+      tpm: row.tpm,
+      maxConcurrent: row.max_concurrent,
+      budgetDay: row.budget_day,
+      budgetMonth: row.budget_month,
+      budgetTotal: row.budget_total,
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { RateLimits } from "../limits";
 import { fromDbBoolean, withTransaction } from "../dialect";
 import type { Executor } from "../schema";
 import { bumpConfigVersion } from "./config-state";
@@ -22,6 +23,8 @@ export interface GroupView {
   description: string;
   /** Ordered as the router tries them: priority ascending, then weight descending. */
   members: GroupMemberView[];
+  /** Requests / tokens per minute over every key calling this group. */
+  limits: RateLimits;
   createdAt: number;
   updatedAt: number;
 }
@@ -29,19 +32,30 @@ export interface GroupView {
 export interface GroupPatch {
   name?: string;
   description?: string;
+  limits?: RateLimits;
 }
 
 const conflictMessage = (name: string) => `A group named "${name}" already exists`;
 
 /** The name is what clients send as `model`, so it is trimmed and must be unique. */
-export async function createGroup(db: Executor, input: { name: string; description?: string }): Promise<number> {
+export async function createGroup(
+  db: Executor,
+  input: { name: string; description?: string; limits?: RateLimits },
+): Promise<number> {
   const name = requireText(input.name, "Name");
   const now = Date.now();
   try {
     return await withTransaction(db, async (trx) => {
       const row = await trx
         .insertInto("model_groups")
-        .values({ name, description: input.description?.trim() ?? "", created_at: now, updated_at: now })
+        .values({
+          name,
+          description: input.description?.trim() ?? "",
+          rpm: input.limits?.rpm ?? null,
+          tpm: input.limits?.tpm ?? null,
+          created_at: now,
+          updated_at: now,
+        })
         .returning("id")
         .executeTakeFirstOrThrow();
       await bumpConfigVersion(trx);
@@ -59,7 +73,7 @@ export async function updateGroup(db: Executor, id: number, patch: GroupPatch): 
     await withTransaction(db, async (trx) => {
       const result = await trx
         .updateTable("model_groups")
-        .set({ name, description, updated_at: Date.now() })
+        .set({ name, description, rpm: patch.limits?.rpm, tpm: patch.limits?.tpm, updated_at: Date.now() })
         .where("id", "=", id)
         .executeTakeFirst();
       if (result.numUpdatedRows === 0n) throw new DataError("not_found", `Group ${id} does not exist`);
@@ -183,18 +197,24 @@ async function loadMembers(db: Executor, groupId?: number): Promise<Map<number, 
 function selectGroups(db: Executor) {
   return db
     .selectFrom("model_groups")
-    .select(["id", "name", "description", "created_at as createdAt", "updated_at as updatedAt"]);
+    .select(["id", "name", "description", "rpm", "tpm", "created_at as createdAt", "updated_at as updatedAt"]);
+}
+
+type GroupRow = Awaited<ReturnType<ReturnType<typeof selectGroups>["executeTakeFirstOrThrow"]>>;
+
+function toView({ rpm, tpm, ...group }: GroupRow, members: GroupMemberView[]): GroupView {
+  return { ...group, members, limits: { rpm, tpm } };
 }
 
 export async function listGroups(db: Executor): Promise<GroupView[]> {
   const groups = await selectGroups(db).orderBy("name").execute();
   const members = await loadMembers(db);
-  return groups.map((group) => ({ ...group, members: members.get(group.id) ?? [] }));
+  return groups.map((group) => toView(group, members.get(group.id) ?? []));
 }
 
 export async function getGroup(db: Executor, id: number): Promise<GroupView | undefined> {
   const group = await selectGroups(db).where("id", "=", id).executeTakeFirst();
   if (!group) return undefined;
   const members = await loadMembers(db, id);
-  return { ...group, members: members.get(id) ?? [] };
+  return toView(group, members.get(id) ?? []);
 }

@@ -1,3 +1,4 @@
+import type { RateLimits } from "../limits";
 import { z } from "zod";
 import { fromDbBoolean, toDbBoolean, withTransaction } from "../dialect";
 import type { Executor, PriceUnit, ProviderUpdate, WorkKind } from "../schema";
@@ -22,6 +23,8 @@ export interface ProviderInput {
   firstTokenTimeoutMs?: number | null;
   totalTimeoutMs?: number | null;
   extraHeaders?: Record<string, string>;
+  /** Requests / tokens per minute that protect the upstream account. */
+  limits?: RateLimits;
 }
 
 export type ProviderPatch = Partial<ProviderInput>;
@@ -47,6 +50,7 @@ export interface ProviderView {
   firstTokenTimeoutMs: number | null;
   totalTimeoutMs: number | null;
   extraHeaders: Record<string, string>;
+  limits: RateLimits;
   createdAt: number;
   updatedAt: number;
 }
@@ -82,6 +86,10 @@ function toUpdate(patch: ProviderPatch): ProviderUpdate {
   if (patch.connectTimeoutMs !== undefined) update.connect_timeout_ms = patch.connectTimeoutMs;
   if (patch.firstTokenTimeoutMs !== undefined) update.first_token_timeout_ms = patch.firstTokenTimeoutMs;
   if (patch.totalTimeoutMs !== undefined) update.total_timeout_ms = patch.totalTimeoutMs;
+  if (patch.limits !== undefined) {
+    update.rpm = patch.limits.rpm;
+    update.tpm = patch.limits.tpm;
+  }
   if (patch.extraHeaders !== undefined)
     update.extra_headers = JSON.stringify(extraHeadersSchema.parse(patch.extraHeaders));
   return update;
@@ -163,6 +171,8 @@ function selectProviders(db: Executor) {
       "p.extra_headers",
       "p.created_at",
       "p.updated_at",
+      "p.rpm",
+      "p.tpm",
     ]);
 }
 
@@ -188,6 +198,7 @@ function toView(row: ProviderSelection): ProviderView {
     firstTokenTimeoutMs: row.first_token_timeout_ms,
     totalTimeoutMs: row.total_timeout_ms,
     extraHeaders: parseExtraHeaders(row.extra_headers),
+    limits: { rpm: row.rpm, tpm: row.tpm },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

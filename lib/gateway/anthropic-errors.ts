@@ -1,5 +1,5 @@
 import { decodeUtf8, encodeUtf8 } from "./bytes";
-import type { GatewayError, GatewayErrorCode } from "./errors";
+import { errorHeaders, type GatewayError, type GatewayErrorCode } from "./errors";
 import { isRecord } from "./json-shape";
 
 /*
@@ -17,6 +17,8 @@ const ANTHROPIC_ERRORS: Readonly<Record<GatewayErrorCode, { status: number; type
   method_not_allowed: { status: 405, type: "invalid_request_error" },
   request_too_large: { status: 413, type: "request_too_large" },
   rate_limited: { status: 429, type: "rate_limit_error" },
+  rate_limit_exceeded: { status: 429, type: "rate_limit_error" },
+  insufficient_quota: { status: 429, type: "rate_limit_error" },
   upstream_error: { status: 502, type: "api_error" },
   no_provider_available: { status: 529, type: "overloaded_error" },
   upstream_timeout: { status: 504, type: "timeout_error" },
@@ -29,9 +31,10 @@ export function serializeAnthropicError(error: GatewayError): string {
 }
 
 export function toAnthropicErrorResponse(error: GatewayError, requestId: string): Response {
-  const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": requestId };
-  if (error.retryAfterSeconds !== null) headers["retry-after"] = String(error.retryAfterSeconds);
-  return new Response(serializeAnthropicError(error), { status: ANTHROPIC_ERRORS[error.code].status, headers });
+  return new Response(serializeAnthropicError(error), {
+    status: ANTHROPIC_ERRORS[error.code].status,
+    headers: errorHeaders(error, requestId),
+  });
 }
 
 export function anthropicErrorEvent(error: GatewayError): Uint8Array {

@@ -21,6 +21,7 @@ export class CallLog {
   readonly record: CallLogRecord;
   private isPushed = false;
   private provider: ProviderConfig | null = null;
+  private finishers: ((record: Readonly<CallLogRecord>) => void)[] = [];
 
   constructor(
     private readonly runtime: GatewayRuntime,
@@ -106,6 +107,11 @@ export class CallLog {
     this.record.billedUnits = Math.max(0, units);
   }
 
+  /** Runs once the row is final, before it is pushed (the limits settle tokens, leases and spend). */
+  whenFinished(finisher: (record: Readonly<CallLogRecord>) => void): void {
+    this.finishers.push(finisher);
+  }
+
   finish(ending: CallLogEnding): void {
     if (this.isPushed) return;
     this.isPushed = true;
@@ -126,6 +132,13 @@ export class CallLog {
     if (this.provider && record.billedUnits > 0)
       record.cost += unitCost(this.provider, record.billedUnit, record.billedUnits);
     // A failing sink or observer must not turn a served request into an error.
+    for (const finisher of this.finishers) {
+      try {
+        finisher(record);
+      } catch {
+        // The row is still pushed.
+      }
+    }
     try {
       this.runtime.logSink.push(record);
     } catch {

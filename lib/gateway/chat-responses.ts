@@ -23,6 +23,8 @@ export interface ResponseContext {
   receivedAt: number;
   /** Non-token units the answer is billed in (images, audio seconds, characters), when the API has them. */
   billing?: Billing | null;
+  /** The `x-ratelimit-*` headers of the gateway's own limits, on every answer. */
+  limitHeaders?: Readonly<Record<string, string>>;
 }
 
 export interface Billing {
@@ -33,8 +35,8 @@ export interface Billing {
 
 const CLIENT_CLOSED_REQUEST = 499;
 
-function jsonHeaders(requestId: string): Record<string, string> {
-  return { "content-type": "application/json", "x-request-id": requestId };
+function jsonHeaders(context: ResponseContext): Record<string, string> {
+  return { ...context.limitHeaders, "content-type": "application/json", "x-request-id": context.requestId };
 }
 
 /**
@@ -57,7 +59,7 @@ export function respondOtherwise(
   log.finish({ status: outcome.status, error: `provider answered HTTP ${outcome.status} (relayed to the client)` });
   const translate = routeFor(outcome.provider).translateClientError;
   const body = translate ? translate(outcome.body, outcome.status) : outcome.body;
-  return new Response(toResponseBytes(body), { status: outcome.status, headers: jsonHeaders(requestId) });
+  return new Response(toResponseBytes(body), { status: outcome.status, headers: jsonHeaders(context) });
 }
 
 /**
@@ -83,8 +85,8 @@ export function respondJson(
   log.setResponseBody(bytes);
   log.finish({ status: 200, usage, ttftMs: Math.max(0, runtime.now() - receivedAt) });
   const headers = route.keepsContentType
-    ? { "content-type": answer.contentType, "x-request-id": requestId }
-    : jsonHeaders(requestId);
+    ? { ...context.limitHeaders, "content-type": answer.contentType, "x-request-id": requestId }
+    : jsonHeaders(context);
   return new Response(toResponseBytes(bytes), { status: 200, headers });
 }
 
@@ -147,6 +149,7 @@ export function respondStream(
   return new Response(body, {
     status: 200,
     headers: {
+      ...context.limitHeaders,
       "content-type": "text/event-stream; charset=utf-8",
       // no-transform keeps Next.js from gzip-buffering the stream.
       "cache-control": "no-cache, no-transform",

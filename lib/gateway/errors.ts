@@ -12,6 +12,8 @@ export type GatewayErrorCode =
   | "method_not_allowed"
   | "request_too_large"
   | "rate_limited"
+  | "rate_limit_exceeded"
+  | "insufficient_quota"
   | "upstream_error"
   | "no_provider_available"
   | "upstream_timeout"
@@ -39,6 +41,13 @@ const CODE_SPECS: Readonly<Record<GatewayErrorCode, CodeSpec>> = {
   method_not_allowed: { status: 405, type: "invalid_request_error", message: "This method is not served here." },
   request_too_large: { status: 413, type: "invalid_request_error", message: "The request body is too large." },
   rate_limited: { status: 429, type: "rate_limit_error", message: "All providers are rate limited." },
+  // The gateway's own limits (lib/limits): OpenAI's code and type names.
+  rate_limit_exceeded: { status: 429, type: "requests", message: "Rate limit reached. Please try again later." },
+  insufficient_quota: {
+    status: 429,
+    type: "insufficient_quota",
+    message: "You exceeded your current quota: this API key has reached its spend budget.",
+  },
   upstream_error: { status: 502, type: "upstream_error", message: "All providers failed." },
   no_provider_available: { status: 503, type: "server_error", message: "No provider is available." },
   upstream_timeout: { status: 504, type: "timeout_error", message: "The providers did not answer in time." },
@@ -50,6 +59,10 @@ export interface GatewayErrorOptions {
   param?: string | null;
   /** Sent as `Retry-After` (seconds) with 429. */
   retryAfterSeconds?: number | null;
+  /** The OpenAI `type`, where a code has more than one (`requests` or `tokens` for rate limits). */
+  type?: string;
+  /** Extra response headers (the `x-ratelimit-*` set). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 // Marked with a registry symbol: `instanceof` fails across Next's separate server chunks.
@@ -66,6 +79,7 @@ export class GatewayError extends Error {
   readonly type: string;
   readonly param: string | null;
   readonly retryAfterSeconds: number | null;
+  readonly headers: Readonly<Record<string, string>>;
 
   constructor(code: GatewayErrorCode, message?: string, options: GatewayErrorOptions = {}) {
     const spec = CODE_SPECS[code];
@@ -73,9 +87,10 @@ export class GatewayError extends Error {
     this.name = "GatewayError";
     this.code = code;
     this.status = spec.status;
-    this.type = spec.type;
+    this.type = options.type ?? spec.type;
     this.param = options.param ?? null;
     this.retryAfterSeconds = options.retryAfterSeconds ?? null;
+    this.headers = options.headers ?? {};
   }
 }
 
@@ -103,7 +118,16 @@ export function serializeError(error: GatewayError): string {
 }
 
 export function toErrorResponse(error: GatewayError, requestId: string): Response {
-  const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": requestId };
+  return new Response(serializeError(error), { status: error.status, headers: errorHeaders(error, requestId) });
+}
+
+/** The headers of an error response in any API's shape: JSON, the request id, the wait and limits. */
+export function errorHeaders(error: GatewayError, requestId: string): Record<string, string> {
+  const headers: Record<string, string> = {
+    ...error.headers,
+    "content-type": "application/json",
+    "x-request-id": requestId,
+  };
   if (error.retryAfterSeconds !== null) headers["retry-after"] = String(error.retryAfterSeconds);
-  return new Response(serializeError(error), { status: error.status, headers });
+  return headers;
 }

@@ -4,6 +4,7 @@ import type { CallLog } from "./call-log";
 import { GatewayError } from "./errors";
 import { toRetryAfterSeconds } from "./retry-after";
 import type { GatewayRuntime, ProviderConfig } from "./types";
+import type { ProviderGate } from "../limits/limiter";
 
 export interface FailoverInput<T> {
   runtime: GatewayRuntime;
@@ -13,6 +14,8 @@ export interface FailoverInput<T> {
   clientSignal: AbortSignal;
   log: CallLog;
   attempt(provider: ProviderConfig): Promise<AttemptResult<T>>;
+  /** The provider's own limits (lib/limits): at its limit it is skipped like an open breaker. */
+  gate?(provider: ProviderConfig): Promise<ProviderGate>;
 }
 
 export type FailoverOutcome<T> =
@@ -47,6 +50,22 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
   }
   const failures: ProviderFailure[] = [];
   let attemptsMade = 0;
+  /** Providers at their own limit: never called, not even when every breaker is open. */
+  const limited = new Map<number, number>();
+  const skipLimited = async (provider: ProviderConfig): Promise<boolean> => {
+    const gate = input.gate ? await input.gate(provider) : null;
+    if (!gate || gate.ok) return false;
+    limited.set(provider.id, gate.retryAfterMs);
+    log.addAttempt({
+      providerId: provider.id,
+      providerName: provider.name,
+      status: null,
+      latencyMs: 0,
+      outcome: "skipped",
+      reason: gate.reason,
+    });
+    return true;
+  };
 
   const tryProvider = async (provider: ProviderConfig): Promise<FailoverOutcome<T> | null> => {
     attemptsMade += 1;
@@ -102,15 +121,29 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
       });
       continue;
     }
+    if (await skipLimited(provider)) continue;
     const outcome = await tryProvider(provider);
     if (outcome) return outcome;
   }
   if (attemptsMade === 0) {
     if (input.clientSignal.aborted) return { kind: "aborted" };
-    const outcome = await tryProvider(pickShortestRest(runtime, candidates));
-    if (outcome) return outcome;
+    const resting = candidates.filter((provider) => !limited.has(provider.id));
+    if (resting.length === 0) return { kind: "failed", error: allLimited(limited) };
+    const provider = pickShortestRest(runtime, resting);
+    if (!(await skipLimited(provider))) {
+      const outcome = await tryProvider(provider);
+      if (outcome) return outcome;
+    }
+    if (failures.length === 0) return { kind: "failed", error: allLimited(limited) };
   }
   return { kind: "failed", error: summarizeFailures(failures) };
+}
+
+function allLimited(limited: ReadonlyMap<number, number>): GatewayError {
+  const wait = Math.min(...limited.values());
+  return new GatewayError("rate_limited", "Every provider for this model is at its rate limit. Please retry later.", {
+    retryAfterSeconds: Number.isFinite(wait) ? toRetryAfterSeconds(Math.max(1, wait)) : null,
+  });
 }
 
 function pickShortestRest(runtime: GatewayRuntime, candidates: readonly ProviderConfig[]): ProviderConfig {

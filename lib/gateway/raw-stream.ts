@@ -139,7 +139,12 @@ export function respondRaw(provider: ProviderConfig, raw: RawStream, context: Re
   });
   return new Response(body, {
     status: 200,
-    headers: { "content-type": raw.contentType, "cache-control": "no-cache, no-transform", "x-request-id": requestId },
+    headers: {
+      ...context.limitHeaders,
+      "content-type": raw.contentType,
+      "cache-control": "no-cache, no-transform",
+      "x-request-id": requestId,
+    },
   });
 }
 

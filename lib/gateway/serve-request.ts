@@ -12,9 +12,19 @@ import type { ProviderRoute } from "./provider-route";
 import { attemptRaw, respondRaw } from "./raw-stream";
 import { readJsonBody, type JsonBody } from "./read-body";
 import { createRequestId } from "./request-id";
+import { estimateRequestTokens } from "../limits/estimate";
+import type { Admission } from "../limits/limiter";
 import { planCandidates } from "./route-plan";
 import type { WorkKind } from "../work-kinds";
-import type { ConfigSnapshot, GatewayRuntime, GroupAccess, GroupConfig, ProviderConfig, TrustedCaller } from "./types";
+import type {
+  ApiKeyConfig,
+  ConfigSnapshot,
+  GatewayRuntime,
+  GroupAccess,
+  GroupConfig,
+  ProviderConfig,
+  TrustedCaller,
+} from "./types";
 
 const EVERY_GROUP: GroupAccess = { allGroups: true, groupIds: new Set() };
 
@@ -49,6 +59,27 @@ export interface Ingress<R extends IngressRequest, B extends JsonBody = JsonBody
   renderErrorEvent(error: GatewayError): Uint8Array;
   /** How this request is put to one provider: passthrough to its own protocol, or translated. */
   routeFor(parsed: R, text: string, receivedAt: number): (provider: ProviderConfig) => ProviderRoute | null;
+}
+
+/** Admits the request against the key's and the group's limits, settled when its row is final. */
+async function admitLimits(
+  runtime: GatewayRuntime,
+  access: GroupAccess,
+  group: GroupConfig,
+  parsed: IngressRequest,
+  log: CallLog,
+  requestId: string,
+): Promise<Admission | null> {
+  if (!runtime.limits) return null;
+  const key = "id" in access ? (access as ApiKeyConfig) : null;
+  const admission = await runtime.limits.admit({
+    key,
+    group,
+    requestId,
+    estimateTokens: () => estimateRequestTokens(parsed.estimateMessages, parsed.body),
+  });
+  log.whenFinished((record) => admission.settle(record));
+  return admission;
 }
 
 function admitCaller(
@@ -94,6 +125,7 @@ export async function serveIngress<R extends IngressRequest, B extends JsonBody 
     log.record.isStream = parsed.isStream;
     const group = resolveGroup(snapshot, access, parsed.model);
     log.record.groupName = group.name;
+    const admission = await admitLimits(runtime, access, group, parsed, log, requestId);
     const routeFor = ingress.routeFor(parsed, body.text, receivedAt);
     const servesKind = (provider: ProviderConfig) => ingress.kinds.some((kind) => provider.kinds.has(kind));
     const route = (provider: ProviderConfig) => (servesKind(provider) ? routeFor(provider) : null);
@@ -105,8 +137,9 @@ export async function serveIngress<R extends IngressRequest, B extends JsonBody 
         { param: "model" },
       );
     const mode = parsed.isRaw ? "raw" : parsed.isStream ? "events" : "json";
-    return await relay(request, snapshot, group, route, mode, unserved, {
+    return await relay(request, snapshot, group, route, mode, unserved, admission, {
       runtime,
+      limitHeaders: admission?.headers ?? {},
       settings: snapshot.settings,
       estimateMessages: parsed.estimateMessages,
       billing: parsed.billing ?? null,
@@ -131,6 +164,7 @@ async function relay(
   routeFor: (provider: ProviderConfig) => ProviderRoute | null,
   mode: "json" | "events" | "raw",
   unserved: () => GatewayError,
+  admission: Admission | null,
   context: ResponseContext,
 ): Promise<Response> {
   const { runtime } = context;
@@ -162,6 +196,7 @@ async function relay(
     candidates,
     clientSignal: request.signal,
     log: context.log,
+    gate: admission ? (provider: ProviderConfig) => admission.gate(provider) : undefined,
   };
   if (mode === "raw") {
     const outcome = await runFailover({

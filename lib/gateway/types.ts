@@ -1,5 +1,6 @@
 import type { CallLogRecord } from "../../db/queries/call-logs";
 import type { EndpointProtocol, PriceUnit, WorkKind } from "../../db/schema";
+import type { KeyLimits, RateLimits } from "../../db/limits";
 import type { Settings } from "../../db/settings-schema";
 import type { HeaderRule } from "./forward-headers";
 
@@ -40,7 +41,11 @@ export interface ProviderConfig {
   forwardHeaders: HeaderRule;
   /** Ask this endpoint for the usage chunk on streams when the client did not choose. */
   streamUsage: boolean;
+  /** Protects the upstream account: at its limit the provider is skipped like an open breaker. */
+  limits?: RateLimits;
 }
+
+export type { KeyLimits, RateLimits } from "../../db/limits";
 
 export interface GroupMember {
   providerId: number;
@@ -54,6 +59,7 @@ export interface GroupConfig {
   id: number;
   name: string;
   members: readonly GroupMember[];
+  limits?: RateLimits;
 }
 
 export interface ApiKeyConfig {
@@ -65,6 +71,7 @@ export interface ApiKeyConfig {
   groupIds: ReadonlySet<number>;
   /** Epoch milliseconds, or null for no expiry. */
   expiresAt: number | null;
+  limits?: KeyLimits;
 }
 
 /** What decides which groups a caller may use: an API key's list, or every group. */
@@ -160,6 +167,8 @@ export interface GatewayRuntime {
   keyUsage: KeyUsageSink;
   /** Request bodies larger than this are refused with 413 while they stream in. */
   maxBodyBytes: number;
+  /** The gateway's own limits and budgets (lib/limits); absent means none are enforced. */
+  limits?: import("../limits/limiter").Limiter;
   /** When it returns true, new chat requests get 503 `server_shutting_down` (graceful drain). */
   isShuttingDown?(): boolean;
 }

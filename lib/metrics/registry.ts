@@ -24,6 +24,8 @@ export interface GatewayMetrics {
   logQueueDepth: Gauge;
   logRowsDropped: Counter;
   logRowsWritten: Counter;
+  limitRefusals: Counter<"limit">;
+  limitStoreErrors: Counter<"store">;
 }
 
 function createGatewayMetrics(): GatewayMetrics {
@@ -97,6 +99,18 @@ function createGatewayMetrics(): GatewayMetrics {
     logRowsWritten: new Counter({
       name: "gateway_log_rows_written_total",
       help: "Call log rows written since the process started.",
+      registers,
+    }),
+    limitRefusals: new Counter({
+      name: "gateway_limit_refusals_total",
+      help: "Requests refused by the gateway's own limits: rpm, tpm, concurrent, budget (key or group), provider (skipped).",
+      labelNames: ["limit"],
+      registers,
+    }),
+    limitStoreErrors: new Counter({
+      name: "gateway_limit_store_errors_total",
+      help: "Limit checks that could not reach their store (Redis down): those requests were admitted (fail open).",
+      labelNames: ["store"],
       registers,
     }),
   };

@@ -14,6 +14,9 @@ const GATEWAY_CODES: Readonly<Record<GatewayErrorCode, PlaygroundErrorCode>> = {
   method_not_allowed: "unexpected",
   request_too_large: "request_too_large",
   rate_limited: "rate_limited",
+  // The playground is a trusted caller: key limits never apply to it.
+  rate_limit_exceeded: "rate_limited",
+  insufficient_quota: "rate_limited",
   upstream_error: "upstream_error",
   no_provider_available: "no_provider_available",
   upstream_timeout: "upstream_timeout",

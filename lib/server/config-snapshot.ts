@@ -72,6 +72,7 @@ async function loadProviders(db: Executor, cipher: SecretCipher): Promise<Map<nu
       extraHeaders: parseExtraHeaders(row.extra_headers),
       forwardHeaders: headerRuleOf(row.forward_headers),
       streamUsage: fromDbBoolean(row.stream_usage),
+      limits: { rpm: row.rpm, tpm: row.tpm },
     });
   }
   return providers;
@@ -100,7 +101,7 @@ function tryDecrypt(cipher: SecretCipher, stored: string): string | null {
 
 async function loadGroups(db: Executor): Promise<Map<string, GroupConfig>> {
   const [groups, members] = await Promise.all([
-    db.selectFrom("model_groups").select(["id", "name"]).execute(),
+    db.selectFrom("model_groups").select(["id", "name", "rpm", "tpm"]).execute(),
     db
       .selectFrom("group_members")
       .select(["group_id", "provider_id", "priority", "weight"])
@@ -118,14 +119,23 @@ async function loadGroups(db: Executor): Promise<Map<string, GroupConfig>> {
   return new Map(
     groups.map((group) => [
       group.name,
-      { id: group.id, name: group.name, members: membersByGroup.get(group.id) ?? [] },
+      {
+        id: group.id,
+        name: group.name,
+        members: membersByGroup.get(group.id) ?? [],
+        limits: { rpm: group.rpm, tpm: group.tpm },
+      },
     ]),
   );
 }
 
 async function loadKeys(db: Executor): Promise<Map<string, ApiKeyConfig>> {
   const [rows, grants] = await Promise.all([
-    db.selectFrom("api_keys").select(["id", "name", "key_hash", "is_enabled", "all_groups", "expires_at"]).execute(),
+    db
+      .selectFrom("api_keys")
+      .select(["id", "name", "key_hash", "is_enabled", "all_groups", "expires_at"])
+      .select(["rpm", "tpm", "max_concurrent", "budget_day", "budget_month", "budget_total"])
+      .execute(),
     listApiKeyGrants(db),
   ]);
   return new Map(
@@ -138,6 +148,14 @@ async function loadKeys(db: Executor): Promise<Map<string, ApiKeyConfig>> {
         allGroups: fromDbBoolean(row.all_groups),
         groupIds: new Set(grants.get(row.id) ?? []),
         expiresAt: row.expires_at,
+        limits: {
+          rpm: row.rpm,
+          tpm: row.tpm,
+          maxConcurrent: row.max_concurrent,
+          budgetDay: row.budget_day,
+          budgetMonth: row.budget_month,
+          budgetTotal: row.budget_total,
+        },
       },
     ]),
   );

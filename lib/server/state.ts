@@ -10,6 +10,7 @@ import type { Database } from "../../db/schema";
 import { createSecretCipher, hashPassword, type SecretCipher } from "../../db/crypto";
 import { getEnv, type Env } from "../env";
 import { BreakerBoard } from "../gateway/breaker";
+import { createLimits } from "../limits/create";
 import type { ConfigSnapshot, GatewayRuntime } from "../gateway/types";
 import { createOutboundClient } from "../http/outbound";
 import { createBufferedCounters, createLogWriter } from "../log-writer";
@@ -109,6 +110,8 @@ async function bootServerState(): Promise<ServerState> {
     keyUsage: counters,
     maxBodyBytes: env.MAX_REQUEST_BYTES,
   };
+  const limits = await createLimits(env, db, () => snapshot);
+  runtime.limits = limits.limiter;
 
   const stopClusterMetrics = startClusterMetrics(runtime, logWriter);
 
@@ -118,6 +121,7 @@ async function bootServerState(): Promise<ServerState> {
     // Releases the cluster-wide job lock too, so another instance takes the job over at once
     // instead of when the lock expires.
     await retentionJob.stop();
+    await limits.close();
     await logWriter.close();
     await counters.close();
     await db.destroy();

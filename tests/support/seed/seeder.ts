@@ -7,6 +7,7 @@ import { createKeyword } from "../../../db/queries/keywords";
 import { createProvider } from "../../../db/queries/providers";
 import type { Database, PriceUnit, WorkKind } from "../../../db/schema";
 import type { SecretCipher } from "../../../db/crypto";
+import { NO_KEY_LIMITS, type KeyLimits, type RateLimits } from "../../../db/limits";
 import { MOCK_ENDPOINT } from "./waits";
 
 export interface ProviderSpec {
@@ -23,6 +24,7 @@ export interface ProviderSpec {
   connectTimeoutMs?: number | null;
   firstTokenTimeoutMs?: number | null;
   totalTimeoutMs?: number | null;
+  limits?: RateLimits;
 }
 
 export interface MemberSpec extends ProviderSpec {
@@ -38,6 +40,7 @@ export interface KeySpec {
   allGroups?: boolean;
   expiresAt?: number | null;
   isEnabled?: boolean;
+  limits?: Partial<KeyLimits>;
 }
 
 export class GatewaySeeder {
@@ -82,13 +85,14 @@ export class GatewaySeeder {
       connectTimeoutMs: spec.connectTimeoutMs ?? null,
       firstTokenTimeoutMs: spec.firstTokenTimeoutMs ?? null,
       totalTimeoutMs: spec.totalTimeoutMs ?? null,
+      limits: spec.limits,
     });
     this.providers.set(model, id);
     return id;
   }
 
-  async group(name: string, members: readonly (string | MemberSpec)[]): Promise<number> {
-    const groupId = await createGroup(this.db, { name });
+  async group(name: string, members: readonly (string | MemberSpec)[], limits?: RateLimits): Promise<number> {
+    const groupId = await createGroup(this.db, { name, limits });
     this.groups.set(name, groupId);
     for (const [index, entry] of members.entries()) {
       const member = typeof entry === "string" ? { model: entry } : entry;
@@ -109,6 +113,7 @@ export class GatewaySeeder {
       allGroups: spec.allGroups ?? false,
       groupIds: (spec.groups ?? []).map((group) => this.groupId(group)),
       expiresAt: spec.expiresAt ?? null,
+      limits: { ...NO_KEY_LIMITS, ...spec.limits },
     });
     if (spec.isEnabled === false) await setApiKeyEnabled(this.db, id, false);
     return key;
