@@ -45,6 +45,8 @@ const envSchema = z.object({
     .string()
     .refine((value) => /^rediss?:\/\//.test(value), { message: "expected redis://host:6379 or rediss://…" })
     .optional(),
+  // Starts every Redis key: give each deployment its own when several share one Redis.
+  REDIS_KEY_PREFIX: z.string().min(1).max(100).default("gw:"),
   LIMITS_STORE: z
     .enum(["auto", "memory", "database", "redis"], { message: "expected auto, memory, database or redis" })
     .default("auto"),

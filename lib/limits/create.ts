@@ -42,7 +42,7 @@ export async function createLimits(
   if (storeName === "redis" && !env.REDIS_URL) throw new Error("Invalid LIMITS_STORE: redis needs REDIS_URL");
   const store =
     storeName === "redis"
-      ? await createRedisStore({ url: env.REDIS_URL! })
+      ? await createRedisStore({ url: env.REDIS_URL!, keyPrefix: env.REDIS_KEY_PREFIX })
       : storeName === "database"
         ? createDatabaseStore(db)
         : createMemoryStore();

@@ -57,14 +57,10 @@ interface LimitCommands {
   gatewayAdjust(key: string, delta: number): Promise<number>;
 }
 
-const PREFIX = "gw:limit:";
-
-function keyOf(charge: Charge, windowStart: number): string {
-  return charge.kind === "lease" ? `${PREFIX}${charge.name}` : `${PREFIX}${charge.name}:${windowStart}`;
-}
-
 export interface RedisStoreOptions {
   url: string;
+  /** Starts every key, so several deployments can share one Redis: `gw:` by default. */
+  keyPrefix?: string;
   /** A command slower than this fails (and the limiter fails open); ms. */
   commandTimeoutMs?: number;
 }
@@ -84,6 +80,9 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Coun
   redis.defineCommand("gatewayTake", { lua: TAKE, numberOfKeys: undefined });
   redis.defineCommand("gatewayAdjust", { lua: ADJUST, numberOfKeys: 1 });
   const commands = redis as unknown as LimitCommands;
+  const prefix = `${options.keyPrefix ?? "gw:"}limit:`;
+  const keyOf = (charge: Charge, windowStart: number): string =>
+    charge.kind === "lease" ? `${prefix}${charge.name}` : `${prefix}${charge.name}:${windowStart}`;
   await redis.connect().catch(() => undefined);
 
   return {
@@ -100,12 +99,12 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Coun
     },
     async adjust(name, windowStart, _windowMs, delta) {
       if (delta === 0) return;
-      await commands.gatewayAdjust(`${PREFIX}${name}:${windowStart}`, Math.round(delta));
+      await commands.gatewayAdjust(`${prefix}${name}:${windowStart}`, Math.round(delta));
     },
     async release(names, leaseId) {
       if (names.length === 0) return;
       const pipeline = redis.pipeline();
-      for (const name of names) pipeline.zrem(`${PREFIX}${name}`, leaseId);
+      for (const name of names) pipeline.zrem(`${prefix}${name}`, leaseId);
       await pipeline.exec();
     },
     async close() {
