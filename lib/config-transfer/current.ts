@@ -6,6 +6,7 @@ import { listProviders } from "../../db/queries/providers";
 import { getSettings } from "../../db/queries/settings";
 import type { Executor } from "../../db/schema";
 import type { Settings } from "../../db/settings-schema";
+import { NO_KEY_LIMITS } from "../../db/limits";
 import { CONFIG_DOCUMENT_VERSION, type ConfigDocument, type DocumentSettings } from "./document";
 
 /**
@@ -83,6 +84,7 @@ export async function readCurrentConfig(db: Executor): Promise<CurrentConfig> {
         firstTokenTimeoutMs: p.firstTokenTimeoutMs,
         totalTimeoutMs: p.totalTimeoutMs,
         extraHeaders: p.extraHeaders,
+        limits: { rpm: p.limits.rpm, tpm: p.limits.tpm },
       }))
       .sort(byName),
     groups: groups
@@ -91,6 +93,7 @@ export async function readCurrentConfig(db: Executor): Promise<CurrentConfig> {
         description: g.description,
         // Already in routing order (priority, then weight).
         members: g.members.map((m) => ({ provider: m.providerName, priority: m.priority, weight: m.weight })),
+        limits: { rpm: g.limits.rpm, tpm: g.limits.tpm },
       }))
       .sort(byName),
     keywords: [...keywordsByText.values()]
@@ -104,6 +107,7 @@ export async function readCurrentConfig(db: Executor): Promise<CurrentConfig> {
         groups: k.groupIds.flatMap((id) => groupNames.get(id) ?? []).sort(),
         enabled: k.isEnabled,
         expiresAt: k.expiresAt === null ? null : toIsoTime(k.expiresAt),
+        limits: { ...NO_KEY_LIMITS, ...k.limits },
       }))
       // Stable: keys sharing a name stay oldest first, which is how an import pairs them.
       .sort(byName),

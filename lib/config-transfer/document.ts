@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { keyLimitsSchema, NO_KEY_LIMITS, rateLimitsSchema } from "../../db/limits";
 import { checkOutboundUrl } from "../http/address-policy";
 import { ENDPOINT_PROTOCOLS, PRICE_UNITS, WORK_KINDS } from "../../db/schema";
 import { settingsSchema, type Settings } from "../../db/settings-schema";
@@ -68,6 +69,10 @@ const endpointSchema = z.strictObject({
   protocol: z.enum(ENDPOINT_PROTOCOLS).default("openai"),
 });
 
+/** Null (or left out): no limit. */
+const rateLimitsPart = z.strictObject(rateLimitsSchema.shape).default({ rpm: null, tpm: null });
+const keyLimitsPart = z.strictObject(keyLimitsSchema.shape).default({ ...NO_KEY_LIMITS });
+
 const providerSchema = z.strictObject({
   name,
   /** The endpoint's name. */
@@ -91,6 +96,8 @@ const providerSchema = z.strictObject({
   firstTokenTimeoutMs: timeout(settingsSchema.shape.firstTokenTimeoutMs),
   totalTimeoutMs: timeout(settingsSchema.shape.totalTimeoutMs),
   extraHeaders: z.record(headerName, headerValue).default({}),
+  /** Requests / tokens per minute that protect the upstream account. */
+  limits: rateLimitsPart,
 });
 
 const memberSchema = z.strictObject({
@@ -104,6 +111,7 @@ const groupSchema = z.strictObject({
   name,
   description: z.string().trim().max(1_000).default(""),
   members: z.array(memberSchema).max(1_000).default([]),
+  limits: rateLimitsPart,
 });
 
 const keywordSchema = z.strictObject({
@@ -120,6 +128,8 @@ const apiKeySchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** ISO 8601, or null for no expiry. */
   expiresAt: z.iso.datetime({ offset: true }).nullable().default(null),
+  /** Requests / tokens per minute, requests in flight, USD budgets per UTC day / month / in total. */
+  limits: keyLimitsPart,
 });
 
 /** The settings a document may carry: every one but the metrics token, which is a secret. */

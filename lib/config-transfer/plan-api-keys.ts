@@ -8,7 +8,13 @@ function apiKeyFields(before: DocumentApiKey, after: DocumentApiKey): string[] {
     groups: [...key.groups].sort(),
     expiresAt: key.expiresAt === null ? null : Date.parse(key.expiresAt),
   });
-  return differentFields(normalize(before), normalize(after), ["allGroups", "groups", "enabled", "expiresAt"]);
+  return differentFields(normalize(before), normalize(after), [
+    "allGroups",
+    "groups",
+    "enabled",
+    "expiresAt",
+    "limits",
+  ]);
 }
 
 /**
@@ -42,6 +48,7 @@ export function planApiKeys(input: PlanInput, plan: PlanBuilder, skipped: string
           allGroups: entry.allGroups,
           groupIds: entry.groups.map((group) => idOf(c.groupIds, group)),
           expiresAt: entry.expiresAt === null ? null : Date.parse(entry.expiresAt),
+          limits: entry.limits,
         });
         if (fields.includes("enabled")) await setApiKeyEnabled(c.trx, key.id, entry.enabled);
       },

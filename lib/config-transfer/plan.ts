@@ -46,6 +46,7 @@ const PROVIDER_FIELDS = [
   "firstTokenTimeoutMs",
   "totalTimeoutMs",
   "extraHeaders",
+  "limits",
 ] as const satisfies readonly (keyof DocumentProvider)[];
 
 function providerInput(provider: DocumentProvider, context: ApplyContext): ProviderInput {
@@ -65,6 +66,7 @@ function providerInput(provider: DocumentProvider, context: ApplyContext): Provi
     firstTokenTimeoutMs: provider.firstTokenTimeoutMs,
     totalTimeoutMs: provider.totalTimeoutMs,
     extraHeaders: provider.extraHeaders,
+    limits: provider.limits,
   };
 }
 
@@ -187,7 +189,11 @@ function planGroups(input: PlanInput, plan: PlanBuilder): void {
     const before = stored.get(group.name);
     if (!before) {
       plan.add("group", group.name, "create", async (c) => {
-        const id = await createGroup(c.trx, { name: group.name, description: group.description });
+        const id = await createGroup(c.trx, {
+          name: group.name,
+          description: group.description,
+          limits: group.limits,
+        });
         c.groupIds.set(group.name, id);
         if (group.members.length > 0) await replaceGroupMembers(c.trx, id, members(group, c));
       });
@@ -195,15 +201,21 @@ function planGroups(input: PlanInput, plan: PlanBuilder): void {
     }
     const isDescriptionChanged = before.description !== group.description;
     const isMembersChanged = JSON.stringify(memberKeys(before)) !== JSON.stringify(memberKeys(group));
-    if (!isDescriptionChanged && !isMembersChanged) continue;
-    const fields = [...(isDescriptionChanged ? ["description"] : []), ...(isMembersChanged ? ["members"] : [])];
+    const isLimitsChanged = JSON.stringify(before.limits) !== JSON.stringify(group.limits);
+    if (!isDescriptionChanged && !isMembersChanged && !isLimitsChanged) continue;
+    const fields = [
+      ...(isDescriptionChanged ? ["description"] : []),
+      ...(isMembersChanged ? ["members"] : []),
+      ...(isLimitsChanged ? ["limits"] : []),
+    ];
     plan.add(
       "group",
       group.name,
       "update",
       async (c) => {
         const id = idOf(c.groupIds, group.name);
-        if (isDescriptionChanged) await updateGroup(c.trx, id, { description: group.description });
+        if (isDescriptionChanged || isLimitsChanged)
+          await updateGroup(c.trx, id, { description: group.description, limits: group.limits });
         if (isMembersChanged) await replaceGroupMembers(c.trx, id, members(group, c));
       },
       fields,

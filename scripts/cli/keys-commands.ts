@@ -1,27 +1,32 @@
 import { createApiKey, deleteApiKey, listApiKeys, type ApiKeyView } from "../../db/queries/api-keys";
 import { listGroups } from "../../db/queries/groups";
+import { loadKeySpend } from "../../db/queries/key-spend";
+import { describeKeyLimits, describeSpend, KEY_LIMIT_HELP, KEY_LIMIT_OPTIONS, parseKeyLimits } from "./key-limits";
 import { flagOption, stringOption, type Command } from "./command";
 import { CliError, UsageError, formatTable, formatTime, parseExpiry } from "./output";
 
 export const keysCreate: Command = {
   name: "keys create",
   summary: "Create an API key and print it once",
-  usage: "--name NAME (--groups a,b | --all-groups) [--expires 30d]",
+  usage: "--name NAME (--groups a,b | --all-groups) [--expires 30d] [--rpm N] [--tpm N] [--budget-month USD] …",
   description: [
     "Creates a client API key. The key is printed once, alone on stdout (details go to stderr),",
     "so `KEY=$(npm run -s cli -- keys create …)` captures it; only its hash is stored.",
+    "Limits are optional: over one the key gets 429 (rate limits) or 429 insufficient_quota (budgets).",
   ].join("\n"),
   options: {
     name: { type: "string" },
     groups: { type: "string" },
     "all-groups": { type: "boolean" },
     expires: { type: "string" },
+    ...KEY_LIMIT_OPTIONS,
   },
   optionHelp: [
     ["--name NAME", "a name to recognize the key by"],
     ["--groups a,b", "the groups (model names) the key may call"],
     ["--all-groups", "the key may call every group, including ones created later"],
     ["--expires WHEN", "30d, 12h, 90m, 2w, 1y, an ISO date, or never (the default)"],
+    ...KEY_LIMIT_HELP,
   ],
   positionals: { min: 0, max: 0 },
   async run({ values }, context) {
@@ -36,17 +41,18 @@ export const keysCreate: Command = {
     if (allGroups === groupNames.length > 0) throw new UsageError("give either --groups a,b or --all-groups");
     const expires = stringOption(values, "expires");
     const expiresAt = expires === undefined ? null : parseExpiry(expires, Date.now());
+    const limits = parseKeyLimits(values);
 
     const db = await context.db();
     const groups = new Map((await listGroups(db)).map((group) => [group.name, group.id]));
     const unknown = groupNames.filter((group) => !groups.has(group));
     if (unknown.length > 0) throw new CliError(`No group named ${unknown.map((group) => `"${group}"`).join(", ")}`);
     const groupIds = groupNames.map((group) => groups.get(group) ?? 0);
-    const { id, key } = await createApiKey(db, { name, allGroups, groupIds, expiresAt });
+    const { id, key } = await createApiKey(db, { name, allGroups, groupIds, expiresAt, limits });
     context.stdout(key);
     const scope = allGroups ? "all groups" : `groups ${groupNames.join(", ")}`;
     context.stderr(
-      `Created API key "${name}" (id ${id}) for ${scope}; expires ${formatTime(expiresAt, "never")}. It is shown only this once.`,
+      `Created API key "${name}" (id ${id}) for ${scope}; expires ${formatTime(expiresAt, "never")}; limits ${describeKeyLimits(limits)}. It is shown only this once.`,
     );
     return 0;
   },
@@ -62,15 +68,15 @@ export const keysList: Command = {
   summary: "List API keys",
   usage: "[--json]",
   description:
-    "Lists every API key with its prefix, state, groups, expiry and last use. Keys themselves are never shown again.",
+    "Lists every API key with its prefix, state, groups, expiry, last use, limits and spend (UTC day, month, total). Keys themselves are never shown again.",
   options: { json: { type: "boolean" } },
   optionHelp: [["--json", "print JSON instead of a table"]],
   positionals: { min: 0, max: 0 },
   async run({ values }, context) {
     const db = await context.db();
-    const [keys, groups] = await Promise.all([listApiKeys(db), listGroups(db)]);
-    const groupNames = new Map(groups.map((group) => [group.id, group.name]));
     const now = Date.now();
+    const [keys, groups, spend] = await Promise.all([listApiKeys(db), listGroups(db), loadKeySpend(db, now)]);
+    const groupNames = new Map(groups.map((group) => [group.id, group.name]));
     const rows = keys.map((key) => ({
       id: key.id,
       name: key.name,
@@ -79,6 +85,8 @@ export const keysList: Command = {
       groups: key.allGroups ? ["*"] : key.groupIds.flatMap((id) => groupNames.get(id) ?? []),
       expiresAt: key.expiresAt === null ? null : formatTime(key.expiresAt),
       lastUsedAt: key.lastUsedAt === null ? null : formatTime(key.lastUsedAt),
+      limits: key.limits,
+      spend: spend.get(key.id) ?? { day: 0, month: 0, total: 0 },
     }));
     if (flagOption(values, "json")) {
       context.stdout(JSON.stringify(rows, null, 2));
@@ -96,8 +104,11 @@ export const keysList: Command = {
       row.groups.join(",") || "-",
       row.expiresAt ?? "never",
       row.lastUsedAt ?? "never",
+      describeKeyLimits(row.limits),
+      describeSpend(row.spend),
     ]);
-    context.stdout(formatTable(["ID", "NAME", "PREFIX", "STATE", "GROUPS", "EXPIRES", "LAST USED"], table));
+    const header = ["ID", "NAME", "PREFIX", "STATE", "GROUPS", "EXPIRES", "LAST USED", "LIMITS", "SPEND"];
+    context.stdout(formatTable(header, table));
     return 0;
   },
 };

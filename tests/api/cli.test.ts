@@ -212,6 +212,51 @@ describe("the CLI against a temporary database", () => {
     assertOneLineError(await cli(["keys", "revoke", "backend"], env), 1, /No API key with the name or id "backend"/);
   });
 
+  it("keys create sets limits and budgets; keys list shows them with the spend so far", async () => {
+    const created = await cli(
+      ["keys", "create", "--name", "team", "--all-groups", "--rpm", "60", "--tpm", "9000", "--budget-month", "25.5"],
+      env,
+    );
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stderr, /limits 60 rpm, 9000 tpm, \$25\.5\/month/);
+    const stored = (await loadConfigSnapshot(db, createTestCipher())).keysByHash.get(hashApiKey(created.stdout.trim()));
+    assert.deepEqual(stored?.limits, {
+      rpm: 60,
+      tpm: 9000,
+      maxConcurrent: null,
+      budgetDay: null,
+      budgetMonth: 25.5,
+      budgetTotal: null,
+    });
+    await db
+      .insertInto("usage_daily")
+      .values({
+        day_start: Math.floor(Date.now() / DAY_MS) * DAY_MS,
+        group_name: "chat",
+        provider_name: "p",
+        api_key_id: stored!.id,
+        cost: 1.25,
+      })
+      .execute();
+    const list = await cli(["keys", "list"], env);
+    assert.match(list.stdout, /LIMITS\s+SPEND/);
+    assert.match(list.stdout, /team .*60 rpm, 9000 tpm, \$25\.5\/month\s+\$1\.25 today, \$1\.25 month, \$1\.25 total/);
+    const json = JSON.parse((await cli(["keys", "list", "--json"], env)).stdout) as { name: string; spend: unknown }[];
+    assert.deepEqual(json.find((row) => row.name === "team")?.spend, { day: 1.25, month: 1.25, total: 1.25 });
+    for (const [flag, value] of [
+      ["--rpm", "0"],
+      ["--tpm", "1.5"],
+      ["--concurrency", "many"],
+      ["--budget-day", "0"],
+    ] as const)
+      assertOneLineError(
+        await cli(["keys", "create", "--name", "x", "--all-groups", flag, value], env),
+        2,
+        new RegExp(flag),
+      );
+    assert.equal((await cli(["keys", "revoke", "team"], env)).code, 0);
+  });
+
   it("keys revoke refuses a shared name and takes an id", async () => {
     for (let i = 0; i < 2; i += 1)
       assert.equal((await cli(["keys", "create", "--name", "twin", "--all-groups"], env)).code, 0);

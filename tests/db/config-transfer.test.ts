@@ -64,8 +64,13 @@ async function seed(db: Executor): Promise<void> {
     upstreamModel: "llama-3.1-8b",
     connectTimeoutMs: 1_000,
     totalTimeoutMs: 60_000,
+    limits: { rpm: 30, tpm: null },
   });
-  const chat = await createGroup(db, { name: "chat", description: "Everyday chat" });
+  const chat = await createGroup(db, {
+    name: "chat",
+    description: "Everyday chat",
+    limits: { rpm: 100, tpm: 50_000 },
+  });
   await replaceGroupMembers(db, chat, [
     { providerId: mini, priority: 1, weight: 3 },
     { providerId: llama, priority: 1, weight: 1 },
@@ -87,6 +92,7 @@ async function seed(db: Executor): Promise<void> {
     allGroups: false,
     groupIds: [chat, cheap],
     expiresAt: Date.UTC(2099, 0, 1),
+    limits: { rpm: 60, tpm: 10_000, maxConcurrent: 4, budgetDay: 5, budgetMonth: 100, budgetTotal: null },
   });
   await createApiKey(db, { name: "ops", allGroups: true, groupIds: [], expiresAt: null });
 }
@@ -162,7 +168,12 @@ describeEachDatabase("configuration export and import", (context) => {
     document.providers[0] = { ...document.providers[0]!, priceOutput: 99 };
     document.groups = [
       ...document.groups.map((g) => ({ ...g, members: g.members.filter((m) => m.provider !== "gpt-big") })),
-      { name: "new-group", description: "", members: [{ provider: "llama", priority: 1, weight: 1 }] },
+      {
+        name: "new-group",
+        description: "",
+        members: [{ provider: "llama", priority: 1, weight: 1 }],
+        limits: { rpm: 10, tpm: null },
+      },
     ];
     document.keywords = [{ keyword: "Overloaded", enabled: true }];
     document.settings = { maxAttempts: 2 };
