@@ -15,7 +15,7 @@ export interface FailoverInput<T> {
   log: CallLog;
   attempt(provider: ProviderConfig): Promise<AttemptResult<T>>;
   /** The provider's own limits (lib/limits): at its limit it is skipped like an open breaker. */
-  gate?(provider: ProviderConfig): Promise<ProviderGate>;
+  gate?(provider: ProviderConfig): Promise<ProviderGate> | null;
 }
 
 export type FailoverOutcome<T> =
@@ -52,18 +52,24 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
   let attemptsMade = 0;
   /** Providers at their own limit: never called, not even when every breaker is open. */
   const limited = new Map<number, number>();
-  const skipLimited = async (provider: ProviderConfig): Promise<boolean> => {
-    const gate = input.gate ? await input.gate(provider) : null;
-    if (!gate || gate.ok) return false;
-    limited.set(provider.id, gate.retryAfterMs);
+  const logSkip = (provider: ProviderConfig, reason: string): void =>
     log.addAttempt({
       providerId: provider.id,
       providerName: provider.name,
       status: null,
       latencyMs: 0,
       outcome: "skipped",
-      reason: gate.reason,
+      reason,
     });
+  /**
+   * True when the provider is at its own limit. A provider without limits is answered at once,
+   * with no await: the breaker's check and its half-open probe slot stay one synchronous step.
+   */
+  const skipLimited = async (provider: ProviderConfig, pending: Promise<ProviderGate>): Promise<boolean> => {
+    const gate = await pending;
+    if (gate.ok) return false;
+    limited.set(provider.id, gate.retryAfterMs);
+    logSkip(provider, gate.reason);
     return true;
   };
 
@@ -111,17 +117,18 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
     if (input.clientSignal.aborted) return { kind: "aborted" };
     const now = runtime.now();
     if (!runtime.breakers.canTry(provider.id, now)) {
-      log.addAttempt({
-        providerId: provider.id,
-        providerName: provider.name,
-        status: null,
-        latencyMs: 0,
-        outcome: "skipped",
-        reason: describeSkip(runtime, provider, now),
-      });
+      logSkip(provider, describeSkip(runtime, provider, now));
       continue;
     }
-    if (await skipLimited(provider)) continue;
+    const pending = input.gate?.(provider) ?? null;
+    if (pending) {
+      if (await skipLimited(provider, pending)) continue;
+      // Another request may have taken the half-open probe meanwhile.
+      if (!runtime.breakers.canTry(provider.id, runtime.now())) {
+        logSkip(provider, describeSkip(runtime, provider, runtime.now()));
+        continue;
+      }
+    }
     const outcome = await tryProvider(provider);
     if (outcome) return outcome;
   }
@@ -130,7 +137,8 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
     const resting = candidates.filter((provider) => !limited.has(provider.id));
     if (resting.length === 0) return { kind: "failed", error: allLimited(limited) };
     const provider = pickShortestRest(runtime, resting);
-    if (!(await skipLimited(provider))) {
+    const pending = input.gate?.(provider) ?? null;
+    if (!pending || !(await skipLimited(provider, pending))) {
       const outcome = await tryProvider(provider);
       if (outcome) return outcome;
     }

@@ -61,25 +61,41 @@ export interface Ingress<R extends IngressRequest, B extends JsonBody = JsonBody
   routeFor(parsed: R, text: string, receivedAt: number): (provider: ProviderConfig) => ProviderRoute | null;
 }
 
-/** Admits the request against the key's and the group's limits, settled when its row is final. */
-async function admitLimits(
+function hasProviderLimits(snapshot: ConfigSnapshot, group: GroupConfig): boolean {
+  for (const member of group.members) {
+    const limits = snapshot.providers.get(member.providerId)?.limits;
+    if (limits?.rpm || limits?.tpm) return true;
+  }
+  return false;
+}
+
+/**
+ * Admits the request against the key's and the group's limits, settled when its row is final;
+ * null (without an await) when no limit concerns it.
+ */
+function admitLimits(
   runtime: GatewayRuntime,
+  snapshot: ConfigSnapshot,
   access: GroupAccess,
   group: GroupConfig,
   parsed: IngressRequest,
   log: CallLog,
   requestId: string,
-): Promise<Admission | null> {
-  if (!runtime.limits) return null;
+): Promise<Admission> | null {
+  const { limits } = runtime;
   const key = "id" in access ? (access as ApiKeyConfig) : null;
-  const admission = await runtime.limits.admit({
-    key,
-    group,
-    requestId,
-    estimateTokens: () => estimateRequestTokens(parsed.estimateMessages, parsed.body),
-  });
-  log.whenFinished((record) => admission.settle(record));
-  return admission;
+  if (!limits || (!limits.applies(key, group) && !hasProviderLimits(snapshot, group))) return null;
+  return limits
+    .admit({
+      key,
+      group,
+      requestId,
+      estimateTokens: () => estimateRequestTokens(parsed.estimateMessages, parsed.body),
+    })
+    .then((admission) => {
+      log.whenFinished((record) => admission.settle(record));
+      return admission;
+    });
 }
 
 function admitCaller(
@@ -125,7 +141,8 @@ export async function serveIngress<R extends IngressRequest, B extends JsonBody 
     log.record.isStream = parsed.isStream;
     const group = resolveGroup(snapshot, access, parsed.model);
     log.record.groupName = group.name;
-    const admission = await admitLimits(runtime, access, group, parsed, log, requestId);
+    const admitting = admitLimits(runtime, snapshot, access, group, parsed, log, requestId);
+    const admission = admitting ? await admitting : null;
     const routeFor = ingress.routeFor(parsed, body.text, receivedAt);
     const servesKind = (provider: ProviderConfig) => ingress.kinds.some((kind) => provider.kinds.has(kind));
     const route = (provider: ProviderConfig) => (servesKind(provider) ? routeFor(provider) : null);

@@ -67,6 +67,16 @@ export class Limiter {
     return this.options.store.name;
   }
 
+  /**
+   * Whether the key's or the group's limits concern this request (a provider's are taken per
+   * attempt). Requests under no limit skip the limiter whole.
+   */
+  applies(key: ApiKeyConfig | null, group: GroupConfig): boolean {
+    const limits = key?.limits;
+    if (limits && (limits.rpm || limits.tpm || limits.maxConcurrent || hasBudget(key!))) return true;
+    return Boolean(group.limits?.rpm || group.limits?.tpm);
+  }
+
   /** Admits the request or throws the 429 it gets; the admission settles when its log row is final. */
   async admit(input: AdmitInput): Promise<Admission> {
     const { key, group } = input;
@@ -222,8 +232,9 @@ export class Admission {
     if (headers) this.headers = headers;
   }
 
-  gate(provider: ProviderConfig): Promise<ProviderGate> {
-    return this.limiter.gate(this, provider);
+  /** Null when the provider has no limits of its own (nothing to wait for). */
+  gate(provider: ProviderConfig): Promise<ProviderGate> | null {
+    return provider.limits?.rpm || provider.limits?.tpm ? this.limiter.gate(this, provider) : null;
   }
 
   /** Called once, when the request's log row is final (a stream: when it ends). */

@@ -6,6 +6,7 @@ import { createGroup, deleteGroup, removeGroupMember, setGroupMember, updateGrou
 import type { ActionResult } from "@/lib/action-result";
 import { invalidFields, notFound, runAdminAction, type DataErrorResults } from "@/app/_framework/admin-action";
 import type { ServerState } from "@/lib/server/state";
+import { rateLimitFields, toRateLimits } from "../_components/limit-schema";
 
 /** The name is what clients send as `model`, so it is taken exactly as typed: no silent trimming. */
 const groupName = z
@@ -18,6 +19,7 @@ const groupName = z
 const groupSchema = z.object({
   name: groupName,
   description: z.string().max(500, "tooLong").default(""),
+  ...rateLimitFields,
 });
 
 const id = z.number({ error: "notFound" }).int("notFound").positive("notFound");
@@ -56,7 +58,7 @@ export async function createGroupAction(input: unknown): Promise<ActionResult<{ 
   return runAdminAction(async (state) => {
     const parsed = groupSchema.safeParse(input);
     if (!parsed.success) return invalidFields(parsed.error);
-    const groupId = await createGroup(state.db, parsed.data);
+    const groupId = await createGroup(state.db, { ...parsed.data, limits: toRateLimits(parsed.data) });
     return applied(state, { ok: true, data: { id: groupId } });
   }, errors);
 }
@@ -67,7 +69,7 @@ export async function updateGroupAction(groupId: unknown, input: unknown): Promi
     if (!target.success) return notFound;
     const parsed = groupSchema.safeParse(input);
     if (!parsed.success) return invalidFields(parsed.error);
-    await updateGroup(state.db, target.data, parsed.data);
+    await updateGroup(state.db, target.data, { ...parsed.data, limits: toRateLimits(parsed.data) });
     return applied(state);
   }, errors);
 }

@@ -17,6 +17,7 @@ export default async function GroupsPage({ params }: { params: Promise<{ locale:
   setRequestLocale(locale);
   await requireAdminPage(locale);
   const t = await getTranslations("Groups");
+  const limitText = await getTranslations("Limits");
   const format = await getFormatter();
   const { db } = await getServerState();
   const [groups, providers] = await Promise.all([listGroups(db), listProviders(db)]);
@@ -58,6 +59,11 @@ export default async function GroupsPage({ params }: { params: Promise<{ locale:
                 name: group.name,
                 description: group.description,
                 members: group.members,
+                limits: group.limits,
+                limitsLabel: [
+                  ...(group.limits.rpm === null ? [] : [limitText("rpmShort", { count: group.limits.rpm })]),
+                  ...(group.limits.tpm === null ? [] : [limitText("tpmShort", { count: group.limits.tpm })]),
+                ].join(" · "),
                 sentence: describeRouting(group.members, routingText),
               }}
               providers={providerChoices}

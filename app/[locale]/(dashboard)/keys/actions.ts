@@ -12,6 +12,7 @@ import {
   type DataErrorResults,
 } from "@/app/_framework/admin-action";
 import type { ServerState } from "@/lib/server/state";
+import { keyLimitFields, toKeyLimits } from "../_components/limit-schema";
 
 const id = z.number({ error: "notFound" }).int("notFound").positive("notFound");
 const HUNDRED_YEARS_MS = 100 * 365 * 86_400_000;
@@ -28,6 +29,7 @@ const keyFields = {
   name: z.string({ error: "required" }).trim().min(1, "required").max(100, "tooLong"),
   allGroups: z.boolean({ error: "invalid" }),
   groupIds: z.array(id).max(10_000, "tooLong"),
+  ...keyLimitFields,
 };
 
 /** A key limited to no group at all could call nothing: ask for a choice instead. */
@@ -59,7 +61,7 @@ export async function createApiKeyAction(input: unknown): Promise<ActionResult<{
   return runAdminAction(async (state) => {
     const parsed = createSchema.safeParse(input);
     if (!parsed.success) return invalidFields(parsed.error);
-    const { key } = await createApiKey(state.db, parsed.data);
+    const { key } = await createApiKey(state.db, { ...parsed.data, limits: toKeyLimits(parsed.data) });
     return applied(state, { ok: true, data: { key } });
   }, errors);
 }
@@ -70,7 +72,7 @@ export async function updateApiKeyAction(keyId: unknown, input: unknown): Promis
     if (!target.success) return notFound;
     const parsed = updateSchema.safeParse(input);
     if (!parsed.success) return invalidFields(parsed.error);
-    await updateApiKey(state.db, target.data, parsed.data);
+    await updateApiKey(state.db, target.data, { ...parsed.data, limits: toKeyLimits(parsed.data) });
     return applied(state);
   }, errors);
 }

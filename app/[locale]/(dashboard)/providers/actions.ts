@@ -33,7 +33,8 @@ export async function createProviderAction(input: unknown): Promise<ActionResult
   return runAdminAction(async (state) => {
     const parsed = providerSchema.safeParse(input);
     if (!parsed.success) return invalidFields(parsed.error);
-    await createProvider(state.db, parsed.data);
+    const { rpm, tpm, ...fields } = parsed.data;
+    await createProvider(state.db, { ...fields, limits: { rpm, tpm } });
     return applied(state);
   }, errors);
 }
@@ -44,7 +45,8 @@ export async function updateProviderAction(id: unknown, input: unknown): Promise
     if (!parsedId.success) return notFound;
     const parsed = providerSchema.safeParse(input);
     if (!parsed.success) return invalidFields(parsed.error);
-    await updateProvider(state.db, parsedId.data, parsed.data);
+    const { rpm, tpm, ...fields } = parsed.data;
+    await updateProvider(state.db, parsedId.data, { ...fields, limits: { rpm, tpm } });
     return applied(state, parsedId.data);
   }, errors);
 }

@@ -59,6 +59,7 @@ export default async function ProvidersPage({ params }: { params: Promise<{ loca
       firstTokenTimeoutMs: provider.firstTokenTimeoutMs,
       totalTimeoutMs: provider.totalTimeoutMs,
       extraHeaders: provider.extraHeaders,
+      limits: provider.limits,
       breaker: {
         state: breaker.state,
         secondsLeft:

@@ -30,6 +30,32 @@ function priceField() {
     });
 }
 
+/** Requests / tokens per minute: blank means no limit (null). */
+function limitField() {
+  return z
+    .string({ error: "invalid" })
+    .trim()
+    .max(16, "tooLong")
+    .default("")
+    .transform((text, ctx) => {
+      if (text === "") return null;
+      const value = Number(text);
+      if (!Number.isFinite(value)) {
+        ctx.addIssue({ code: "custom", message: "notANumber" });
+        return z.NEVER;
+      }
+      if (!Number.isInteger(value)) {
+        ctx.addIssue({ code: "custom", message: "notAWholeNumber" });
+        return z.NEVER;
+      }
+      if (value < 1 || value > 1_000_000_000) {
+        ctx.addIssue({ code: "custom", message: "outOfRange" });
+        return z.NEVER;
+      }
+      return value;
+    });
+}
+
 /** The allowed range of each timeout: the same as the setting it overrides. */
 export const TIMEOUT_RANGES = {
   connectTimeoutMs: rangeOf(settingsSchema.shape.connectTimeoutMs),
@@ -136,6 +162,8 @@ export const providerSchema = z.object({
   firstTokenTimeoutMs: timeoutField(TIMEOUT_RANGES.firstTokenTimeoutMs),
   totalTimeoutMs: timeoutField(TIMEOUT_RANGES.totalTimeoutMs),
   extraHeaders: extraHeadersField,
+  rpm: limitField(),
+  tpm: limitField(),
 });
 
 export type ProviderFormValues = z.input<typeof providerSchema>;

@@ -11,6 +11,7 @@ import { deleteGroupAction } from "../actions";
 import { AddMemberForm, type ProviderChoice } from "./add-member-form";
 import { GroupFormModal } from "./group-form-modal";
 import { MemberRow, type MemberRowData } from "./member-row";
+import type { RateLimits } from "@/db/limits";
 
 export interface GroupCardData {
   id: number;
@@ -20,6 +21,9 @@ export interface GroupCardData {
   members: MemberRowData[];
   /** What the gateway will do, already translated. */
   sentence: string;
+  limits: RateLimits;
+  /** `100 req/min · 50,000 tokens/min`, or empty. */
+  limitsLabel: string;
 }
 
 export function GroupCard({ group, providers }: { group: GroupCardData; providers: ProviderChoice[] }) {
@@ -56,6 +60,11 @@ export function GroupCard({ group, providers }: { group: GroupCardData; provider
           </div>
           <p className="mt-1 text-xs text-slate-500">{t("modelHint", { name: group.name })}</p>
           {group.description ? <p className="mt-2 break-words text-sm text-slate-600">{group.description}</p> : null}
+          {group.limitsLabel ? (
+            <p className="mt-1 text-xs text-slate-600" data-testid="group-limits">
+              {t("limitsLabel", { limits: group.limitsLabel })}
+            </p>
+          ) : null}
         </div>
         <div className="flex items-center gap-4">
           <button

@@ -3,6 +3,10 @@
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import { Field } from "../../_components/ui/field";
+import { fromLimitTexts, LimitFields, toLimitTexts, type LimitTexts } from "../../_components/limit-fields";
+import type { RateLimits } from "@/db/limits";
+
+const GROUP_LIMIT_FIELDS = ["rpm", "tpm"] as const;
 import { Modal } from "../../_components/ui/modal";
 import { useToast } from "../../_components/ui/toast";
 import { useAction } from "../../_components/ui/use-action";
@@ -12,6 +16,7 @@ export interface GroupFormValues {
   id: number;
   name: string;
   description: string;
+  limits: RateLimits;
 }
 
 /** Creates a group, or renames one (and edits its description) when `group` is given. */
@@ -23,10 +28,11 @@ export function GroupFormModal({ group, onClose }: { group?: GroupFormValues; on
   const [name, setName] = useState(group?.name ?? "");
   const [description, setDescription] = useState(group?.description ?? "");
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [limits, setLimits] = useState<LimitTexts>(toLimitTexts(group?.limits));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const input = { name, description };
+    const input = { name, description, ...fromLimitTexts(GROUP_LIMIT_FIELDS, limits) };
     run(() => (group ? updateGroupAction(group.id, input) : createGroupAction(input)), {
       onFieldErrors: setFieldErrors,
       onSuccess: () => {
@@ -59,6 +65,13 @@ export function GroupFormModal({ group, onClose }: { group?: GroupFormValues; on
           onChange={(event) => setDescription(event.target.value)}
           error={fieldErrors.description}
           maxLength={500}
+        />
+        <LimitFields
+          fields={GROUP_LIMIT_FIELDS}
+          texts={limits}
+          onChange={setLimits}
+          errors={fieldErrors}
+          hint={t("limitsHint")}
         />
         <div className="flex justify-end gap-3 pt-2">
           <button type="button" className="btn-secondary" onClick={onClose}>

@@ -4,6 +4,8 @@ import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import { Link } from "@/app/_framework/i18n/navigation";
 import { Field } from "../../_components/ui/field";
+import { fromLimitTexts, LimitFields, toLimitTexts, type LimitTexts } from "../../_components/limit-fields";
+import { KEY_LIMIT_FIELDS, type KeyLimits } from "@/db/limits";
 import { Modal } from "../../_components/ui/modal";
 import { useToast } from "../../_components/ui/toast";
 import { useAction } from "../../_components/ui/use-action";
@@ -23,6 +25,7 @@ export interface EditableKey {
   expiresAt: number | null;
   /** The current expiry, formatted for the "keep" option. */
   expiresLabel: string;
+  limits: KeyLimits;
 }
 
 /** Creates a key (then hands the full key to `onCreated`) or edits one when `apiKey` is given. */
@@ -48,6 +51,7 @@ export function KeyFormModal({
   const [expiry, setExpiry] = useState<ExpiryChoice>(apiKey ? (apiKey.expiresAt === null ? "never" : "keep") : "never");
   const [expiryDate, setExpiryDate] = useState("");
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [limits, setLimits] = useState<LimitTexts>(toLimitTexts(apiKey?.limits));
 
   const clearGroupsError = () => setFieldErrors(({ groupIds: _cleared, ...rest }) => rest);
   const toggleGroup = (groupId: number, isChecked: boolean) => {
@@ -65,7 +69,7 @@ export function KeyFormModal({
     setFieldErrors({});
     // Only groups that still exist are sent; a stale id would fail the whole save.
     const known = groupIds.filter((groupId) => groups.some((group) => group.id === groupId));
-    const input = { name, allGroups, groupIds: known, expiresAt };
+    const input = { name, allGroups, groupIds: known, expiresAt, ...fromLimitTexts(KEY_LIMIT_FIELDS, limits) };
     if (apiKey) {
       void run(() => updateApiKeyAction(apiKey.id, input), {
         onFieldErrors: setFieldErrors,
@@ -218,6 +222,14 @@ export function KeyFormModal({
             {expiryError}
           </p>
         ) : null}
+
+        <LimitFields
+          fields={KEY_LIMIT_FIELDS}
+          texts={limits}
+          onChange={setLimits}
+          errors={fieldErrors}
+          hint={t("limitsHint")}
+        />
 
         <div className="flex justify-end gap-3 pt-2">
           <button type="button" className="btn-secondary" onClick={onClose}>

@@ -9,6 +9,12 @@ import { useAction } from "../../_components/ui/use-action";
 import { deleteApiKeyAction, setApiKeyEnabledAction } from "../actions";
 import { KeyFormModal, type EditableKey, type GroupOption } from "./key-form-modal";
 
+export interface SpendLabel {
+  text: string;
+  /** The budget is spent: the key is refused until the period turns. */
+  isOver: boolean;
+}
+
 export interface KeyRowData extends EditableKey {
   /** `sk-AbCd…`: the stored prefix; the rest of the key exists nowhere. */
   mask: string;
@@ -20,6 +26,10 @@ export interface KeyRowData extends EditableKey {
   /** Full date and time, as a tooltip on the short labels. */
   expiresTitle?: string;
   createdTitle: string;
+  /** `60 req/min`, `2 at once`…; empty: no rate limit. */
+  limitLabels: string[];
+  /** Spend against each budget (or this month's spend when there is none). */
+  spendLabels: SpendLabel[];
 }
 
 /** A table cell on wide screens; on a phone the row stacks and each cell names itself. */
@@ -90,6 +100,23 @@ function KeyRow({ row, groups }: { row: KeyRowData; groups: GroupOption[] }) {
       <Cell label={t("colExpires")}>
         <span title={row.expiresTitle}>{row.expiresLabel}</span>
       </Cell>
+      <Cell label={t("colLimits")}>
+        <div className="space-y-0.5 whitespace-nowrap text-xs" data-testid="key-limits">
+          <div className="text-slate-700">
+            {row.limitLabels.length > 0 ? row.limitLabels.join(" · ") : t("noLimits")}
+          </div>
+          {row.spendLabels.map((label) => (
+            <div
+              key={label.text}
+              className={label.isOver ? "font-medium text-red-600" : "text-slate-500"}
+              data-testid="key-spend"
+              data-over={label.isOver ? "true" : undefined}
+            >
+              {label.text}
+            </div>
+          ))}
+        </div>
+      </Cell>
       <Cell label={t("colLastUsed")}>{row.lastUsedLabel}</Cell>
       <Cell label={t("colCreated")}>
         <span title={row.createdTitle}>{row.createdLabel}</span>
@@ -131,7 +158,15 @@ function KeyRow({ row, groups }: { row: KeyRowData; groups: GroupOption[] }) {
 
 export function KeyList({ rows, groups }: { rows: KeyRowData[]; groups: GroupOption[] }) {
   const t = useTranslations("ApiKeys");
-  const headers = [t("colKey"), t("colGroups"), t("colStatus"), t("colExpires"), t("colLastUsed"), t("colCreated")];
+  const headers = [
+    t("colKey"),
+    t("colGroups"),
+    t("colStatus"),
+    t("colExpires"),
+    t("colLimits"),
+    t("colLastUsed"),
+    t("colCreated"),
+  ];
   return (
     <div className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="block w-full md:table" data-testid="key-list">

@@ -24,6 +24,8 @@ const TEXT_FIELDS = [
   "firstTokenTimeoutMs",
   "totalTimeoutMs",
   "extraHeaders",
+  "rpm",
+  "tpm",
 ] as const;
 
 const PRICE_FIELDS = ["priceInput", "priceOutput", "priceCached", "priceCacheWrite"] as const;
@@ -46,6 +48,7 @@ export function ProviderDialog({
   onClose: () => void;
 }) {
   const t = useTranslations("Providers");
+  const limitText = useTranslations("Limits");
   const errors = useTranslations("Errors");
   const common = useTranslations("Common");
   const format = useFormatter();
@@ -194,6 +197,24 @@ export function ProviderDialog({
                   max: format.number(defaults[name].max),
                   fallback: format.number(defaults[name].fallback),
                 })}
+                error={fieldErrors[name]}
+                autoComplete="off"
+              />
+            ))}
+          </div>
+        </fieldset>
+        <fieldset data-testid="provider-limits">
+          <legend className="field-label">{limitText("title")}</legend>
+          <p className="mt-1 text-xs text-slate-500">{limitText("providerHint")}</p>
+          <div className="mt-1 grid gap-4 sm:grid-cols-3">
+            {(["rpm", "tpm"] as const).map((name) => (
+              <Field
+                key={name}
+                label={limitText(name)}
+                name={name}
+                inputMode="numeric"
+                defaultValue={toText(provider?.limits[name])}
+                placeholder={limitText("none")}
                 error={fieldErrors[name]}
                 autoComplete="off"
               />

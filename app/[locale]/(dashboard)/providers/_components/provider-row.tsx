@@ -29,6 +29,7 @@ export function ProviderRow({
 }) {
   const t = useTranslations("Providers");
   const errors = useTranslations("Errors");
+  const limitText = useTranslations("Limits");
   const format = useFormatter();
   const toast = useToast();
   const [isEditing, setIsEditing] = useState(false);
@@ -88,6 +89,14 @@ export function ProviderRow({
           ))}
           {provider.kinds.length === 0 ? <span className="text-xs text-slate-400">{t("kindsGuessed")}</span> : null}
         </div>
+        {provider.limits.rpm !== null || provider.limits.tpm !== null ? (
+          <div className="mt-1 text-xs text-slate-600" data-testid="provider-limits">
+            {[
+              ...(provider.limits.rpm === null ? [] : [limitText("rpmShort", { count: provider.limits.rpm })]),
+              ...(provider.limits.tpm === null ? [] : [limitText("tpmShort", { count: provider.limits.tpm })]),
+            ].join(" · ")}
+          </div>
+        ) : null}
       </div>
       <div className="flex flex-wrap items-center gap-2">
         <button

@@ -1,3 +1,4 @@
+import type { RateLimits } from "@/db/limits";
 import type { BreakerStateName } from "@/lib/gateway/types";
 import type { PriceUnit, WorkKind } from "@/lib/work-kinds";
 
@@ -23,6 +24,7 @@ export interface ProviderItem {
   firstTokenTimeoutMs: number | null;
   totalTimeoutMs: number | null;
   extraHeaders: Record<string, string>;
+  limits: RateLimits;
   breaker: { state: BreakerStateName; secondsLeft: number | null; recentFailures: number };
   calls24h: number;
   successes24h: number;
