@@ -3,5 +3,5 @@ import { ClientMessages } from "../../_components/client-messages";
 
 /** The page's client components get its own translations only (see ClientMessages). */
 export default function Layout({ children }: { children: ReactNode }) {
-  return <ClientMessages namespaces={["ApiKeys"]}>{children}</ClientMessages>;
+  return <ClientMessages namespaces={["ApiKeys", "Limits"]}>{children}</ClientMessages>;
 }
