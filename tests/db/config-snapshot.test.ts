@@ -69,6 +69,7 @@ describeEachDatabase("loadConfigSnapshot", (context) => {
       allGroups: false,
       groupIds: [group],
       expiresAt: 2_000_000_000_000,
+      limits: { rpm: null, tpm: null, maxConcurrent: null, budgetDay: null, budgetMonth: null, budgetTotal: null },
     });
     const disabled = await createApiKey(context.db, { name: "off", allGroups: true, groupIds: [], expiresAt: null });
     await setApiKeyEnabled(context.db, disabled.id, false);
@@ -99,6 +100,7 @@ describeEachDatabase("loadConfigSnapshot", (context) => {
       extraHeaders: { "X-A": "1" },
       forwardHeaders: DEFAULT_HEADER_RULE,
       streamUsage: true,
+      limits: { rpm: null, tpm: null },
     });
     assert.equal(snapshot.providers.get(p2)?.isEnabled, false, "disabled providers are included, marked disabled");
     assert.equal(snapshot.providers.get(p2)?.apiKey, "sk-shared-key-1234");
@@ -109,6 +111,7 @@ describeEachDatabase("loadConfigSnapshot", (context) => {
         { providerId: p1, priority: 1, weight: 3 },
         { providerId: p2, priority: 2, weight: 1 },
       ],
+      limits: { rpm: null, tpm: null },
     });
     const key = snapshot.keysByHash.get(hashApiKey(allowed.key));
     assert.deepEqual(key && { ...key, groupIds: [...key.groupIds] }, {
@@ -118,6 +121,7 @@ describeEachDatabase("loadConfigSnapshot", (context) => {
       allGroups: false,
       groupIds: [group],
       expiresAt: 2_000_000_000_000,
+      limits: { rpm: null, tpm: null, maxConcurrent: null, budgetDay: null, budgetMonth: null, budgetTotal: null },
     });
     assert.equal(snapshot.keysByHash.get(hashApiKey(disabled.key))?.isEnabled, false);
     assert.deepEqual(snapshot.keywords, [{ id: keyword, keyword: "as an AI" }]);

@@ -18,6 +18,8 @@ const EXPECTED_TABLES = [
   "failure_keywords",
   "group_members",
   "job_locks",
+  "limit_counters",
+  "limit_leases",
   "model_groups",
   "model_list_snapshots",
   "providers",
