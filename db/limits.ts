@@ -42,13 +42,3 @@ export const keyLimitsSchema = rateLimitsSchema.extend({
 
 export const KEY_LIMIT_FIELDS = ["rpm", "tpm", "maxConcurrent", "budgetDay", "budgetMonth", "budgetTotal"] as const;
 export type KeyLimitField = (typeof KEY_LIMIT_FIELDS)[number];
-
-/** The api_keys columns of each limit. */
-export const KEY_LIMIT_COLUMNS = {
-  rpm: "rpm",
-  tpm: "tpm",
-  maxConcurrent: "max_concurrent",
-  budgetDay: "budget_day",
-  budgetMonth: "budget_month",
-  budgetTotal: "budget_total",
-} as const satisfies Record<KeyLimitField, string>;

@@ -34,7 +34,30 @@ export interface ApiKeyView {
   limits: KeyLimits;
 }
 
-function limitColumns(limits: KeyLimits) {
+/** The api_keys columns that hold a key's limits. */
+export const KEY_LIMIT_COLUMNS = [
+  "rpm",
+  "tpm",
+  "max_concurrent",
+  "budget_day",
+  "budget_month",
+  "budget_total",
+] as const;
+
+type KeyLimitRow = { [C in (typeof KEY_LIMIT_COLUMNS)[number]]: number | null };
+
+export function keyLimitsOf(row: KeyLimitRow): KeyLimits {
+  return {
+    rpm: row.rpm,
+    tpm: row.tpm,
+    maxConcurrent: row.max_concurrent,
+    budgetDay: row.budget_day,
+    budgetMonth: row.budget_month,
+    budgetTotal: row.budget_total,
+  };
+}
+
+function limitColumns(limits: KeyLimits): KeyLimitRow {
   return {
     rpm: limits.rpm,
     tpm: limits.tpm,
@@ -150,7 +173,7 @@ function selectKeys(db: Executor) {
   return db
     .selectFrom("api_keys")
     .select(["id", "name", "key_prefix", "is_enabled", "all_groups", "expires_at", "last_used_at", "created_at"])
-    .select(["rpm", "tpm", "max_concurrent", "budget_day", "budget_month", "budget_total"]);
+    .select(KEY_LIMIT_COLUMNS);
 }
 
 type KeySelection = Awaited<ReturnType<ReturnType<typeof selectKeys>["executeTakeFirstOrThrow"]>>;
@@ -166,14 +189,7 @@ function toView(row: KeySelection, groupIds: number[]): ApiKeyView {
     expiresAt: row.expires_at,
     lastUsedAt: row.last_used_at,
     createdAt: row.created_at,
-    limits: {
-      rpm: row.rpm,
-      tpm: row.tpm,
-      maxConcurrent: row.max_concurrent,
-      budgetDay: row.budget_day,
-      budgetMonth: row.budget_month,
-      budgetTotal: row.budget_total,
-    },
+    limits: keyLimitsOf(row),
   };
 }
 

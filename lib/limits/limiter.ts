@@ -93,9 +93,9 @@ export class Limiter {
       charges.push({ name: `key:${key.id}:concurrent`, kind: "lease", limit: limits.maxConcurrent, cost: 1 });
     if (charges.length === 0) return admission;
     const ordered = byName(charges);
-    const result = await this.take(ordered, input.requestId);
-    if (result === null) return admission;
-    const windowStart = this.windowStart();
+    const taken = await this.take(ordered, input.requestId);
+    if (taken === null) return admission;
+    const { result, windowStart } = taken;
     const windows = this.describe(ordered, result, windowStart, (charge) =>
       charge.name.startsWith("key:") ? `API key "${key?.name ?? ""}"` : `model "${group.name}"`,
     );
@@ -114,9 +114,9 @@ export class Limiter {
     if (!limits?.rpm && !limits?.tpm) return { ok: true };
     const tokens = limits.tpm ? await admission.tokens() : 0;
     const charges = byName(rateCharges(`provider:${provider.id}`, limits, () => tokens));
-    const result = await this.take(charges, admission.requestId);
-    if (result === null) return { ok: true };
-    const windowStart = this.windowStart();
+    const taken = await this.take(charges, admission.requestId);
+    if (taken === null) return { ok: true };
+    const { result, windowStart } = taken;
     if (!result.ok) {
       const charge = charges[result.refused]!;
       this.options.onRefused?.("provider");
@@ -146,23 +146,27 @@ export class Limiter {
     if (over(limits.budgetDay, spent.day)) throw refuse("daily", limits.budgetDay!, utcDayStart(now) + DAY_MS);
   }
 
-  windowStart(): number {
-    const { windowMs, now } = this.options;
-    return Math.floor(now() / windowMs) * windowMs;
-  }
-
-  /** Null when the store failed: fail open, told to the metric. */
-  private async take(charges: Charge[], requestId: string): Promise<TakeResult | null> {
+  /**
+   * Takes the charges in the current window and says which window that was, so a settlement
+   * corrects the window the tokens were reserved in. Null when the store failed: fail open,
+   * told to the metric.
+   */
+  private async take(
+    charges: Charge[],
+    requestId: string,
+  ): Promise<{ result: TakeResult; windowStart: number } | null> {
     const now = this.options.now();
+    const windowStart = Math.floor(now / this.options.windowMs) * this.options.windowMs;
     try {
-      return await this.options.store.take({
+      const result = await this.options.store.take({
         charges,
-        windowStart: Math.floor(now / this.options.windowMs) * this.options.windowMs,
+        windowStart,
         windowMs: this.options.windowMs,
         leaseId: requestId,
         leaseUntil: now + this.options.leaseMs,
         now,
       });
+      return { result, windowStart };
     } catch (error) {
       this.options.onStoreError(error);
       return null;

@@ -2,7 +2,7 @@ import type { SecretCipher } from "../../db/crypto";
 import type { ApiKeyConfig, ConfigSnapshot, GroupConfig, GroupMember, ProviderConfig } from "../gateway/types";
 import { fromDbBoolean } from "../../db/dialect";
 import type { Executor } from "../../db/schema";
-import { listApiKeyGrants } from "../../db/queries/api-keys";
+import { KEY_LIMIT_COLUMNS, keyLimitsOf, listApiKeyGrants } from "../../db/queries/api-keys";
 import { getConfigVersion } from "../../db/queries/config-state";
 import { parseForwardHeaders } from "../../db/queries/credentials";
 import { parseExtraHeaders } from "../../db/queries/providers";
@@ -134,7 +134,7 @@ async function loadKeys(db: Executor): Promise<Map<string, ApiKeyConfig>> {
     db
       .selectFrom("api_keys")
       .select(["id", "name", "key_hash", "is_enabled", "all_groups", "expires_at"])
-      .select(["rpm", "tpm", "max_concurrent", "budget_day", "budget_month", "budget_total"])
+      .select(KEY_LIMIT_COLUMNS)
       .execute(),
     listApiKeyGrants(db),
   ]);
@@ -148,14 +148,7 @@ async function loadKeys(db: Executor): Promise<Map<string, ApiKeyConfig>> {
         allGroups: fromDbBoolean(row.all_groups),
         groupIds: new Set(grants.get(row.id) ?? []),
         expiresAt: row.expires_at,
-        limits: {
-          rpm: row.rpm,
-          tpm: row.tpm,
-          maxConcurrent: row.max_concurrent,
-          budgetDay: row.budget_day,
-          budgetMonth: row.budget_month,
-          budgetTotal: row.budget_total,
-        },
+        limits: keyLimitsOf(row),
       },
     ]),
   );
