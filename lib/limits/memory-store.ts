@@ -28,13 +28,13 @@ export function createMemoryStore(): CounterStore {
   };
 
   const take = (input: TakeInput): TakeResult => {
-    const used = input.charges.map((charge) =>
-      charge.kind === "lease" ? liveLeases(charge.name, input.now).size : windowCount(charge.name, input.windowStart),
-    );
+    const held = input.charges.map((charge) => (charge.kind === "lease" ? liveLeases(charge.name, input.now) : null));
+    const used = input.charges.map((charge, index) => held[index]?.size ?? windowCount(charge.name, input.windowStart));
     const refused = input.charges.findIndex((charge, index) => used[index]! + charge.cost > charge.limit);
     if (refused >= 0) return { ok: false, used, refused };
     input.charges.forEach((charge, index) => {
-      if (charge.kind === "lease") liveLeases(charge.name, input.now).set(input.leaseId, input.leaseUntil);
+      const lease = held[index];
+      if (lease) lease.set(input.leaseId, input.leaseUntil);
       else windows.set(charge.name, { windowStart: input.windowStart, count: used[index]! + charge.cost });
       used[index] = used[index]! + charge.cost;
     });

@@ -3,11 +3,8 @@ import { utcDayStart, utcMonthStart, type KeySpend } from "../../db/queries/key-
 /** How long a local cost is kept after a reload began, in case the reload read the logs before it landed. */
 const LOCAL_GRACE_MS = 3_000;
 
-interface LocalCost {
-  keyId: number;
-  cost: number;
-  at: number;
-}
+/** This process's costs are summed per key per second: a hot key's lookup stays a few additions. */
+const BUCKET_MS = 1_000;
 
 export type LoadSpend = (now: number, keyIds: readonly number[]) => Promise<Map<number, KeySpend>>;
 
@@ -20,7 +17,8 @@ export type LoadSpend = (now: number, keyIds: readonly number[]) => Promise<Map<
 export class SpendBook {
   private base = new Map<number, KeySpend>();
   private loadedAt = 0;
-  private local: LocalCost[] = [];
+  /** Per key: second start → cost this process recorded in that second. */
+  private local = new Map<number, Map<number, number>>();
   private loading: Promise<void> | null = null;
 
   constructor(
@@ -42,17 +40,20 @@ export class SpendBook {
       month: base && this.loadedAt >= month ? base.month : 0,
       total: base?.total ?? 0,
     };
-    for (const entry of this.local) {
-      if (entry.keyId !== keyId) continue;
-      spend.total += entry.cost;
-      if (entry.at >= month) spend.month += entry.cost;
-      if (entry.at >= day) spend.day += entry.cost;
+    for (const [at, cost] of this.local.get(keyId) ?? []) {
+      spend.total += cost;
+      if (at >= month) spend.month += cost;
+      if (at >= day) spend.day += cost;
     }
     return spend;
   }
 
   add(keyId: number, cost: number): void {
-    if (cost > 0) this.local.push({ keyId, cost, at: this.now() });
+    if (cost <= 0) return;
+    const at = Math.floor(this.now() / BUCKET_MS) * BUCKET_MS;
+    let buckets = this.local.get(keyId);
+    if (!buckets) this.local.set(keyId, (buckets = new Map()));
+    buckets.set(at, (buckets.get(at) ?? 0) + cost);
   }
 
   /** Reloads the keys' spend; concurrent calls share one load. */
@@ -62,7 +63,12 @@ export class SpendBook {
       try {
         this.base = await this.load(startedAt, keyIds);
         this.loadedAt = startedAt;
-        this.local = this.local.filter((entry) => entry.at >= startedAt - LOCAL_GRACE_MS);
+        // A second that ended before the grace began is in what was just loaded.
+        const keepFrom = startedAt - LOCAL_GRACE_MS - BUCKET_MS;
+        for (const [keyId, buckets] of this.local) {
+          for (const at of buckets.keys()) if (at < keepFrom) buckets.delete(at);
+          if (buckets.size === 0) this.local.delete(keyId);
+        }
       } finally {
         this.loading = null;
       }

@@ -138,8 +138,12 @@ export function renderProtocols(flows: readonly Flow[], runs: readonly FlowRun[]
   return lines.join("\n");
 }
 
-export function writeProtocols(path: string, block: string): void {
+/** Replaces the block between `<!-- name:start -->` and `<!-- name:end -->`, or appends it. */
+export function writeSection(path: string, name: string, block: string): void {
   const current = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n";
-  const pattern = /<!-- protocols:start -->[\s\S]*?<!-- protocols:end -->/;
-  writeFileSync(path, pattern.test(current) ? current.replace(pattern, block) : `${current.trimEnd()}\n\n${block}\n`);
+  const pattern = new RegExp(`<!-- ${name}:start -->[\\s\\S]*?<!-- ${name}:end -->`);
+  writeFileSync(
+    path,
+    pattern.test(current) ? current.replace(pattern, () => block) : `${current.trimEnd()}\n\n${block}\n`,
+  );
 }
