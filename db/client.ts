@@ -18,9 +18,19 @@ const PG_NUMERIC_OID = 1700;
  * Opens the database DATABASE_URL names (see db/database-url.ts). No `server-only` here:
  * the CLI and the tests open it too. Call `migrateToLatest` before using it.
  */
-export function createDb(databaseUrl: string | undefined): Kysely<Database> {
+export interface DbOptions {
+  /** An idle PostgreSQL connection failed (the pool replaces it); the server logs it. */
+  onPoolError?(message: string): void;
+}
+
+const warnPoolError = (message: string): void => {
+  console.warn(`PostgreSQL pool: an idle connection failed (${message})`);
+};
+
+export function createDb(databaseUrl: string | undefined, options: DbOptions = {}): Kysely<Database> {
   const target = parseDatabaseUrl(databaseUrl);
-  if (target.dialect === "postgres") return createPostgresDb(target.connectionString);
+  if (target.dialect === "postgres")
+    return createPostgresDb(target.connectionString, options.onPoolError ?? warnPoolError);
   return createSqliteDb(target.filename);
 }
 
@@ -46,7 +56,7 @@ function createSqliteDb(filename: string): Kysely<Database> {
   return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
 }
 
-function createPostgresDb(connectionString: string): Kysely<Database> {
+function createPostgresDb(connectionString: string, onPoolError: (message: string) => void): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString,
     max: 10,
@@ -60,9 +70,7 @@ function createPostgresDb(connectionString: string): Kysely<Database> {
   });
   // An idle connection dropped by the server (a restart, a failover) is reported here; with
   // no listener Node would crash the process. The pool replaces it on the next query.
-  pool.on("error", (error) => {
-    console.warn(`PostgreSQL pool: an idle connection failed (${error.message})`);
-  });
+  pool.on("error", (error) => onPoolError(error.message));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -52,6 +52,12 @@ const envSchema = z.object({
     .default("auto"),
   // The length of the rate window: 60 makes rpm/tpm per minute; shorter is for tests.
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
+  // JSON log lines on stdout at this level and above; debug adds one line per API request.
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      message: "expected fatal, error, warn, info, debug, trace or silent",
+    })
+    .default("info"),
 });
 
 export type Env = z.infer<typeof envSchema>;

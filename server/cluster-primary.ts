@@ -1,6 +1,7 @@
 import cluster from "node:cluster";
 import promClient from "prom-client";
 import type { Env } from "../lib/env";
+import { getLogger } from "../lib/logger";
 
 /** A worker that keeps crashing at start must not spin the CPU. */
 const RESTART_PAUSE_MS = 1_000;
@@ -23,8 +24,9 @@ export function runPrimary(env: Env): void {
   first.once("listening", () => {
     hasServed = true;
     for (let index = 1; index < env.WORKERS; index += 1) cluster.fork();
-    console.log(
-      `AI Provider API Server listening on http://${env.HOST}:${env.PORT} with ${env.WORKERS} workers (primary pid ${process.pid})`,
+    getLogger().info(
+      { host: env.HOST, port: env.PORT, workers: env.WORKERS },
+      `AI Provider API Server listening on http://${env.HOST}:${env.PORT} with ${env.WORKERS} workers`,
     );
   });
 
@@ -39,7 +41,8 @@ export function runPrimary(env: Env): void {
       // output said why; a loop of identical failures would only bury it.
       process.exit(code || 1);
     }
-    console.error(
+    getLogger().error(
+      { worker: worker.id, workerPid: worker.process.pid, code, signal },
       `Worker ${worker.id} (pid ${worker.process.pid}) exited (${signal ?? `code ${code}`}); starting a new one`,
     );
     setTimeout(() => {
@@ -51,7 +54,7 @@ export function runPrimary(env: Env): void {
     if (isStopping) return;
     isStopping = true;
     const running = liveWorkers();
-    console.log(`${signal} received: draining ${running.length} workers`);
+    getLogger().info({ signal, workers: running.length }, `${signal} received: draining ${running.length} workers`);
     if (running.length === 0) process.exit(0);
     for (const worker of running) worker.process.kill("SIGTERM");
   };

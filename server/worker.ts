@@ -9,6 +9,7 @@ import { getServerState } from "../lib/server/state";
 import { routeApiRequest, serveApiRequest } from "./fast-lane";
 import { GatewayResponse } from "./gateway-response";
 import { sendWebResponse } from "./http-bridge";
+import { errorText, getLogger } from "../lib/logger";
 
 const SHUTDOWN_KEY = Symbol.for("ai-provider-api-server.shutdown");
 
@@ -56,14 +57,21 @@ export async function serveWorker(root: string, env: Env): Promise<void> {
   // A burst of new connections (1,000 clients at once) must wait in the accept queue, not be
   // dropped: Node's default backlog is 511 (the kernel caps it at net.core.somaxconn).
   server.listen({ port: env.PORT, host: env.HOST, backlog: 2048 }, () => {
-    if (cluster.isWorker) console.log(`Worker ${cluster.worker?.id} (pid ${process.pid}) serving`);
-    else console.log(`AI Provider API Server listening on http://${env.HOST}:${env.PORT}`);
+    if (cluster.isWorker) getLogger().info({ worker: cluster.worker?.id }, `Worker ${cluster.worker?.id} serving`);
+    else
+      getLogger().info(
+        { host: env.HOST, port: env.PORT },
+        `AI Provider API Server listening on http://${env.HOST}:${env.PORT}`,
+      );
   });
 
   const shutdown = async (signal: string): Promise<void> => {
     if (isDraining) return;
     isDraining = true;
-    console.log(`${signal} received: refusing new requests, draining ${active} in flight`);
+    getLogger().info(
+      { signal, inFlight: active },
+      `${signal} received: refusing new requests, draining ${active} in flight`,
+    );
     server.close();
     server.closeIdleConnections();
     const deadline = Date.now() + env.SHUTDOWN_DRAIN_MS;
@@ -74,7 +82,7 @@ export async function serveWorker(root: string, env: Env): Promise<void> {
       try {
         await flush();
       } catch (error) {
-        console.error("Flushing on shutdown failed:", error instanceof Error ? error.message : String(error));
+        getLogger().error({ error: errorText(error) }, `Flushing on shutdown failed: ${errorText(error)}`);
       }
     }
     process.exit(0);
@@ -85,7 +93,7 @@ export async function serveWorker(root: string, env: Env): Promise<void> {
   // Next.js keeps the process alive after an uncaught exception (and logs unhandled rejections
   // as "unhandledRejection:"); one recognisable line makes either countable in the output.
   process.on("uncaughtExceptionMonitor", (error, origin) => {
-    console.error(`Uncaught exception (${origin}):`, error);
+    getLogger().error({ err: error, origin }, `Uncaught exception (${origin})`);
   });
 }
 

@@ -10,6 +10,7 @@ import { createMemoryStore } from "./memory-store";
 import { createRedisStore } from "./redis-store";
 import { SpendBook } from "./spend";
 import type { CounterStore } from "./store";
+import { errorText, getLogger } from "../logger";
 
 /** Spend of keys with a budget is reloaded this often (other processes' requests arrive by it). */
 const SPEND_RELOAD_MS = 1_000;
@@ -63,8 +64,11 @@ export async function createLimits(
       const now = Date.now();
       if (now - warnedAt < WARN_EVERY_MS) return;
       warnedAt = now;
-      const reason = error instanceof Error ? error.message : String(error);
-      console.warn(`Limits: the ${store.name} store failed (${reason}); requests are admitted without limits`);
+      const reason = errorText(error);
+      getLogger().warn(
+        { store: store.name, error: reason },
+        `Limits: the ${store.name} store failed (${reason}); requests are admitted without limits`,
+      );
     },
   });
 

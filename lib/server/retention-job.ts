@@ -5,6 +5,7 @@ import { releaseJobLock, tryAcquireJobLock } from "../../db/queries/job-locks";
 import { deleteBodyBatch, deleteCallLogBatch } from "../../db/queries/retention";
 import type { Database, Executor } from "../../db/schema";
 import type { Settings } from "../../db/settings-schema";
+import { errorText, getLogger } from "../logger";
 
 /*
  * Retention: log rows older than settings.logRetentionDays and stored bodies older than
@@ -102,7 +103,7 @@ export function startRetentionJob(
   const lockTtlMs = options.lockTtlMs ?? 10 * 60_000;
   const onError =
     options.onError ??
-    ((error: unknown) => console.warn(`Retention job: ${error instanceof Error ? error.message : String(error)}`));
+    ((error: unknown) => getLogger().warn({ error: errorText(error) }, `Retention job: ${errorText(error)}`));
   let running: Promise<RetentionResult | null> | null = null;
   let isStopped = false;
 

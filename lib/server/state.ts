@@ -19,6 +19,8 @@ import { startClusterMetrics } from "./process-metrics";
 import { LOG_QUEUE_LIMIT } from "./readiness";
 import type { RetentionJob } from "./retention-job";
 import { loadSecrets, type Secrets } from "./secrets";
+import { getLogger } from "../logger";
+import { withRequestLog } from "../request-log";
 
 /**
  * The one per-process state of the server: database, secrets, the in-memory
@@ -61,7 +63,10 @@ export function getServerState(): Promise<ServerState> {
 async function bootServerState(): Promise<ServerState> {
   const env = getEnv();
   const secrets = loadSecrets(env);
-  const db = createDb(env.DATABASE_URL);
+  const db = createDb(env.DATABASE_URL, {
+    onPoolError: (message) =>
+      getLogger().warn({ error: message }, `PostgreSQL pool: an idle connection failed (${message})`),
+  });
   await migrateToLatest(db);
   await ensureDefaultSettings(db);
   await ensureAdminUser(db, {
@@ -105,7 +110,7 @@ async function bootServerState(): Promise<ServerState> {
     random: Math.random,
     breakers: new BreakerBoard(),
     // Counts each finished request for /metrics, then hands the row to the writer.
-    logSink: createMetricsLogSink(logWriter),
+    logSink: withRequestLog(createMetricsLogSink(logWriter), getLogger()),
     keywordHits: counters,
     keyUsage: counters,
     maxBodyBytes: env.MAX_REQUEST_BYTES,
@@ -142,8 +147,9 @@ async function startRetention(
     firstRunMs: Math.min(60_000, intervalMs),
     onPass: (result) => {
       if (result.deletedLogs + result.deletedBodies > 0) {
-        console.log(
-          `Retention: deleted ${result.deletedLogs} log rows and ${result.deletedBodies} bodies (pid ${process.pid})`,
+        getLogger().info(
+          { deletedLogs: result.deletedLogs, deletedBodies: result.deletedBodies },
+          `Retention: deleted ${result.deletedLogs} log rows and ${result.deletedBodies} bodies`,
         );
       }
     },

@@ -57,6 +57,12 @@ describe("environment", () => {
     assert.match(errorLine({ WORKERS: "0" }), /^Invalid WORKERS: expected a whole number of processes/);
   });
 
+  it("takes LOG_LEVEL as one of pino's levels, info by default", () => {
+    assert.equal(parseEnv({}).LOG_LEVEL, "info");
+    assert.equal(parseEnv({ LOG_LEVEL: "debug" }).LOG_LEVEL, "debug");
+    assert.match(errorLine({ LOG_LEVEL: "verbose" }), /^Invalid LOG_LEVEL: expected fatal, error, warn, info, debug/);
+  });
+
   it("refuses an encryption key that is not 32 bytes", () => {
     assert.match(errorLine({ ENCRYPTION_KEY: "short" }), /^Invalid ENCRYPTION_KEY: expected 32 bytes/);
     assert.equal(parseEnv({ ENCRYPTION_KEY: "b".repeat(64) }).ENCRYPTION_KEY, "b".repeat(64));

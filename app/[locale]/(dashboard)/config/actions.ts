@@ -15,6 +15,7 @@ import {
 } from "@/lib/config-transfer";
 import { getActionSession } from "@/app/_framework/session";
 import { getServerState } from "@/lib/server/state";
+import { errorText, getLogger } from "@/lib/logger";
 import {
   MAX_DOCUMENT_BYTES,
   type ConfigFailure,
@@ -41,7 +42,7 @@ function failure(error: unknown): ConfigFailure {
   if (isDataError(error, "in_use")) return { ok: false, formError: "inUse" };
   if (isDataError(error, "not_found")) return { ok: false, formError: "notFound" };
   // An unexpected failure is the operator's to diagnose: its message goes to the server log.
-  console.error("Configuration transfer failed:", error instanceof Error ? error.message : String(error));
+  getLogger().error({ error: errorText(error) }, `Configuration transfer failed: ${errorText(error)}`);
   return { ok: false, formError: "unexpected" };
 }
 
