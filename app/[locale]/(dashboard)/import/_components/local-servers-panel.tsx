@@ -47,27 +47,35 @@ export function LocalServersPanel({ onUse }: { onUse: (server: LocalServer) => v
         </h2>
         <p className="mt-1 text-sm text-slate-500">{t("body")}</p>
       </div>
-      <div className="flex flex-wrap items-end gap-3">
-        <div className="min-w-0 flex-1">
-          <label htmlFor="field-discover-urls" className="field-label">
-            {t("addUrl")}
-          </label>
-          <input
-            id="field-discover-urls"
-            className="field-input"
-            value={urlText}
-            onChange={(event) => setUrlText(event.target.value)}
-            placeholder="http://192.168.1.20:11434"
-            autoComplete="off"
-            spellCheck={false}
-            data-testid="discover-urls"
-          />
+      <div>
+        <div className="flex flex-wrap items-end gap-3">
+          <div className="min-w-0 flex-1">
+            <label htmlFor="field-discover-urls" className="field-label">
+              {t("addUrl")}
+            </label>
+            <input
+              id="field-discover-urls"
+              className="field-input"
+              value={urlText}
+              onChange={(event) => setUrlText(event.target.value)}
+              placeholder="http://192.168.1.20:11434"
+              autoComplete="off"
+              spellCheck={false}
+              data-testid="discover-urls"
+            />
+          </div>
+          <button
+            type="button"
+            className="btn-secondary"
+            onClick={scan}
+            disabled={isPending}
+            data-testid="discover-scan"
+          >
+            {isPending ? t("scanning") : t("scan")}
+          </button>
         </div>
-        <button type="button" className="btn-secondary" onClick={scan} disabled={isPending} data-testid="discover-scan">
-          {isPending ? t("scanning") : t("scan")}
-        </button>
+        <p className="mt-1 text-xs text-slate-500">{t("addUrlHint")}</p>
       </div>
-      <p className="text-xs text-slate-500">{t("addUrlHint")}</p>
       {error ? (
         <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-700">
           {errors.has(error) ? errors(error) : errors("unexpected")}
