@@ -9,6 +9,7 @@ import { isConfigTransferError } from "../lib/config-transfer";
 import type { Command } from "./cli/command";
 import { configExport, configImport } from "./cli/config-commands";
 import { createCliContext, loadDotEnv } from "./cli/context";
+import { discover } from "./cli/discover-command";
 import { keysCreate, keysList, keysRevoke } from "./cli/keys-commands";
 import { logsPrune, rollupsRebuild } from "./cli/maintenance-commands";
 import { CliError, UsageError } from "./cli/output";
@@ -17,6 +18,7 @@ import { providersTest } from "./cli/providers-command";
 const COMMANDS: readonly Command[] = [
   configExport,
   configImport,
+  discover,
   keysCreate,
   keysList,
   keysRevoke,
@@ -57,7 +59,9 @@ function commandHelp(command: Command): string {
 }
 
 function findCommand(words: readonly (string | undefined)[]): Command | undefined {
-  return COMMANDS.find((command) => command.name === words.slice(0, 2).join(" "));
+  // Most commands are two words (`keys create`); a few are one (`discover`).
+  const two = words.slice(0, 2).join(" ");
+  return COMMANDS.find((command) => command.name === two) ?? COMMANDS.find((command) => command.name === words[0]);
 }
 
 async function run(argv: readonly string[]): Promise<number> {
@@ -69,7 +73,7 @@ async function run(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${topic ? commandHelp(topic) : mainHelp()}\n`);
     return 0;
   }
-  const command = leading.length === 2 ? findCommand(leading) : undefined;
+  const command = leading.length > 0 ? findCommand(leading) : undefined;
   if (!command) {
     if (leading.length === 0 || (isHelp && leading.length < 2)) {
       process.stdout.write(`${mainHelp()}\n`);
@@ -83,7 +87,7 @@ async function run(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${commandHelp(command)}\n`);
     return 0;
   }
-  const rest = argv.slice(2);
+  const rest = argv.slice(command.name.split(" ").length);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: [...rest], options: command.options, allowPositionals: true, strict: true });

@@ -3,7 +3,10 @@
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useRouter } from "@/app/_framework/i18n/navigation";
+import { endpointNameFor } from "@/lib/importer/base-url";
+import type { LocalServer } from "@/lib/importer/discover";
 import type { EndpointChoice, FetchedModels, GroupChoice, ImportSummary } from "../import-types";
+import { LocalServersPanel } from "./local-servers-panel";
 import { PreviewStep } from "./preview-step";
 import { ResultSummary } from "./result-summary";
 import { SourceStep, type SourceValues } from "./source-step";
@@ -38,6 +41,8 @@ export function ImportWizard({
   });
   const [fetched, setFetched] = useState<FetchedModels | null>(null);
   const [summary, setSummary] = useState<ImportSummary | null>(null);
+  // Bumped to remount the source form with new values when a local find is used.
+  const [sourceFormKey, setSourceFormKey] = useState(0);
 
   const onFetched = (values: SourceValues, models: FetchedModels) => {
     setSource(values);
@@ -49,6 +54,18 @@ export function ImportWizard({
     setStep("done");
     // The page's endpoint, group and provider lists changed.
     router.refresh();
+  };
+  // A local server needs no key but the form asks for one: "local" unless one was typed.
+  const applyLocalServer = (server: LocalServer) => {
+    setSource((current) => ({
+      kind: "new",
+      credentialId: current.credentialId,
+      baseUrl: server.baseUrl,
+      apiKey: current.apiKey === "" ? "local" : current.apiKey,
+      name: `${server.kind} ${endpointNameFor(server.baseUrl)}`,
+      protocol: "openai",
+    }));
+    setSourceFormKey((key) => key + 1);
   };
   const startAgain = (credentialId: number) => {
     setSource({ kind: "existing", credentialId, baseUrl: "", apiKey: "", name: "", protocol: "openai" });
@@ -81,7 +98,12 @@ export function ImportWizard({
           );
         })}
       </ol>
-      {step === "source" ? <SourceStep endpoints={endpoints} initial={source} onFetched={onFetched} /> : null}
+      {step === "source" ? (
+        <>
+          <LocalServersPanel onUse={applyLocalServer} />
+          <SourceStep key={sourceFormKey} endpoints={endpoints} initial={source} onFetched={onFetched} />
+        </>
+      ) : null}
       {step === "preview" && fetched ? (
         <PreviewStep
           source={source}
