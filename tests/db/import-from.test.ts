@@ -1,0 +1,151 @@
+import Database from "better-sqlite3";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, it } from "node:test";
+import pg from "pg";
+import { hashApiKey } from "../../db/crypto";
+import { createSecretCipher } from "../../db/crypto";
+import { getCredentialApiKey, listCredentials } from "../../db/queries/credentials";
+import type { Executor } from "../../db/schema";
+import { exportConfig, importConfig, isConfigTransferError } from "../../lib/config-transfer";
+import { readImportSource, type ImportedSource } from "../../lib/config-transfer/sources";
+import { ONEAPI_DDL, ONEAPI_TOKEN_KEYS, oneApiRows } from "../support/oneapi-fixture";
+import { describeEachDatabase } from "../support/test-database";
+
+const cipher = createSecretCipher(Buffer.alloc(32, 7));
+const UPSTREAM = "https://upstream.example.com";
+let dir = "";
+
+function oneApiSqlite(statements: readonly string[]): string {
+  const path = join(dir, `oneapi-${Math.random().toString(36).slice(2)}.db`);
+  const db = new Database(path);
+  for (const statement of statements) db.exec(statement);
+  db.close();
+  return path;
+}
+
+function applyImported(db: Executor, source: ImportedSource, dryRun: boolean) {
+  return importConfig(db, cipher, source.document, {
+    secrets: source.secrets,
+    apiKeySecrets: source.apiKeySecrets,
+    dryRun,
+  });
+}
+
+async function storedKeyHashes(db: Executor): Promise<Map<string, { hash: string; enabled: unknown }>> {
+  const rows = await db.selectFrom("api_keys").select(["name", "key_hash", "is_enabled"]).execute();
+  return new Map(rows.map((row) => [row.name, { hash: row.key_hash, enabled: row.is_enabled }]));
+}
+
+async function assertNothingWritten(db: Executor): Promise<void> {
+  const document = await exportConfig(db, null);
+  assert.deepEqual([document.endpoints.length, document.providers.length, document.groups.length], [0, 0, 0]);
+  assert.equal((await storedKeyHashes(db)).size, 0);
+}
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "import-from-"));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describeEachDatabase("import-from oneapi", (context) => {
+  it("plans channels, models, priorities and tokens from a one-api SQLite file, then applies them", async () => {
+    const source = await readImportSource("oneapi", oneApiSqlite([...ONEAPI_DDL, ...oneApiRows(UPSTREAM)]));
+    assert.deepEqual(source.warnings, [
+      'Skipped channel 4 "wenxin": channel type 15 has no OpenAI- or Anthropic-compatible equivalent',
+    ]);
+
+    const dry = await applyImported(context.db, source, true);
+    const planned = dry.plan.changes.map((change) => `${change.action} ${change.kind} ${change.name}`);
+    assert.deepEqual(planned.filter((line) => line.includes("apiKey")).sort(), [
+      "create apiKey alice",
+      "create apiKey old",
+      "create apiKey team",
+    ]);
+    assert.ok(planned.includes("create endpoint primary"));
+    assert.ok(planned.includes("create provider backup/gpt-4o"));
+    assert.ok(planned.includes("create group gpt-4o"));
+    assert.deepEqual(dry.plan.skippedApiKeys, []);
+    assert.doesNotMatch(JSON.stringify(dry), /sk-upstream|teamKey/);
+    await assertNothingWritten(context.db);
+
+    const applied = await applyImported(context.db, source, false);
+    assert.equal(applied.isApplied, true);
+    const document = await exportConfig(context.db, null);
+    assert.deepEqual(
+      document.endpoints.map((e) => [e.name, e.baseUrl, e.protocol]),
+      [
+        ["backup", `${UPSTREAM}/v1`, "openai"],
+        ["claude", "https://api.anthropic.com", "anthropic"],
+        ["primary", `${UPSTREAM}/v1`, "openai"],
+      ],
+    );
+    const providers = new Map(document.providers.map((p) => [p.name, p]));
+    assert.equal(providers.get("primary/gpt-4o")?.upstreamModel, "gpt-4o-2024-08-06");
+    assert.equal(providers.get("primary/gpt-4o-mini")?.upstreamModel, "gpt-4o-mini");
+    assert.equal(providers.get("claude/claude-3-5-sonnet")?.enabled, false);
+    const gpt4o = document.groups.find((g) => g.name === "gpt-4o");
+    assert.deepEqual(gpt4o?.members, [
+      { provider: "primary/gpt-4o", priority: 1, weight: 3 },
+      { provider: "backup/gpt-4o", priority: 2, weight: 1 },
+    ]);
+    const keys = new Map(document.apiKeys.map((k) => [k.name, k]));
+    assert.deepEqual(keys.get("team")?.groups.sort(), ["gpt-4o", "gpt-4o-mini"]);
+    assert.equal(keys.get("team")?.limits.budgetTotal, null);
+    assert.deepEqual(keys.get("alice")?.groups.sort(), ["claude-3-5-sonnet", "gpt-4o", "gpt-4o-mini"]);
+    assert.equal(keys.get("alice")?.limits.budgetTotal, 5);
+    assert.equal(keys.get("alice")?.expiresAt, "2100-01-01T00:00:00.000Z");
+    assert.equal(keys.get("old")?.enabled, false);
+    const hashes = await storedKeyHashes(context.db);
+    assert.equal(hashes.get("team")?.hash, hashApiKey(`sk-${ONEAPI_TOKEN_KEYS.team}`));
+    assert.equal(hashes.get("alice")?.hash, hashApiKey(`sk-${ONEAPI_TOKEN_KEYS.vip}`));
+    const primary = (await listCredentials(context.db)).find((c) => c.name === "primary");
+    assert.equal(await getCredentialApiKey(context.db, cipher, primary?.id ?? -1), "sk-upstream-primary");
+
+    const again = await applyImported(context.db, source, true);
+    assert.deepEqual(again.plan.changes, []);
+  });
+
+  it("refuses a file that is not a database, with one message, writing nothing", async () => {
+    const path = join(dir, "notes.db");
+    writeFileSync(path, "this is not a database, just text\n".repeat(200));
+    await assert.rejects(
+      readImportSource("oneapi", path),
+      (error) => isConfigTransferError(error) && /is not a SQLite database/.test(error.message),
+    );
+    await assertNothingWritten(context.db);
+  });
+
+  it("refuses a database without one-api's tables, naming them", async () => {
+    const path = oneApiSqlite(["CREATE TABLE something (id integer)"]);
+    await assert.rejects(
+      readImportSource("oneapi", path),
+      (error) =>
+        isConfigTransferError(error) &&
+        error.message === "This is not a one-api / new-api database: missing tables channels, tokens",
+    );
+    await assertNothingWritten(context.db);
+  });
+
+  it("reads the same one-api tables from a PostgreSQL URL", async () => {
+    const base = process.env.ONEAPI_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+    const schema = `oneapi_${Math.random().toString(36).slice(2, 10)}`;
+    const client = new pg.Client({ connectionString: base });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA ${schema}`);
+      await client.query(`SET search_path TO ${schema}`);
+      for (const statement of [...ONEAPI_DDL, ...oneApiRows(UPSTREAM)]) await client.query(statement);
+      const source = await readImportSource("oneapi", `${base}?schema=${schema}`);
+      const fromSqlite = await readImportSource("oneapi", oneApiSqlite([...ONEAPI_DDL, ...oneApiRows(UPSTREAM)]));
+      assert.deepEqual(source, fromSqlite);
+      await applyImported(context.db, source, false);
+      assert.equal((await storedKeyHashes(context.db)).get("team")?.hash, hashApiKey(`sk-${ONEAPI_TOKEN_KEYS.team}`));
+    } finally {
+      await client.query(`DROP SCHEMA ${schema} CASCADE`);
+      await client.end();
+    }
+  });
+});
