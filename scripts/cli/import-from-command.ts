@@ -5,6 +5,7 @@ import { describePlan } from "./config-commands";
 
 const SUMMARIES: Record<ImportSourceName, string> = {
   oneapi: "Import a one-api / new-api database (SQLite file or postgres:// URL)",
+  litellm: "Import a LiteLLM proxy config.yaml (model_list, fallbacks, router settings)",
 };
 
 /** `import-from <source>`: one command per source, so each has its own help. */

@@ -149,3 +149,108 @@ describeEachDatabase("import-from oneapi", (context) => {
     }
   });
 });
+
+const LITELLM_CONFIG = `
+model_list:
+  - model_name: gpt-4o
+    litellm_params:
+      model: openai/gpt-4o
+      api_base: https://api.openai.example/v1
+      api_key: os.environ/IMPORT_TEST_OPENAI_KEY
+      rpm: 60
+      tpm: 90000
+  - model_name: gpt-4o
+    litellm_params:
+      model: openai/gpt-4o-2024-08-06
+      api_base: https://api.openai.example/v1
+      api_key: os.environ/IMPORT_TEST_OPENAI_KEY
+      weight: 2
+  - model_name: claude
+    litellm_params:
+      model: anthropic/claude-3-5-sonnet-20241022
+      api_key: sk-ant-literal
+  - model_name: bedrock-claude
+    litellm_params:
+      model: bedrock/anthropic.claude-3
+router_settings:
+  routing_strategy: simple-shuffle
+  num_retries: 2
+  timeout: 120
+  allowed_fails: 4
+  cooldown_time: 30
+  fallbacks:
+    - gpt-4o: [claude]
+litellm_settings:
+  drop_params: true
+`;
+
+function writeYaml(text: string): string {
+  const path = join(dir, `litellm-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(path, text);
+  return path;
+}
+
+describeEachDatabase("import-from litellm", (context) => {
+  it("maps model_list deployments, os.environ keys, rpm/tpm, fallbacks and router settings", async () => {
+    process.env.IMPORT_TEST_OPENAI_KEY = "sk-from-env";
+    try {
+      const source = await readImportSource("litellm", writeYaml(LITELLM_CONFIG));
+      assert.deepEqual(source.warnings, [
+        'Skipped bedrock-claude (bedrock/anthropic.claude-3): LiteLLM provider "bedrock" has no equivalent',
+      ]);
+      const dry = await applyImported(context.db, source, true);
+      assert.equal(dry.plan.changes.filter((change) => change.action === "create").length, 7);
+      await assertNothingWritten(context.db);
+
+      await applyImported(context.db, source, false);
+      const document = await exportConfig(context.db, null);
+      assert.deepEqual(
+        document.endpoints.map((e) => [e.name, e.baseUrl, e.protocol]),
+        [
+          ["api.anthropic.com", "https://api.anthropic.com", "anthropic"],
+          ["api.openai.example", "https://api.openai.example/v1", "openai"],
+        ],
+      );
+      const providers = new Map(document.providers.map((p) => [p.name, p]));
+      assert.equal(providers.get("gpt-4o")?.upstreamModel, "gpt-4o");
+      assert.deepEqual(providers.get("gpt-4o")?.limits, { rpm: 60, tpm: 90000 });
+      assert.equal(providers.get("gpt-4o (2)")?.upstreamModel, "gpt-4o-2024-08-06");
+      assert.equal(providers.get("claude")?.upstreamModel, "claude-3-5-sonnet-20241022");
+      assert.deepEqual(document.groups.find((g) => g.name === "gpt-4o")?.members, [
+        { provider: "gpt-4o (2)", priority: 1, weight: 2 },
+        { provider: "gpt-4o", priority: 1, weight: 1 },
+        { provider: "claude", priority: 2, weight: 1 },
+      ]);
+      assert.deepEqual(
+        [document.settings.maxAttempts, document.settings.totalTimeoutMs, document.settings.failoverThreshold],
+        [3, 120_000, 4],
+      );
+      assert.equal(document.settings.cooldownSeconds, 30);
+      const openai = (await listCredentials(context.db)).find((c) => c.name === "api.openai.example");
+      assert.equal(await getCredentialApiKey(context.db, cipher, openai?.id ?? -1), "sk-from-env");
+    } finally {
+      delete process.env.IMPORT_TEST_OPENAI_KEY;
+    }
+  });
+
+  it("refuses a config with unknown top-level keys, naming them, writing nothing", async () => {
+    const path = writeYaml(`${LITELLM_CONFIG}\nmodel_lists: []\ncredential_list: []\n`);
+    await assert.rejects(
+      readImportSource("litellm", path),
+      (error) =>
+        isConfigTransferError(error) &&
+        error.message.startsWith("The LiteLLM config has unknown top-level keys model_lists, credential_list"),
+    );
+    await assertNothingWritten(context.db);
+  });
+
+  it("names the environment variables an os.environ/ key needs when they are unset", async () => {
+    await assert.rejects(
+      readImportSource("litellm", writeYaml(LITELLM_CONFIG)),
+      (error) =>
+        isConfigTransferError(error) &&
+        error.message === "The LiteLLM config refers to unset environment variables: IMPORT_TEST_OPENAI_KEY",
+    );
+    await assertNothingWritten(context.db);
+  });
+});

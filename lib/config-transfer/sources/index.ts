@@ -1,10 +1,11 @@
 import { invalidSource, type ImportedSource } from "./source";
+import { readLiteLlm } from "./litellm";
 import { readOneApi } from "./oneapi";
 
 export type { ImportedSource } from "./source";
 export { ONEAPI_QUOTA_PER_USD } from "./oneapi";
 
-export const IMPORT_SOURCES = ["oneapi"] as const;
+export const IMPORT_SOURCES = ["oneapi", "litellm"] as const;
 export type ImportSourceName = (typeof IMPORT_SOURCES)[number];
 
 export function isImportSourceName(value: string): value is ImportSourceName {
@@ -16,6 +17,8 @@ export function readImportSource(source: ImportSourceName, location: string): Pr
   switch (source) {
     case "oneapi":
       return readOneApi(location);
+    case "litellm":
+      return Promise.resolve().then(() => readLiteLlm(location));
     default:
       throw invalidSource(`Unknown source ${String(source)}`);
   }
