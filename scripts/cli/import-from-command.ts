@@ -4,6 +4,7 @@ import { flagOption, type Command } from "./command";
 import { describePlan } from "./config-commands";
 
 const SUMMARIES: Record<ImportSourceName, string> = {
+  niceapi: "Import a NiceAPI SQLite database (providers, groups, keys, keywords)",
   oneapi: "Import a one-api / new-api database (SQLite file or postgres:// URL)",
   litellm: "Import a LiteLLM proxy config.yaml (model_list, fallbacks, router settings)",
 };

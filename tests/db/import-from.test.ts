@@ -11,6 +11,7 @@ import { getCredentialApiKey, listCredentials } from "../../db/queries/credentia
 import type { Executor } from "../../db/schema";
 import { exportConfig, importConfig, isConfigTransferError } from "../../lib/config-transfer";
 import { readImportSource, type ImportedSource } from "../../lib/config-transfer/sources";
+import { NICEAPI_CLIENT_KEY, NICEAPI_DDL, niceApiRows } from "../support/niceapi-fixture";
 import { ONEAPI_DDL, ONEAPI_TOKEN_KEYS, oneApiRows } from "../support/oneapi-fixture";
 import { describeEachDatabase } from "../support/test-database";
 
@@ -250,6 +251,68 @@ describeEachDatabase("import-from litellm", (context) => {
       (error) =>
         isConfigTransferError(error) &&
         error.message === "The LiteLLM config refers to unset environment variables: IMPORT_TEST_OPENAI_KEY",
+    );
+    await assertNothingWritten(context.db);
+  });
+});
+
+describeEachDatabase("import-from niceapi", (context) => {
+  it("maps providers, groups with priorities, clear-text keys, keywords and settings", async () => {
+    const source = await readImportSource("niceapi", oneApiSqlite([...NICEAPI_DDL, ...niceApiRows(`${UPSTREAM}/v1`)]));
+    assert.deepEqual(source.warnings, [
+      "Provider main (2): a price per call has no equivalent; set to 0",
+      "Setting theme has no equivalent; left out",
+    ]);
+    const dry = await applyImported(context.db, source, true);
+    assert.deepEqual(
+      dry.plan.changes.filter((change) => change.kind !== "setting").map((c) => `${c.action} ${c.kind} ${c.name}`),
+      [
+        "create endpoint upstream.example.com",
+        "create endpoint other.example.com",
+        "create provider main",
+        "create provider spare",
+        "create provider main (2)",
+        "create group chat",
+        "create group other",
+        "create keyword insufficient balance",
+        "create keyword Service Unavailable",
+        "create apiKey niceapi key 1",
+        "create apiKey niceapi key 2",
+      ],
+    );
+    await assertNothingWritten(context.db);
+
+    await applyImported(context.db, source, false);
+    const document = await exportConfig(context.db, null);
+    const providers = new Map(document.providers.map((p) => [p.name, p]));
+    assert.equal(providers.get("spare")?.endpoint, "upstream.example.com");
+    assert.deepEqual([providers.get("main")?.priceInput, providers.get("main")?.priceOutput], [2.5, 2.5]);
+    assert.equal(providers.get("main (2)")?.enabled, false);
+    assert.deepEqual(document.groups.find((g) => g.name === "chat")?.members, [
+      { provider: "main", priority: 1, weight: 1 },
+      { provider: "spare", priority: 2, weight: 1 },
+    ]);
+    assert.deepEqual(
+      [...document.keywords].sort((a, b) => a.keyword.localeCompare(b.keyword)),
+      [
+        { keyword: "insufficient balance", enabled: true },
+        { keyword: "Service Unavailable", enabled: false },
+      ],
+    );
+    assert.deepEqual([document.settings.failoverThreshold, document.settings.failoverWindowSeconds], [4, 600]);
+    const keys = new Map(document.apiKeys.map((k) => [k.name, k]));
+    assert.deepEqual(keys.get("niceapi key 1")?.groups, ["chat"]);
+    assert.equal(keys.get("niceapi key 2")?.enabled, false);
+    assert.equal((await storedKeyHashes(context.db)).get("niceapi key 1")?.hash, hashApiKey(NICEAPI_CLIENT_KEY));
+  });
+
+  it("refuses a one-api database given as NiceAPI, naming the missing tables", async () => {
+    const path = oneApiSqlite(ONEAPI_DDL);
+    await assert.rejects(
+      readImportSource("niceapi", path),
+      (error) =>
+        isConfigTransferError(error) &&
+        /^This is not a NiceAPI database: missing tables api_providers/.test(error.message),
     );
     await assertNothingWritten(context.db);
   });
