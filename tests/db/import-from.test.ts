@@ -131,7 +131,7 @@ describeEachDatabase("import-from oneapi", (context) => {
   });
 
   it("reads the same one-api tables from a PostgreSQL URL", async () => {
-    const base = process.env.ONEAPI_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+    const base = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
     const schema = `oneapi_${Math.random().toString(36).slice(2, 10)}`;
     const client = new pg.Client({ connectionString: base });
     await client.connect();
