@@ -6,10 +6,12 @@ import { parseArgs } from "node:util";
 import { ZodError } from "zod";
 import { isDataError } from "../db/queries/errors";
 import { isConfigTransferError } from "../lib/config-transfer";
+import { IMPORT_SOURCES } from "../lib/config-transfer/sources";
 import type { Command } from "./cli/command";
 import { configExport, configImport } from "./cli/config-commands";
 import { createCliContext, loadDotEnv } from "./cli/context";
 import { discover } from "./cli/discover-command";
+import { importFromCommand } from "./cli/import-from-command";
 import { keysCreate, keysList, keysRevoke } from "./cli/keys-commands";
 import { logsPrune, rollupsRebuild } from "./cli/maintenance-commands";
 import { CliError, UsageError } from "./cli/output";
@@ -19,6 +21,7 @@ const COMMANDS: readonly Command[] = [
   configExport,
   configImport,
   discover,
+  ...IMPORT_SOURCES.map(importFromCommand),
   keysCreate,
   keysList,
   keysRevoke,

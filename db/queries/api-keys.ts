@@ -81,9 +81,17 @@ async function writeGroupGrants(trx: Transaction<Database>, apiKeyId: number, gr
 }
 
 /** Returns the full key once; only its hash and prefix are stored. */
-export async function createApiKey(db: Executor, input: ApiKeyInput): Promise<{ id: number; key: string }> {
+export function createApiKey(db: Executor, input: ApiKeyInput): Promise<{ id: number; key: string }> {
+  return importApiKey(db, input, generateApiKey());
+}
+
+/** Stores a key whose secret was made elsewhere (an importer keeping clients' keys working). */
+export async function importApiKey(
+  db: Executor,
+  input: ApiKeyInput & { isEnabled?: boolean },
+  key: string,
+): Promise<{ id: number; key: string }> {
   const name = requireText(input.name, "Name");
-  const key = generateApiKey();
   try {
     return await withTransaction(db, async (trx) => {
       const row = await trx
@@ -93,6 +101,7 @@ export async function createApiKey(db: Executor, input: ApiKeyInput): Promise<{ 
           key_hash: hashApiKey(key),
           key_prefix: apiKeyPrefix(key),
           all_groups: toDbBoolean(input.allGroups),
+          ...(input.isEnabled === false ? { is_enabled: toDbBoolean(false) } : {}),
           expires_at: input.expiresAt,
           created_at: Date.now(),
           ...limitColumns(input.limits ?? NO_KEY_LIMITS),

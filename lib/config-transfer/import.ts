@@ -16,6 +16,10 @@ export interface ImportOptions {
   prune?: boolean;
   /** Compute the plan only; nothing is written. */
   dryRun?: boolean;
+  /** Provider keys given in the clear by an importer, instead of the document's `secrets`. */
+  secrets?: DocumentSecrets;
+  /** Clear-text API keys by entry name (an importer's): entries with no key here create one. */
+  apiKeySecrets?: Readonly<Record<string, string>>;
 }
 
 export interface ImportResult {
@@ -83,20 +87,21 @@ export async function importConfig(
 ): Promise<ImportResult> {
   const cipher = givenCipher ?? noCipher;
   // Decrypting is slow on purpose (scrypt): done before any transaction is open.
-  const secrets = await openSecrets(document, options.passphrase);
+  const secrets = options.secrets ?? (await openSecrets(document, options.passphrase));
   const prune = options.prune ?? false;
+  const apiKeySecrets = options.apiKeySecrets;
 
   if (options.dryRun) {
     const current = await readCurrentConfig(db);
     const currentKeys = await readStoredKeys(db, cipher, current, secrets);
-    const { plan } = planImport({ current, incoming: document, secrets, currentKeys, prune });
+    const { plan } = planImport({ current, incoming: document, secrets, currentKeys, prune, apiKeySecrets });
     return { plan, isApplied: false, configVersion: await getConfigVersion(db) };
   }
 
   return withTransaction(db, async (trx) => {
     const current = await readCurrentConfig(trx);
     const currentKeys = await readStoredKeys(trx, cipher, current, secrets);
-    const { plan, steps } = planImport({ current, incoming: document, secrets, currentKeys, prune });
+    const { plan, steps } = planImport({ current, incoming: document, secrets, currentKeys, prune, apiKeySecrets });
     const context: ApplyContext = {
       trx,
       cipher,

@@ -1,6 +1,6 @@
-import { setApiKeyEnabled, updateApiKey } from "../../db/queries/api-keys";
+import { importApiKey, setApiKeyEnabled, updateApiKey } from "../../db/queries/api-keys";
 import type { DocumentApiKey } from "./document";
-import { differentFields, idOf, type PlanBuilder, type PlanInput } from "./plan-builder";
+import { differentFields, idOf, type ApplyContext, type PlanBuilder, type PlanInput } from "./plan-builder";
 
 function apiKeyFields(before: DocumentApiKey, after: DocumentApiKey): string[] {
   const normalize = (key: DocumentApiKey) => ({
@@ -20,7 +20,8 @@ function apiKeyFields(before: DocumentApiKey, after: DocumentApiKey): string[] {
 /**
  * Keys are matched by name; keys sharing a name pair up oldest first with the document's
  * entries in order. A key's secret exists only where it was created, so an entry with no key
- * to pair with creates nothing, and a key the document leaves out is never removed.
+ * to pair with creates nothing, unless an importer brought its clear-text secret (another
+ * gateway's key, kept working); a key the document leaves out is never removed.
  */
 export function planApiKeys(input: PlanInput, plan: PlanBuilder, skipped: string[]): void {
   const storedEntries = input.current.document.apiKeys;
@@ -31,7 +32,9 @@ export function planApiKeys(input: PlanInput, plan: PlanBuilder, skipped: string
     seen.set(entry.name, index + 1);
     const key = input.current.ids.apiKeys.get(entry.name)?.[index];
     if (!key) {
-      skipped.push(entry.name);
+      const secret = index === 0 ? input.apiKeySecrets?.[entry.name] : undefined;
+      if (secret === undefined) skipped.push(entry.name);
+      else plan.add("apiKey", entry.name, "create", (c) => createImportedKey(c, entry, secret));
       continue;
     }
     paired.add(key.id);
@@ -58,4 +61,19 @@ export function planApiKeys(input: PlanInput, plan: PlanBuilder, skipped: string
   for (const keys of input.current.ids.apiKeys.values()) {
     for (const key of keys) if (!paired.has(key.id)) plan.kept.push({ kind: "apiKey", name: key.name });
   }
+}
+
+async function createImportedKey(c: ApplyContext, entry: DocumentApiKey, secret: string): Promise<void> {
+  await importApiKey(
+    c.trx,
+    {
+      name: entry.name,
+      allGroups: entry.allGroups,
+      groupIds: entry.groups.map((group) => idOf(c.groupIds, group)),
+      expiresAt: entry.expiresAt === null ? null : Date.parse(entry.expiresAt),
+      limits: entry.limits,
+      isEnabled: entry.enabled,
+    },
+    secret,
+  );
 }

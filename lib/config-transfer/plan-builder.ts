@@ -48,6 +48,8 @@ export interface PlanInput {
   /** The stored keys of endpoints the document carries a key for (null: cannot be decrypted). */
   currentKeys: ReadonlyMap<string, string | null>;
   prune: boolean;
+  /** Clear-text secrets of API keys by name, from an importer: such entries are created. */
+  apiKeySecrets?: Readonly<Record<string, string>>;
 }
 
 export function idOf(ids: ReadonlyMap<string, number>, name: string): number {
