@@ -143,12 +143,19 @@ export type UpstreamSend = (request: UpstreamRequest) => Promise<UpstreamRespons
 
 export type BreakerStateName = "closed" | "open" | "half_open";
 
+/** Why a breaker opened: N of the last M requests failed, the provider asked for a rest, or the probe failed. */
+export type BreakerReason = "failure_rate" | "retry_after" | "probe_failed";
+
 export interface BreakerView {
   state: BreakerStateName;
   /** Epoch ms when an open breaker lets a probe through; null when closed. */
   openUntil: number | null;
   /** Failures counted inside the current window. */
   recentFailures: number;
+  /** Why it is open or half-open; null when closed. */
+  reason: BreakerReason | null;
+  /** The plain reason of the provider's latest failure (never a URL or key). */
+  lastFailure: string | null;
 }
 
 /**

@@ -224,15 +224,21 @@ describe("upstream faults on non-streaming requests (RELIABILITY B)", () => {
     ]);
   });
 
-  it("fails over on 429 and rests that provider for its Retry-After, then tries it again", async () => {
-    gw.mock.queue("fo-429", { status: 429, headers: { "retry-after": "2" } });
+  it("fails over on 429 and rests that provider for its Retry-After (3 s, not the 60 s cool-down), then tries it again", async () => {
+    gw.mock.queue("fo-429", { status: 429, headers: { "retry-after": "3" } });
     const limited = await gw.chat(key, { model: "rate", messages });
     const limitedAt = gw.mock.callsFor("fo-429")[0]?.time ?? 0;
     const resting = await gw.chat(key, { model: "rate", messages });
     assert.equal(contentOf(limited), "Hello from fo-429-next");
     assert.equal(contentOf(resting), "Hello from fo-429-next");
     assert.equal(gw.mock.callsFor("fo-429").length, 1, "skipped while resting");
-    await sleep(Math.max(0, limitedAt + 2_400 - Date.now()));
+    const metrics = await (await fetch(`${gw.baseUrl}/metrics`)).text();
+    assert.match(metrics, /gateway_breaker_open_reason\{provider="fo-429",reason="retry_after"\} 1/);
+    const reopensAt = Number(
+      /gateway_breaker_reopen_timestamp_seconds\{provider="fo-429"\} ([\d.]+)/.exec(metrics)?.[1],
+    );
+    assert.ok(reopensAt * 1000 - limitedAt < 10_000, "reopens after the Retry-After, long before the cool-down");
+    await sleep(Math.max(0, limitedAt + 3_500 - Date.now()));
     const rested = await gw.chat(key, { model: "rate", messages });
     assert.equal(contentOf(rested), "Hello from fo-429", "tried again once the rest is over");
     assert.deepEqual([gw.mock.callsFor("fo-429").length, gw.mock.callsFor("fo-429-next").length], [2, 2]);

@@ -67,6 +67,9 @@ export default async function ProvidersPage({ params }: { params: Promise<{ loca
             ? Math.max(1, Math.ceil((breaker.openUntil - now) / 1000))
             : null,
         recentFailures: breaker.recentFailures,
+        reason: breaker.reason,
+        reopensAt: breaker.openUntil,
+        lastFailure: breaker.lastFailure,
       },
       calls24h: calls.calls,
       successes24h: calls.successes,
