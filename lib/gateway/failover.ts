@@ -80,18 +80,24 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
     attemptsMade += 1;
     const startedAt = runtime.now();
     runtime.breakers.beginAttempt(provider.id, startedAt);
+    // In flight until the attempt's verdict: for a stream that is its commit at the first token.
+    const endInFlight = runtime.providerStats?.begin(provider.id);
     let result: AttemptResult<T>;
     try {
       result = await input.attempt(provider);
     } catch (error) {
       runtime.breakers.releaseProbe(provider.id);
       throw error;
+    } finally {
+      endInFlight?.();
     }
     const now = runtime.now();
     const base = { providerId: provider.id, providerName: provider.name, latencyMs: Math.max(0, now - startedAt) };
     switch (result.kind) {
       case "success":
         runtime.breakers.recordSuccess(provider.id, now, settings);
+        // A stream succeeds at its first token, a JSON answer once complete: either is its TTFT.
+        runtime.providerStats?.recordFirstToken(provider.id, base.latencyMs);
         log.addAttempt({ ...base, status: result.status, outcome: "ok", reason: null });
         return { kind: "success", provider, status: result.status, value: result.value };
       case "client_error":

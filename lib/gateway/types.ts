@@ -60,6 +60,8 @@ export interface GroupConfig {
   name: string;
   members: readonly GroupMember[];
   limits?: RateLimits;
+  /** How providers within one priority are ordered; absent means `weighted`. */
+  strategy?: import("./routing-strategy").RoutingStrategy;
 }
 
 export interface ApiKeyConfig {
@@ -169,6 +171,8 @@ export interface GatewayRuntime {
   now(): number;
   random(): number;
   breakers: import("./breaker").BreakerBoard;
+  /** Live per-provider latency and load figures; absent in tests that do not need them. */
+  providerStats?: import("./provider-stats").ProviderStatsBoard;
   logSink: LogSink;
   keywordHits: KeywordHitSink;
   keyUsage: KeyUsageSink;

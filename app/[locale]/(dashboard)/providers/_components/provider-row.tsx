@@ -126,6 +126,15 @@ export function ProviderRow({
             ? t("noRate")
             : t("successRate", { rate: format.number(rate, { style: "percent", maximumFractionDigits: 1 }) })}
         </span>
+        <div className="text-xs text-slate-500 tabular-nums" data-testid="live-stats">
+          {provider.live.ttftP50Ms === null || provider.live.ttftP95Ms === null
+            ? t("live.noSamples", { inFlight: provider.live.inFlight })
+            : t("live.line", {
+                p50: format.number(Math.round(provider.live.ttftP50Ms)),
+                p95: format.number(Math.round(provider.live.ttftP95Ms)),
+                inFlight: provider.live.inFlight,
+              })}
+        </div>
       </div>
       <div className="text-sm text-slate-700">
         <MobileLabel>{t("columns.prices")}</MobileLabel>

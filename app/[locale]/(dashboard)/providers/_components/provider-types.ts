@@ -34,6 +34,8 @@ export interface ProviderItem {
     reopensAt: number | null;
     lastFailure: string | null;
   };
+  /** This process's live figures (lib/gateway/provider-stats.ts). */
+  live: { ttftP50Ms: number | null; ttftP95Ms: number | null; inFlight: number };
   calls24h: number;
   successes24h: number;
 }
