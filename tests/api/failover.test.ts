@@ -98,6 +98,15 @@ describe("upstream faults on non-streaming requests (RELIABILITY B)", () => {
         await s.group("auth-all", ["fo-401-only", "fo-403-only"]);
         await s.group("rate", ["fo-429", good("fo-429-next")]);
         await s.group("rate-all", ["fo-429-x", "fo-429-y"]);
+        await s.group(
+          "latency",
+          [
+            { model: "fo-lat-slow", priority: 1 },
+            { model: "fo-lat-fast", priority: 1 },
+          ],
+          undefined,
+          "least-latency",
+        );
         await s.group("refused", [{ model: "fo-refused", endpoint: "dead" }, good("fo-refused-next")]);
         await s.group("slow-headers", [{ model: "fo-slow", firstTokenTimeoutMs: 300 }, good("fo-slow-next")]);
         await s.group("stalled", [{ model: "fo-stall", totalTimeoutMs: 1_000 }, good("fo-stall-next")]);
@@ -252,6 +261,17 @@ describe("upstream faults on non-streaming requests (RELIABILITY B)", () => {
       ["fo-429-next", "ok", 200],
     ]);
     assert.deepEqual(attemptsOf(third), [["fo-429", "ok", 200]]);
+  });
+
+  it("least-latency moves traffic to the faster provider within 20 requests", async () => {
+    gw.mock.setBehavior("fo-lat-slow", { delayBeforeHeadersMs: 300 });
+    const served: (string | undefined)[] = [];
+    for (let i = 0; i < 20; i += 1) served.push(contentOf(await gw.chat(key, { model: "latency", messages })));
+    const lastTen = served.slice(10);
+    const fast = lastTen.filter((text) => text === "Hello from fo-lat-fast").length;
+    assert.ok(fast >= 7, `the last ten mostly went to the fast provider: ${served.join(", ")}`);
+    assert.equal(served.length, 20);
+    await gw.settle();
   });
 
   it("answers 429 with the shortest Retry-After when every provider is rate limited", async () => {
