@@ -77,6 +77,8 @@ export interface ModelGroupsTable {
   description: ColumnType<string, string | undefined, string>;
   rpm: ColumnType<number | null, number | null | undefined, number | null>;
   tpm: ColumnType<number | null, number | null | undefined, number | null>;
+  /** weighted, least-latency, least-busy or cheapest (lib/gateway/routing-strategy.ts). */
+  routing_strategy: ColumnType<string, string | undefined, string>;
   created_at: number;
   updated_at: number;
 }

@@ -7,6 +7,8 @@ import { z } from "zod";
 export const settingsSchema = z.object({
   /** Failures of one provider within the window that open its breaker. */
   failoverThreshold: z.number().int().min(1).max(1000).default(3),
+  /** The last this many requests to a provider are the sample the threshold is counted in. */
+  failoverSampleSize: z.number().int().min(1).max(1000).default(10),
   /** Window in seconds in which failures are counted. */
   failoverWindowSeconds: z.number().int().min(1).max(86_400).default(60),
   /** How long an open breaker skips its provider, in seconds. */

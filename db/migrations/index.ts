@@ -6,6 +6,7 @@ import * as passthroughSettings from "./2026_12_06_0001_passthrough_settings";
 import * as wireProtocols from "./2026_12_07_0001_wire_protocols";
 import * as workKinds from "./2026_12_07_0002_work_kinds";
 import * as limits from "./2026_12_08_0001_limits";
+import * as routingStrategy from "./2026_12_08_0002_routing_strategy";
 
 /**
  * Every migration by name, listed statically: the Next.js server bundle cannot read a
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_07_0001_wire_protocols": wireProtocols,
   "2026_12_07_0002_work_kinds": workKinds,
   "2026_12_08_0001_limits": limits,
+  "2026_12_08_0002_routing_strategy": routingStrategy,
 };

@@ -1,4 +1,5 @@
 import type { RateLimits } from "../limits";
+import { toRoutingStrategy, type RoutingStrategy } from "../routing-strategy";
 import { fromDbBoolean, withTransaction } from "../dialect";
 import type { Executor } from "../schema";
 import { bumpConfigVersion } from "./config-state";
@@ -25,6 +26,7 @@ export interface GroupView {
   members: GroupMemberView[];
   /** Requests / tokens per minute over every key calling this group. */
   limits: RateLimits;
+  strategy: RoutingStrategy;
   createdAt: number;
   updatedAt: number;
 }
@@ -33,6 +35,7 @@ export interface GroupPatch {
   name?: string;
   description?: string;
   limits?: RateLimits;
+  strategy?: RoutingStrategy;
 }
 
 const conflictMessage = (name: string) => `A group named "${name}" already exists`;
@@ -40,7 +43,7 @@ const conflictMessage = (name: string) => `A group named "${name}" already exist
 /** The name is what clients send as `model`, so it is trimmed and must be unique. */
 export async function createGroup(
   db: Executor,
-  input: { name: string; description?: string; limits?: RateLimits },
+  input: { name: string; description?: string; limits?: RateLimits; strategy?: RoutingStrategy },
 ): Promise<number> {
   const name = requireText(input.name, "Name");
   const now = Date.now();
@@ -53,6 +56,7 @@ export async function createGroup(
           description: input.description?.trim() ?? "",
           rpm: input.limits?.rpm ?? null,
           tpm: input.limits?.tpm ?? null,
+          routing_strategy: input.strategy ?? "weighted",
           created_at: now,
           updated_at: now,
         })
@@ -73,7 +77,14 @@ export async function updateGroup(db: Executor, id: number, patch: GroupPatch): 
     await withTransaction(db, async (trx) => {
       const result = await trx
         .updateTable("model_groups")
-        .set({ name, description, rpm: patch.limits?.rpm, tpm: patch.limits?.tpm, updated_at: Date.now() })
+        .set({
+          name,
+          description,
+          rpm: patch.limits?.rpm,
+          tpm: patch.limits?.tpm,
+          routing_strategy: patch.strategy,
+          updated_at: Date.now(),
+        })
         .where("id", "=", id)
         .executeTakeFirst();
       if (result.numUpdatedRows === 0n) throw new DataError("not_found", `Group ${id} does not exist`);
@@ -197,13 +208,22 @@ async function loadMembers(db: Executor, groupId?: number): Promise<Map<number, 
 function selectGroups(db: Executor) {
   return db
     .selectFrom("model_groups")
-    .select(["id", "name", "description", "rpm", "tpm", "created_at as createdAt", "updated_at as updatedAt"]);
+    .select([
+      "id",
+      "name",
+      "description",
+      "rpm",
+      "tpm",
+      "routing_strategy",
+      "created_at as createdAt",
+      "updated_at as updatedAt",
+    ]);
 }
 
 type GroupRow = Awaited<ReturnType<ReturnType<typeof selectGroups>["executeTakeFirstOrThrow"]>>;
 
-function toView({ rpm, tpm, ...group }: GroupRow, members: GroupMemberView[]): GroupView {
-  return { ...group, members, limits: { rpm, tpm } };
+function toView({ rpm, tpm, routing_strategy, ...group }: GroupRow, members: GroupMemberView[]): GroupView {
+  return { ...group, members, limits: { rpm, tpm }, strategy: toRoutingStrategy(routing_strategy) };
 }
 
 export async function listGroups(db: Executor): Promise<GroupView[]> {

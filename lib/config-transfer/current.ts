@@ -94,6 +94,7 @@ export async function readCurrentConfig(db: Executor): Promise<CurrentConfig> {
         // Already in routing order (priority, then weight).
         members: g.members.map((m) => ({ provider: m.providerName, priority: m.priority, weight: m.weight })),
         limits: { rpm: g.limits.rpm, tpm: g.limits.tpm },
+        strategy: g.strategy,
       }))
       .sort(byName),
     keywords: [...keywordsByText.values()]

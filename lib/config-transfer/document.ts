@@ -1,3 +1,4 @@
+import { ROUTING_STRATEGIES } from "../../db/routing-strategy";
 import { z } from "zod";
 import { keyLimitsSchema, NO_KEY_LIMITS, rateLimitsSchema } from "../../db/limits";
 import { checkOutboundUrl } from "../http/address-policy";
@@ -112,6 +113,8 @@ const groupSchema = z.strictObject({
   description: z.string().trim().max(1_000).default(""),
   members: z.array(memberSchema).max(1_000).default([]),
   limits: rateLimitsPart,
+  /** How providers within one priority are ordered. */
+  strategy: z.enum(ROUTING_STRATEGIES).default("weighted"),
 });
 
 const keywordSchema = z.strictObject({

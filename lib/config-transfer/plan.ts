@@ -193,6 +193,7 @@ function planGroups(input: PlanInput, plan: PlanBuilder): void {
           name: group.name,
           description: group.description,
           limits: group.limits,
+          strategy: group.strategy,
         });
         c.groupIds.set(group.name, id);
         if (group.members.length > 0) await replaceGroupMembers(c.trx, id, members(group, c));
@@ -202,11 +203,13 @@ function planGroups(input: PlanInput, plan: PlanBuilder): void {
     const isDescriptionChanged = before.description !== group.description;
     const isMembersChanged = JSON.stringify(memberKeys(before)) !== JSON.stringify(memberKeys(group));
     const isLimitsChanged = JSON.stringify(before.limits) !== JSON.stringify(group.limits);
-    if (!isDescriptionChanged && !isMembersChanged && !isLimitsChanged) continue;
+    const isStrategyChanged = before.strategy !== group.strategy;
+    if (!isDescriptionChanged && !isMembersChanged && !isLimitsChanged && !isStrategyChanged) continue;
     const fields = [
       ...(isDescriptionChanged ? ["description"] : []),
       ...(isMembersChanged ? ["members"] : []),
       ...(isLimitsChanged ? ["limits"] : []),
+      ...(isStrategyChanged ? ["strategy"] : []),
     ];
     plan.add(
       "group",
@@ -214,8 +217,12 @@ function planGroups(input: PlanInput, plan: PlanBuilder): void {
       "update",
       async (c) => {
         const id = idOf(c.groupIds, group.name);
-        if (isDescriptionChanged || isLimitsChanged)
-          await updateGroup(c.trx, id, { description: group.description, limits: group.limits });
+        if (isDescriptionChanged || isLimitsChanged || isStrategyChanged)
+          await updateGroup(c.trx, id, {
+            description: group.description,
+            limits: group.limits,
+            strategy: group.strategy,
+          });
         if (isMembersChanged) await replaceGroupMembers(c.trx, id, members(group, c));
       },
       fields,

@@ -32,7 +32,10 @@ interface ProviderFailure {
 function describeSkip(runtime: GatewayRuntime, provider: ProviderConfig, now: number): string {
   const openUntil = runtime.breakers.openUntil(provider.id);
   if (openUntil === null || openUntil <= now) return "circuit half-open, probe already in flight";
-  return `circuit open until ${new Date(openUntil).toISOString()}`;
+  const reason = runtime.breakers.view(provider.id, now).reason;
+  const why =
+    reason === "retry_after" ? " (provider asked for a rest)" : reason === "probe_failed" ? " (probe failed)" : "";
+  return `circuit open until ${new Date(openUntil).toISOString()}${why}`;
 }
 
 /**
@@ -77,18 +80,24 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
     attemptsMade += 1;
     const startedAt = runtime.now();
     runtime.breakers.beginAttempt(provider.id, startedAt);
+    // In flight until the attempt's verdict: for a stream that is its commit at the first token.
+    const endInFlight = runtime.providerStats?.begin(provider.id);
     let result: AttemptResult<T>;
     try {
       result = await input.attempt(provider);
     } catch (error) {
       runtime.breakers.releaseProbe(provider.id);
       throw error;
+    } finally {
+      endInFlight?.();
     }
     const now = runtime.now();
     const base = { providerId: provider.id, providerName: provider.name, latencyMs: Math.max(0, now - startedAt) };
     switch (result.kind) {
       case "success":
-        runtime.breakers.recordSuccess(provider.id, now);
+        runtime.breakers.recordSuccess(provider.id, now, settings);
+        // A stream succeeds at its first token, a JSON answer once complete: either is its TTFT.
+        runtime.providerStats?.recordFirstToken(provider.id, base.latencyMs);
         log.addAttempt({ ...base, status: result.status, outcome: "ok", reason: null });
         return { kind: "success", provider, status: result.status, value: result.value };
       case "client_error":
@@ -105,7 +114,7 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
         log.addAttempt({ ...base, status: result.status, outcome: "failed", reason: "client closed the request" });
         return { kind: "aborted" };
       case "failure":
-        runtime.breakers.recordFailure(provider.id, now, settings, result.retryAfterMs);
+        runtime.breakers.recordFailure(provider.id, now, settings, result.retryAfterMs, result.reason);
         log.addAttempt({ ...base, status: result.status, outcome: "failed", reason: result.reason });
         failures.push({ provider, failure: result });
         return null;

@@ -95,7 +95,7 @@ export async function handleCountTokens(request: Request, runtime: GatewayRuntim
     const group = resolveGroup(snapshot, key, parsed.model);
     log.record.groupName = group.name;
     const template = createBodyTemplate(body.text, false);
-    const candidates = planCandidates(snapshot, group, () => runtime.random()).filter(
+    const candidates = planCandidates(snapshot, group, () => runtime.random(), runtime.providerStats).filter(
       (p) => p.protocol === "anthropic" && p.kinds.has("chat"),
     );
     const headers = { "content-type": "application/json", "x-request-id": requestId };

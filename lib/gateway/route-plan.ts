@@ -1,3 +1,5 @@
+import type { ProviderStatsBoard } from "./provider-stats";
+import { applyStrategy } from "./routing-strategy";
 import type { ConfigSnapshot, GroupConfig, ProviderConfig } from "./types";
 
 interface WeightedProvider {
@@ -68,9 +70,22 @@ function drawWeighted(pool: WeightedProvider[], random: () => number, out: Provi
   }
 }
 
-/** The group's enabled providers in the order this request should try them. */
-export function planCandidates(snapshot: ConfigSnapshot, group: GroupConfig, random: () => number): ProviderConfig[] {
+/**
+ * The group's enabled providers in the order this request should try them: priorities
+ * ascending; within one, weighted random order, then the group's strategy (routing-strategy.ts).
+ */
+export function planCandidates(
+  snapshot: ConfigSnapshot,
+  group: GroupConfig,
+  random: () => number,
+  stats?: ProviderStatsBoard,
+): ProviderConfig[] {
   const ordered: ProviderConfig[] = [];
-  for (const tier of getTiers(snapshot, group)) orderTier(tier, random, ordered);
+  const strategy = group.strategy ?? "weighted";
+  for (const tier of getTiers(snapshot, group)) {
+    const weighted: ProviderConfig[] = [];
+    orderTier(tier, random, weighted);
+    ordered.push(...applyStrategy(weighted, strategy, stats, random));
+  }
   return ordered;
 }

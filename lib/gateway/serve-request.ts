@@ -188,7 +188,7 @@ async function relay(
   const keywords = compileKeywords(snapshot);
   const routes = new Map<number, ProviderRoute>();
   const candidates: ProviderConfig[] = [];
-  const planned = planCandidates(snapshot, group, () => runtime.random());
+  const planned = planCandidates(snapshot, group, () => runtime.random(), runtime.providerStats);
   for (const provider of planned) {
     const route = routeFor(provider);
     if (route === null) continue;

@@ -60,6 +60,8 @@ export interface GroupConfig {
   name: string;
   members: readonly GroupMember[];
   limits?: RateLimits;
+  /** How providers within one priority are ordered; absent means `weighted`. */
+  strategy?: import("./routing-strategy").RoutingStrategy;
 }
 
 export interface ApiKeyConfig {
@@ -143,12 +145,19 @@ export type UpstreamSend = (request: UpstreamRequest) => Promise<UpstreamRespons
 
 export type BreakerStateName = "closed" | "open" | "half_open";
 
+/** Why a breaker opened: N of the last M requests failed, the provider asked for a rest, or the probe failed. */
+export type BreakerReason = "failure_rate" | "retry_after" | "probe_failed";
+
 export interface BreakerView {
   state: BreakerStateName;
   /** Epoch ms when an open breaker lets a probe through; null when closed. */
   openUntil: number | null;
   /** Failures counted inside the current window. */
   recentFailures: number;
+  /** Why it is open or half-open; null when closed. */
+  reason: BreakerReason | null;
+  /** The plain reason of the provider's latest failure (never a URL or key). */
+  lastFailure: string | null;
 }
 
 /**
@@ -162,6 +171,8 @@ export interface GatewayRuntime {
   now(): number;
   random(): number;
   breakers: import("./breaker").BreakerBoard;
+  /** Live per-provider latency and load figures; absent in tests that do not need them. */
+  providerStats?: import("./provider-stats").ProviderStatsBoard;
   logSink: LogSink;
   keywordHits: KeywordHitSink;
   keyUsage: KeyUsageSink;

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { BreakerStateName } from "../gateway/types";
+import type { BreakerReason, BreakerStateName } from "../gateway/types";
 
 /*
  * The gateway's Prometheus metrics. One registry per process, kept on globalThis: Next.js
@@ -21,6 +21,8 @@ export interface GatewayMetrics {
   tokens: Counter<"group" | "provider" | "type">;
   cost: Counter<"group" | "provider">;
   breakerState: Gauge<"provider">;
+  breakerReopensAt: Gauge<"provider">;
+  breakerReason: Gauge<"provider" | "reason">;
   logQueueDepth: Gauge;
   logRowsDropped: Counter;
   logRowsWritten: Counter;
@@ -86,6 +88,20 @@ function createGatewayMetrics(): GatewayMetrics {
       aggregator: "max",
       registers,
     }),
+    breakerReopensAt: new Gauge({
+      name: "gateway_breaker_reopen_timestamp_seconds",
+      help: "When an open or half-open breaker lets (or let) its probe through, as Unix time in seconds; absent when closed.",
+      labelNames: ["provider"],
+      aggregator: "max",
+      registers,
+    }),
+    breakerReason: new Gauge({
+      name: "gateway_breaker_open_reason",
+      help: "1 for the reason a provider's breaker is open or half-open: failure_rate, retry_after or probe_failed.",
+      labelNames: ["provider", "reason"],
+      aggregator: "max",
+      registers,
+    }),
     logQueueDepth: new Gauge({
       name: "gateway_log_queue_depth",
       help: "Call log rows waiting to be written.",
@@ -128,7 +144,13 @@ export function getGatewayMetrics(): GatewayMetrics {
 export const BREAKER_STATE_VALUES: Record<BreakerStateName, number> = { closed: 0, open: 1, half_open: 2 };
 
 export interface ProcessGaugeSource {
-  providers: readonly { name: string; breaker: BreakerStateName }[];
+  providers: readonly {
+    name: string;
+    breaker: BreakerStateName;
+    breakerReason?: BreakerReason | null;
+    /** Epoch ms; null when closed. */
+    breakerReopensAt?: number | null;
+  }[];
   logStats: { queued: number; dropped: number; written: number };
 }
 
@@ -136,8 +158,16 @@ export interface ProcessGaugeSource {
 export function refreshProcessMetrics(metrics: GatewayMetrics, source: ProcessGaugeSource): void {
   // Reset first, so a deleted provider's series disappears instead of freezing.
   metrics.breakerState.reset();
-  for (const provider of source.providers)
+  metrics.breakerReopensAt.reset();
+  metrics.breakerReason.reset();
+  for (const provider of source.providers) {
     metrics.breakerState.set({ provider: provider.name }, BREAKER_STATE_VALUES[provider.breaker]);
+    if (provider.breaker === "closed") continue;
+    if (provider.breakerReopensAt)
+      metrics.breakerReopensAt.set({ provider: provider.name }, provider.breakerReopensAt / 1000);
+    if (provider.breakerReason)
+      metrics.breakerReason.set({ provider: provider.name, reason: provider.breakerReason }, 1);
+  }
   metrics.logQueueDepth.set(source.logStats.queued);
   // Counters cannot be set; these mirror the log writer's own monotonic counts.
   metrics.logRowsDropped.reset();

@@ -1,5 +1,6 @@
 import type { SecretCipher } from "../../db/crypto";
 import type { ApiKeyConfig, ConfigSnapshot, GroupConfig, GroupMember, ProviderConfig } from "../gateway/types";
+import { toRoutingStrategy } from "../gateway/routing-strategy";
 import { fromDbBoolean } from "../../db/dialect";
 import type { Executor } from "../../db/schema";
 import { KEY_LIMIT_COLUMNS, keyLimitsOf, listApiKeyGrants } from "../../db/queries/api-keys";
@@ -101,7 +102,7 @@ function tryDecrypt(cipher: SecretCipher, stored: string): string | null {
 
 async function loadGroups(db: Executor): Promise<Map<string, GroupConfig>> {
   const [groups, members] = await Promise.all([
-    db.selectFrom("model_groups").select(["id", "name", "rpm", "tpm"]).execute(),
+    db.selectFrom("model_groups").select(["id", "name", "rpm", "tpm", "routing_strategy"]).execute(),
     db
       .selectFrom("group_members")
       .select(["group_id", "provider_id", "priority", "weight"])
@@ -124,6 +125,7 @@ async function loadGroups(db: Executor): Promise<Map<string, GroupConfig>> {
         name: group.name,
         members: membersByGroup.get(group.id) ?? [],
         limits: { rpm: group.rpm, tpm: group.tpm },
+        strategy: toRoutingStrategy(group.routing_strategy),
       },
     ]),
   );

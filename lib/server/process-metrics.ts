@@ -8,10 +8,10 @@ import { getGatewayMetrics, refreshProcessMetrics } from "../metrics/registry";
 export function refreshMetricsFromState(runtime: GatewayRuntime, logWriter: LogWriter): void {
   const now = Date.now();
   refreshProcessMetrics(getGatewayMetrics(), {
-    providers: [...runtime.getSnapshot().providers.values()].map((provider) => ({
-      name: provider.name,
-      breaker: runtime.breakers.view(provider.id, now).state,
-    })),
+    providers: [...runtime.getSnapshot().providers.values()].map((provider) => {
+      const view = runtime.breakers.view(provider.id, now);
+      return { name: provider.name, breaker: view.state, breakerReason: view.reason, breakerReopensAt: view.openUntil };
+    }),
     logStats: logWriter.stats(),
   });
 }

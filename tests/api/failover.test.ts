@@ -98,6 +98,15 @@ describe("upstream faults on non-streaming requests (RELIABILITY B)", () => {
         await s.group("auth-all", ["fo-401-only", "fo-403-only"]);
         await s.group("rate", ["fo-429", good("fo-429-next")]);
         await s.group("rate-all", ["fo-429-x", "fo-429-y"]);
+        await s.group(
+          "latency",
+          [
+            { model: "fo-lat-slow", priority: 1 },
+            { model: "fo-lat-fast", priority: 1 },
+          ],
+          undefined,
+          "least-latency",
+        );
         await s.group("refused", [{ model: "fo-refused", endpoint: "dead" }, good("fo-refused-next")]);
         await s.group("slow-headers", [{ model: "fo-slow", firstTokenTimeoutMs: 300 }, good("fo-slow-next")]);
         await s.group("stalled", [{ model: "fo-stall", totalTimeoutMs: 1_000 }, good("fo-stall-next")]);
@@ -224,15 +233,21 @@ describe("upstream faults on non-streaming requests (RELIABILITY B)", () => {
     ]);
   });
 
-  it("fails over on 429 and rests that provider for its Retry-After, then tries it again", async () => {
-    gw.mock.queue("fo-429", { status: 429, headers: { "retry-after": "2" } });
+  it("fails over on 429 and rests that provider for its Retry-After (3 s, not the 60 s cool-down), then tries it again", async () => {
+    gw.mock.queue("fo-429", { status: 429, headers: { "retry-after": "3" } });
     const limited = await gw.chat(key, { model: "rate", messages });
     const limitedAt = gw.mock.callsFor("fo-429")[0]?.time ?? 0;
     const resting = await gw.chat(key, { model: "rate", messages });
     assert.equal(contentOf(limited), "Hello from fo-429-next");
     assert.equal(contentOf(resting), "Hello from fo-429-next");
     assert.equal(gw.mock.callsFor("fo-429").length, 1, "skipped while resting");
-    await sleep(Math.max(0, limitedAt + 2_400 - Date.now()));
+    const metrics = await (await fetch(`${gw.baseUrl}/metrics`)).text();
+    assert.match(metrics, /gateway_breaker_open_reason\{provider="fo-429",reason="retry_after"\} 1/);
+    const reopensAt = Number(
+      /gateway_breaker_reopen_timestamp_seconds\{provider="fo-429"\} ([\d.]+)/.exec(metrics)?.[1],
+    );
+    assert.ok(reopensAt * 1000 - limitedAt < 10_000, "reopens after the Retry-After, long before the cool-down");
+    await sleep(Math.max(0, limitedAt + 3_500 - Date.now()));
     const rested = await gw.chat(key, { model: "rate", messages });
     assert.equal(contentOf(rested), "Hello from fo-429", "tried again once the rest is over");
     assert.deepEqual([gw.mock.callsFor("fo-429").length, gw.mock.callsFor("fo-429-next").length], [2, 2]);
@@ -246,6 +261,17 @@ describe("upstream faults on non-streaming requests (RELIABILITY B)", () => {
       ["fo-429-next", "ok", 200],
     ]);
     assert.deepEqual(attemptsOf(third), [["fo-429", "ok", 200]]);
+  });
+
+  it("least-latency moves traffic to the faster provider within 20 requests", async () => {
+    gw.mock.setBehavior("fo-lat-slow", { delayBeforeHeadersMs: 300 });
+    const served: (string | undefined)[] = [];
+    for (let i = 0; i < 20; i += 1) served.push(contentOf(await gw.chat(key, { model: "latency", messages })));
+    const lastTen = served.slice(10);
+    const fast = lastTen.filter((text) => text === "Hello from fo-lat-fast").length;
+    assert.ok(fast >= 7, `the last ten mostly went to the fast provider: ${served.join(", ")}`);
+    assert.equal(served.length, 20);
+    await gw.settle();
   });
 
   it("answers 429 with the shortest Retry-After when every provider is rate limited", async () => {

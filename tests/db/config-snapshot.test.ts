@@ -112,6 +112,7 @@ describeEachDatabase("loadConfigSnapshot", (context) => {
         { providerId: p2, priority: 2, weight: 1 },
       ],
       limits: { rpm: null, tpm: null },
+      strategy: "weighted",
     });
     const key = snapshot.keysByHash.get(hashApiKey(allowed.key));
     assert.deepEqual(key && { ...key, groupIds: [...key.groupIds] }, {

@@ -70,6 +70,7 @@ async function seed(db: Executor): Promise<void> {
     name: "chat",
     description: "Everyday chat",
     limits: { rpm: 100, tpm: 50_000 },
+    strategy: "least-busy",
   });
   await replaceGroupMembers(db, chat, [
     { providerId: mini, priority: 1, weight: 3 },
@@ -173,6 +174,7 @@ describeEachDatabase("configuration export and import", (context) => {
         description: "",
         members: [{ provider: "llama", priority: 1, weight: 1 }],
         limits: { rpm: 10, tpm: null },
+        strategy: "least-latency",
       },
     ];
     document.keywords = [{ keyword: "Overloaded", enabled: true }];

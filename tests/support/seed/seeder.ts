@@ -8,6 +8,7 @@ import { createProvider } from "../../../db/queries/providers";
 import type { Database, PriceUnit, WorkKind } from "../../../db/schema";
 import type { SecretCipher } from "../../../db/crypto";
 import { NO_KEY_LIMITS, type KeyLimits, type RateLimits } from "../../../db/limits";
+import type { RoutingStrategy } from "../../../db/routing-strategy";
 import { MOCK_ENDPOINT } from "./waits";
 
 export interface ProviderSpec {
@@ -91,8 +92,13 @@ export class GatewaySeeder {
     return id;
   }
 
-  async group(name: string, members: readonly (string | MemberSpec)[], limits?: RateLimits): Promise<number> {
-    const groupId = await createGroup(this.db, { name, limits });
+  async group(
+    name: string,
+    members: readonly (string | MemberSpec)[],
+    limits?: RateLimits,
+    strategy?: RoutingStrategy,
+  ): Promise<number> {
+    const groupId = await createGroup(this.db, { name, limits, strategy });
     this.groups.set(name, groupId);
     for (const [index, entry] of members.entries()) {
       const member = typeof entry === "string" ? { model: entry } : entry;

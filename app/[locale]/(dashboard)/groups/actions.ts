@@ -7,6 +7,7 @@ import type { ActionResult } from "@/lib/action-result";
 import { invalidFields, notFound, runAdminAction, type DataErrorResults } from "@/app/_framework/admin-action";
 import type { ServerState } from "@/lib/server/state";
 import { rateLimitFields, toRateLimits } from "../_components/limit-schema";
+import { ROUTING_STRATEGIES } from "@/db/routing-strategy";
 
 /** The name is what clients send as `model`, so it is taken exactly as typed: no silent trimming. */
 const groupName = z
@@ -19,6 +20,7 @@ const groupName = z
 const groupSchema = z.object({
   name: groupName,
   description: z.string().max(500, "tooLong").default(""),
+  strategy: z.enum(ROUTING_STRATEGIES, { error: "invalid" }).default("weighted"),
   ...rateLimitFields,
 });
 

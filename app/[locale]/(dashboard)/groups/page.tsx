@@ -60,6 +60,7 @@ export default async function GroupsPage({ params }: { params: Promise<{ locale:
                 description: group.description,
                 members: group.members,
                 limits: group.limits,
+                strategy: group.strategy,
                 limitsLabel: [
                   ...(group.limits.rpm === null ? [] : [limitText("rpmShort", { count: group.limits.rpm })]),
                   ...(group.limits.tpm === null ? [] : [limitText("tpmShort", { count: group.limits.tpm })]),

@@ -39,6 +39,7 @@ export default async function ProvidersPage({ params }: { params: Promise<{ loca
   const endpoints: EndpointOption[] = credentials.map((credential) => ({ id: credential.id, name: credential.name }));
   const items: ProviderItem[] = providers.map((provider) => {
     const breaker = runtime.breakers.view(provider.id, now);
+    const live = runtime.providerStats?.view(provider.id);
     const calls = stats.get(provider.name) ?? { calls: 0, successes: 0 };
     return {
       id: provider.id,
@@ -67,6 +68,14 @@ export default async function ProvidersPage({ params }: { params: Promise<{ loca
             ? Math.max(1, Math.ceil((breaker.openUntil - now) / 1000))
             : null,
         recentFailures: breaker.recentFailures,
+        reason: breaker.reason,
+        reopensAt: breaker.openUntil,
+        lastFailure: breaker.lastFailure,
+      },
+      live: {
+        ttftP50Ms: live?.ttftP50Ms ?? null,
+        ttftP95Ms: live?.ttftP95Ms ?? null,
+        inFlight: live?.inFlight ?? 0,
       },
       calls24h: calls.calls,
       successes24h: calls.successes,

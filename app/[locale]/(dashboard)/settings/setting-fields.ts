@@ -18,6 +18,7 @@ export interface NumberFieldSpec {
 
 const units: Record<NumberSettingKey, SettingUnit> = {
   failoverThreshold: "count",
+  failoverSampleSize: "count",
   failoverWindowSeconds: "seconds",
   cooldownSeconds: "seconds",
   maxAttempts: "count",
@@ -30,7 +31,10 @@ const units: Record<NumberSettingKey, SettingUnit> = {
 };
 
 export const settingSections = [
-  { id: "routing", keys: ["failoverThreshold", "failoverWindowSeconds", "cooldownSeconds", "maxAttempts"] },
+  {
+    id: "routing",
+    keys: ["failoverThreshold", "failoverSampleSize", "failoverWindowSeconds", "cooldownSeconds", "maxAttempts"],
+  },
   { id: "timeouts", keys: ["connectTimeoutMs", "firstTokenTimeoutMs", "totalTimeoutMs"] },
   { id: "logging", keys: ["logRetentionDays", "storeBodies", "bodyRetentionDays", "bodyMaxBytes"] },
   { id: "dashboard", keys: ["timeZone", "metricsToken"] },

@@ -12,6 +12,7 @@ import { AddMemberForm, type ProviderChoice } from "./add-member-form";
 import { GroupFormModal } from "./group-form-modal";
 import { MemberRow, type MemberRowData } from "./member-row";
 import type { RateLimits } from "@/db/limits";
+import type { RoutingStrategy } from "@/db/routing-strategy";
 
 export interface GroupCardData {
   id: number;
@@ -22,6 +23,7 @@ export interface GroupCardData {
   /** What the gateway will do, already translated. */
   sentence: string;
   limits: RateLimits;
+  strategy: RoutingStrategy;
   /** `100 req/min · 50,000 tokens/min`, or empty. */
   limitsLabel: string;
 }

@@ -5,6 +5,8 @@ import { useState, type FormEvent } from "react";
 import { Field } from "../../_components/ui/field";
 import { fromLimitTexts, LimitFields, toLimitTexts, type LimitTexts } from "../../_components/limit-fields";
 import type { RateLimits } from "@/db/limits";
+import { ROUTING_STRATEGIES, type RoutingStrategy } from "@/db/routing-strategy";
+import { SelectField } from "../../providers/_components/form-controls";
 
 const GROUP_LIMIT_FIELDS = ["rpm", "tpm"] as const;
 import { Modal } from "../../_components/ui/modal";
@@ -17,6 +19,7 @@ export interface GroupFormValues {
   name: string;
   description: string;
   limits: RateLimits;
+  strategy: RoutingStrategy;
 }
 
 /** Creates a group, or renames one (and edits its description) when `group` is given. */
@@ -29,10 +32,11 @@ export function GroupFormModal({ group, onClose }: { group?: GroupFormValues; on
   const [description, setDescription] = useState(group?.description ?? "");
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [limits, setLimits] = useState<LimitTexts>(toLimitTexts(group?.limits));
+  const [strategy, setStrategy] = useState<RoutingStrategy>(group?.strategy ?? "weighted");
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const input = { name, description, ...fromLimitTexts(GROUP_LIMIT_FIELDS, limits) };
+    const input = { name, description, strategy, ...fromLimitTexts(GROUP_LIMIT_FIELDS, limits) };
     run(() => (group ? updateGroupAction(group.id, input) : createGroupAction(input)), {
       onFieldErrors: setFieldErrors,
       onSuccess: () => {
@@ -66,6 +70,21 @@ export function GroupFormModal({ group, onClose }: { group?: GroupFormValues; on
           error={fieldErrors.description}
           maxLength={500}
         />
+        <SelectField
+          label={t("strategy")}
+          name="strategy"
+          value={strategy}
+          onChange={(event) => setStrategy(event.target.value as RoutingStrategy)}
+          error={fieldErrors.strategy}
+          hint={t(`strategyHint.${strategy}`)}
+          data-testid="group-strategy"
+        >
+          {ROUTING_STRATEGIES.map((option) => (
+            <option key={option} value={option}>
+              {t(`strategyOption.${option}`)}
+            </option>
+          ))}
+        </SelectField>
         <LimitFields
           fields={GROUP_LIMIT_FIELDS}
           texts={limits}

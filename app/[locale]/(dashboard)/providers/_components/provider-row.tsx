@@ -126,6 +126,15 @@ export function ProviderRow({
             ? t("noRate")
             : t("successRate", { rate: format.number(rate, { style: "percent", maximumFractionDigits: 1 }) })}
         </span>
+        <div className="text-xs text-slate-500 tabular-nums" data-testid="live-stats">
+          {provider.live.ttftP50Ms === null || provider.live.ttftP95Ms === null
+            ? t("live.noSamples", { inFlight: provider.live.inFlight })
+            : t("live.line", {
+                p50: format.number(Math.round(provider.live.ttftP50Ms)),
+                p95: format.number(Math.round(provider.live.ttftP95Ms)),
+                inFlight: provider.live.inFlight,
+              })}
+        </div>
       </div>
       <div className="text-sm text-slate-700">
         <MobileLabel>{t("columns.prices")}</MobileLabel>
@@ -189,16 +198,37 @@ export function ProviderRow({
 function BreakerBadge({ breaker }: { breaker: ProviderItem["breaker"] }) {
   const t = useTranslations("Providers");
   const format = useFormatter();
+  // Why it opened and when it reopens, read from the breaker of this process.
+  const details = [
+    breaker.reason ? t(`breaker.reason.${breaker.reason}`) : null,
+    breaker.reopensAt !== null
+      ? t("breaker.reopensAt", { time: format.dateTime(breaker.reopensAt, { timeStyle: "medium" }) })
+      : null,
+    breaker.lastFailure ? t("breaker.lastFailure", { reason: breaker.lastFailure }) : null,
+  ].filter((line): line is string => line !== null);
   if (breaker.state === "open") {
     return (
-      <span data-testid="breaker" data-state="open">
+      <span
+        data-testid="breaker"
+        data-state="open"
+        data-reason={breaker.reason ?? undefined}
+        title={details.join("\n")}
+      >
         <Badge tone="red">{t("breaker.open", { seconds: format.number(breaker.secondsLeft ?? 0) })}</Badge>
+        <span className="ml-1 text-xs text-slate-500" data-testid="breaker-reason">
+          {details.slice(0, 2).join(" · ")}
+        </span>
       </span>
     );
   }
   if (breaker.state === "half_open") {
     return (
-      <span data-testid="breaker" data-state="half_open">
+      <span
+        data-testid="breaker"
+        data-state="half_open"
+        data-reason={breaker.reason ?? undefined}
+        title={details.join("\n")}
+      >
         <Badge tone="amber">{t("breaker.halfOpen")}</Badge>
       </span>
     );

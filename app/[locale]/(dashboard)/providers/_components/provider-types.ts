@@ -1,5 +1,5 @@
 import type { RateLimits } from "@/db/limits";
-import type { BreakerStateName } from "@/lib/gateway/types";
+import type { BreakerReason, BreakerStateName } from "@/lib/gateway/types";
 import type { PriceUnit, WorkKind } from "@/lib/work-kinds";
 
 /** What the browser knows about a provider: its settings and state, never its endpoint's key. */
@@ -25,7 +25,17 @@ export interface ProviderItem {
   totalTimeoutMs: number | null;
   extraHeaders: Record<string, string>;
   limits: RateLimits;
-  breaker: { state: BreakerStateName; secondsLeft: number | null; recentFailures: number };
+  breaker: {
+    state: BreakerStateName;
+    secondsLeft: number | null;
+    recentFailures: number;
+    reason: BreakerReason | null;
+    /** Epoch ms when an open breaker lets its probe through. */
+    reopensAt: number | null;
+    lastFailure: string | null;
+  };
+  /** This process's live figures (lib/gateway/provider-stats.ts). */
+  live: { ttftP50Ms: number | null; ttftP95Ms: number | null; inFlight: number };
   calls24h: number;
   successes24h: number;
 }
