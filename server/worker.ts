@@ -57,7 +57,8 @@ export async function serveWorker(root: string, env: Env): Promise<void> {
   // A burst of new connections (1,000 clients at once) must wait in the accept queue, not be
   // dropped: Node's default backlog is 511 (the kernel caps it at net.core.somaxconn).
   server.listen({ port: env.PORT, host: env.HOST, backlog: 2048 }, () => {
-    if (cluster.isWorker) getLogger().info({ worker: cluster.worker?.id }, `Worker ${cluster.worker?.id} serving`);
+    if (cluster.isWorker)
+      getLogger().info({ worker: cluster.worker?.id }, `Worker ${cluster.worker?.id} (pid ${process.pid}) serving`);
     else
       getLogger().info(
         { host: env.HOST, port: env.PORT },

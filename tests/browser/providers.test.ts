@@ -202,7 +202,8 @@ describe("providers and endpoints pages in the browser", () => {
     await page.goto(`${server.baseUrl}/en/providers`);
     const breaker = badRow.getByTestId("breaker");
     assert.equal(await breaker.getAttribute("data-state"), "open");
-    assert.match((await breaker.textContent()) ?? "", /^Resting · \d+ s left$/);
+    assert.match((await breaker.textContent()) ?? "", /^Resting · \d+ s left/);
+    assert.match((await badRow.textContent()) ?? "", /too many recent failures · Reopens at/);
 
     // Calls of the last 24 h come from the hourly rollups, by provider name.
     const now = Date.now();
