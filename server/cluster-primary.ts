@@ -26,7 +26,7 @@ export function runPrimary(env: Env): void {
     for (let index = 1; index < env.WORKERS; index += 1) cluster.fork();
     getLogger().info(
       { host: env.HOST, port: env.PORT, workers: env.WORKERS },
-      `AI Provider API Server listening on http://${env.HOST}:${env.PORT} with ${env.WORKERS} workers`,
+      `AI Provider API Server listening on http://${env.HOST}:${env.PORT} with ${env.WORKERS} workers (primary pid ${process.pid})`,
     );
   });
 

@@ -213,9 +213,11 @@ function BreakerBadge({ breaker }: { breaker: ProviderItem["breaker"] }) {
         data-state="open"
         data-reason={breaker.reason ?? undefined}
         title={details.join("\n")}
+        // The reopening time is formatted in the viewer's time zone, which the server cannot know.
+        suppressHydrationWarning
       >
         <Badge tone="red">{t("breaker.open", { seconds: format.number(breaker.secondsLeft ?? 0) })}</Badge>
-        <span className="ml-1 text-xs text-slate-500" data-testid="breaker-reason">
+        <span className="ml-1 text-xs text-slate-500" data-testid="breaker-reason" suppressHydrationWarning>
           {details.slice(0, 2).join(" · ")}
         </span>
       </span>
@@ -228,6 +230,8 @@ function BreakerBadge({ breaker }: { breaker: ProviderItem["breaker"] }) {
         data-state="half_open"
         data-reason={breaker.reason ?? undefined}
         title={details.join("\n")}
+        // The reopening time is formatted in the viewer's time zone, which the server cannot know.
+        suppressHydrationWarning
       >
         <Badge tone="amber">{t("breaker.halfOpen")}</Badge>
       </span>
