@@ -23,39 +23,14 @@ import { startMockProvider, type MockProvider } from "../support/mock-provider";
 import { TEST_ENCRYPTION_KEY, createTestCipher } from "../support/server";
 import type { TestDatabase } from "../support/test-database";
 import { createServerDatabase } from "../support/test-store";
+import { runCli, type CliRun } from "../support/cli-runner";
 
 const root = new URL("../..", import.meta.url).pathname;
 const PROVIDER_KEY = "sk-canary-cli-0123456789abcdef";
 const PASSPHRASE = "a passphrase for the cli test";
 const DAY_MS = 86_400_000;
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI as `npm run cli` does, in a child process (async: the mock answers meanwhile). */
-function cli(args: string[], env: Record<string, string>, input?: string): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--conditions=react-server", "--import", "tsx", join(root, "scripts", "cli.ts"), ...args],
-      {
-        cwd: root,
-        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "test", ...env },
-        stdio: ["pipe", "pipe", "pipe"],
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? "");
-  });
-}
+const cli = runCli;
 
 /** A failure is exactly one line on stderr, starting with "error:". */
 function assertOneLineError(run: CliRun, code: number, pattern: RegExp): void {

@@ -1,6 +1,5 @@
 import Database from "better-sqlite3";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,30 +14,9 @@ import { startMockProvider, type MockProvider } from "../support/mock-provider";
 import { TEST_ENCRYPTION_KEY, startTestServer, type TestServer } from "../support/server";
 import type { TestDatabase } from "../support/test-database";
 import { createServerDatabase } from "../support/test-store";
+import { runCli } from "../support/cli-runner";
 
-const root = new URL("../..", import.meta.url).pathname;
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string>): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--conditions=react-server", "--import", "tsx", join(root, "scripts", "cli.ts"), ...args],
-      { cwd: root, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "test", ...env } },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = runCli;
 
 function sqliteFile(dir: string, name: string, statements: readonly string[]): string {
   const path = join(dir, name);
