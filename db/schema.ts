@@ -79,6 +79,9 @@ export interface ModelGroupsTable {
   tpm: ColumnType<number | null, number | null | undefined, number | null>;
   /** weighted, least-latency, least-busy or cheapest (lib/gateway/routing-strategy.ts). */
   routing_strategy: ColumnType<string, string | undefined, string>;
+  /** off, fixed or auto (db/hedging.ts). */
+  hedge_mode: ColumnType<string, string | undefined, string>;
+  hedge_delay_ms: ColumnType<number, number | undefined, number>;
   created_at: number;
   updated_at: number;
 }

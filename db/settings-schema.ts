@@ -17,6 +17,8 @@ export const settingsSchema = z.object({
   connectTimeoutMs: z.number().int().min(100).max(120_000).default(5_000),
   firstTokenTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
   totalTimeoutMs: z.number().int().min(1_000).max(3_600_000).default(300_000),
+  /** Hedges (extra upstream requests) at most this share of hedging groups' requests per minute. */
+  hedgeBudgetPercent: z.number().int().min(0).max(100).default(10),
   /** Providers tried per client request, at most. */
   maxAttempts: z.number().int().min(1).max(20).default(3),
   /** Call log rows older than this are deleted. */

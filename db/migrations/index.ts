@@ -7,6 +7,7 @@ import * as wireProtocols from "./2026_12_07_0001_wire_protocols";
 import * as workKinds from "./2026_12_07_0002_work_kinds";
 import * as limits from "./2026_12_08_0001_limits";
 import * as routingStrategy from "./2026_12_08_0002_routing_strategy";
+import * as hedging from "./2026_12_08_0003_hedging";
 
 /**
  * Every migration by name, listed statically: the Next.js server bundle cannot read a
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_07_0002_work_kinds": workKinds,
   "2026_12_08_0001_limits": limits,
   "2026_12_08_0002_routing_strategy": routingStrategy,
+  "2026_12_08_0003_hedging": hedging,
 };

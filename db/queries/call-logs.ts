@@ -2,9 +2,10 @@ import { z } from "zod";
 import { fromDbBoolean, toDbBoolean, toStoredText, withTransaction } from "../dialect";
 import type { CallLogRow, Executor, NewCallLog, NewCallLogBody, PriceUnit } from "../schema";
 import { toPriceUnit } from "../work-kinds";
+import { ATTEMPT_OUTCOMES, type AttemptOutcome } from "../attempt-outcomes";
 import { addUsage, aggregateUsage } from "./usage-rollup";
 
-export type AttemptOutcome = "ok" | "failed" | "skipped" | "client_error";
+export type { AttemptOutcome } from "../attempt-outcomes";
 
 export interface AttemptRecord {
   providerId: number;
@@ -15,6 +16,8 @@ export interface AttemptRecord {
   outcome: AttemptOutcome;
   /** Why it failed or was skipped, in plain words; never a key or a secret URL. */
   reason: string | null;
+  /** Set when the request was hedged: what each attempt cost (a loser's work is billed too). */
+  cost?: number;
 }
 
 /** One row per client request, written off the request path. */
@@ -138,8 +141,9 @@ const attemptsSchema = z.array(
     providerName: z.string(),
     status: z.number().nullable(),
     latencyMs: z.number(),
-    outcome: z.enum(["ok", "failed", "skipped", "client_error"]),
+    outcome: z.enum(ATTEMPT_OUTCOMES),
     reason: z.string().nullable(),
+    cost: z.number().optional(),
   }),
 );
 

@@ -1,5 +1,6 @@
 import type { RateLimits } from "../limits";
 import { toRoutingStrategy, type RoutingStrategy } from "../routing-strategy";
+import { NO_HEDGING, toHedgeMode, type HedgePolicy } from "../hedging";
 import { fromDbBoolean, withTransaction } from "../dialect";
 import type { Executor } from "../schema";
 import { bumpConfigVersion } from "./config-state";
@@ -27,6 +28,7 @@ export interface GroupView {
   /** Requests / tokens per minute over every key calling this group. */
   limits: RateLimits;
   strategy: RoutingStrategy;
+  hedge: HedgePolicy;
   createdAt: number;
   updatedAt: number;
 }
@@ -36,6 +38,7 @@ export interface GroupPatch {
   description?: string;
   limits?: RateLimits;
   strategy?: RoutingStrategy;
+  hedge?: HedgePolicy;
 }
 
 const conflictMessage = (name: string) => `A group named "${name}" already exists`;
@@ -43,7 +46,7 @@ const conflictMessage = (name: string) => `A group named "${name}" already exist
 /** The name is what clients send as `model`, so it is trimmed and must be unique. */
 export async function createGroup(
   db: Executor,
-  input: { name: string; description?: string; limits?: RateLimits; strategy?: RoutingStrategy },
+  input: { name: string; description?: string; limits?: RateLimits; strategy?: RoutingStrategy; hedge?: HedgePolicy },
 ): Promise<number> {
   const name = requireText(input.name, "Name");
   const now = Date.now();
@@ -57,6 +60,8 @@ export async function createGroup(
           rpm: input.limits?.rpm ?? null,
           tpm: input.limits?.tpm ?? null,
           routing_strategy: input.strategy ?? "weighted",
+          hedge_mode: (input.hedge ?? NO_HEDGING).mode,
+          hedge_delay_ms: (input.hedge ?? NO_HEDGING).delayMs,
           created_at: now,
           updated_at: now,
         })
@@ -83,6 +88,8 @@ export async function updateGroup(db: Executor, id: number, patch: GroupPatch): 
           rpm: patch.limits?.rpm,
           tpm: patch.limits?.tpm,
           routing_strategy: patch.strategy,
+          hedge_mode: patch.hedge?.mode,
+          hedge_delay_ms: patch.hedge?.delayMs,
           updated_at: Date.now(),
         })
         .where("id", "=", id)
@@ -215,6 +222,8 @@ function selectGroups(db: Executor) {
       "rpm",
       "tpm",
       "routing_strategy",
+      "hedge_mode",
+      "hedge_delay_ms",
       "created_at as createdAt",
       "updated_at as updatedAt",
     ]);
@@ -222,8 +231,17 @@ function selectGroups(db: Executor) {
 
 type GroupRow = Awaited<ReturnType<ReturnType<typeof selectGroups>["executeTakeFirstOrThrow"]>>;
 
-function toView({ rpm, tpm, routing_strategy, ...group }: GroupRow, members: GroupMemberView[]): GroupView {
-  return { ...group, members, limits: { rpm, tpm }, strategy: toRoutingStrategy(routing_strategy) };
+function toView(
+  { rpm, tpm, routing_strategy, hedge_mode, hedge_delay_ms, ...group }: GroupRow,
+  members: GroupMemberView[],
+): GroupView {
+  return {
+    ...group,
+    members,
+    limits: { rpm, tpm },
+    strategy: toRoutingStrategy(routing_strategy),
+    hedge: { mode: toHedgeMode(hedge_mode), delayMs: hedge_delay_ms },
+  };
 }
 
 export async function listGroups(db: Executor): Promise<GroupView[]> {

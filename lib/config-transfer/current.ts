@@ -95,6 +95,7 @@ export async function readCurrentConfig(db: Executor): Promise<CurrentConfig> {
         members: g.members.map((m) => ({ provider: m.providerName, priority: m.priority, weight: m.weight })),
         limits: { rpm: g.limits.rpm, tpm: g.limits.tpm },
         strategy: g.strategy,
+        hedge: g.hedge,
       }))
       .sort(byName),
     keywords: [...keywordsByText.values()]

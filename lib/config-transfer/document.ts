@@ -1,4 +1,5 @@
 import { ROUTING_STRATEGIES } from "../../db/routing-strategy";
+import { DEFAULT_HEDGE_DELAY_MS, HEDGE_DELAY_LIMITS, HEDGE_MODES, NO_HEDGING } from "../../db/hedging";
 import { z } from "zod";
 import { keyLimitsSchema, NO_KEY_LIMITS, rateLimitsSchema } from "../../db/limits";
 import { checkOutboundUrl } from "../http/address-policy";
@@ -115,6 +116,13 @@ const groupSchema = z.strictObject({
   limits: rateLimitsPart,
   /** How providers within one priority are ordered. */
   strategy: z.enum(ROUTING_STRATEGIES).default("weighted"),
+  /** Hedged first tokens: start the next provider when the first is slow to its first token. */
+  hedge: z
+    .strictObject({
+      mode: z.enum(HEDGE_MODES),
+      delayMs: z.number().int().min(HEDGE_DELAY_LIMITS.min).max(HEDGE_DELAY_LIMITS.max).default(DEFAULT_HEDGE_DELAY_MS),
+    })
+    .default(NO_HEDGING),
 });
 
 const keywordSchema = z.strictObject({

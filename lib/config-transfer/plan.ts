@@ -194,6 +194,7 @@ function planGroups(input: PlanInput, plan: PlanBuilder): void {
           description: group.description,
           limits: group.limits,
           strategy: group.strategy,
+          hedge: group.hedge,
         });
         c.groupIds.set(group.name, id);
         if (group.members.length > 0) await replaceGroupMembers(c.trx, id, members(group, c));
@@ -204,12 +205,15 @@ function planGroups(input: PlanInput, plan: PlanBuilder): void {
     const isMembersChanged = JSON.stringify(memberKeys(before)) !== JSON.stringify(memberKeys(group));
     const isLimitsChanged = JSON.stringify(before.limits) !== JSON.stringify(group.limits);
     const isStrategyChanged = before.strategy !== group.strategy;
-    if (!isDescriptionChanged && !isMembersChanged && !isLimitsChanged && !isStrategyChanged) continue;
+    const isHedgeChanged = JSON.stringify(before.hedge) !== JSON.stringify(group.hedge);
+    if (!isDescriptionChanged && !isMembersChanged && !isLimitsChanged && !isStrategyChanged && !isHedgeChanged)
+      continue;
     const fields = [
       ...(isDescriptionChanged ? ["description"] : []),
       ...(isMembersChanged ? ["members"] : []),
       ...(isLimitsChanged ? ["limits"] : []),
       ...(isStrategyChanged ? ["strategy"] : []),
+      ...(isHedgeChanged ? ["hedge"] : []),
     ];
     plan.add(
       "group",
@@ -217,11 +221,12 @@ function planGroups(input: PlanInput, plan: PlanBuilder): void {
       "update",
       async (c) => {
         const id = idOf(c.groupIds, group.name);
-        if (isDescriptionChanged || isLimitsChanged || isStrategyChanged)
+        if (isDescriptionChanged || isLimitsChanged || isStrategyChanged || isHedgeChanged)
           await updateGroup(c.trx, id, {
             description: group.description,
             limits: group.limits,
             strategy: group.strategy,
+            hedge: group.hedge,
           });
         if (isMembersChanged) await replaceGroupMembers(c.trx, id, members(group, c));
       },

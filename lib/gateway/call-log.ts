@@ -12,6 +12,16 @@ export interface CallLogEnding {
   isIncomplete?: boolean;
 }
 
+/** A hedged request: the winner's attempt shows the answer's cost, and a loser's work is added to it. */
+function addHedgeCosts(record: CallLogRecord): void {
+  let losers = 0;
+  for (const attempt of record.attempts) {
+    if (attempt.outcome === "ok") attempt.cost = record.cost;
+    else losers += attempt.cost ?? 0;
+  }
+  record.cost += losers;
+}
+
 /**
  * The one log row of a client request, filled in as the request goes and pushed exactly
  * once when it is over (for a stream: at its end, error or disconnect), rejected requests
@@ -131,6 +141,7 @@ export class CallLog {
     }
     if (this.provider && record.billedUnits > 0)
       record.cost += unitCost(this.provider, record.billedUnit, record.billedUnits);
+    if (record.attempts.some((attempt) => attempt.outcome === "cancelled")) addHedgeCosts(record);
     // A failing sink or observer must not turn a served request into an error.
     for (const finisher of this.finishers) {
       try {

@@ -1,9 +1,10 @@
 import type { Settings } from "../../db/settings-schema";
+import type { HedgePolicy } from "../../db/hedging";
 import type { AttemptFailure, AttemptResult } from "./attempt-result";
 import type { CallLog } from "./call-log";
 import { GatewayError } from "./errors";
 import { toRetryAfterSeconds } from "./retry-after";
-import type { GatewayRuntime, ProviderConfig } from "./types";
+import type { AttemptRecord, GatewayRuntime, ProviderConfig } from "./types";
 import type { ProviderGate } from "../limits/limiter";
 
 export interface FailoverInput<T> {
@@ -13,9 +14,14 @@ export interface FailoverInput<T> {
   candidates: readonly ProviderConfig[];
   clientSignal: AbortSignal;
   log: CallLog;
-  attempt(provider: ProviderConfig): Promise<AttemptResult<T>>;
+  /** One attempt; `signal` is the client's, or with hedging one that also ends a losing attempt. */
+  attempt(provider: ProviderConfig, signal: AbortSignal): Promise<AttemptResult<T>>;
   /** The provider's own limits (lib/limits): at its limit it is skipped like an open breaker. */
   gate?(provider: ProviderConfig): Promise<ProviderGate> | null;
+  /** The group's hedging; off when absent or when the runtime has no hedge budget. */
+  hedge?: HedgePolicy;
+  /** A hedge's losing answer that came in anyway: close it and say what it cost. */
+  discard?(provider: ProviderConfig, value: T): number;
 }
 
 export type FailoverOutcome<T> =
@@ -29,6 +35,24 @@ interface ProviderFailure {
   failure: AttemptFailure;
 }
 
+/** One attempt in flight. */
+interface Running<T> {
+  provider: ProviderConfig;
+  startedAt: number;
+  /** Ends this attempt alone (a lost hedge); null without hedging. */
+  cancel: AbortController | null;
+  endInFlight: (() => void) | undefined;
+  /** Whether its hedge delay has passed (a hedge was started, or could not be). */
+  isHedged: boolean;
+  settled: Promise<Settled<T>>;
+}
+
+type Settled<T> = { running: Running<T>; result: AttemptResult<T> } | { running: Running<T>; error: unknown };
+
+/** Auto hedging waits for this many first tokens of a provider before trusting its p95. */
+const AUTO_HEDGE_SAMPLES = 20;
+const HEDGE_DUE = Symbol("hedge due");
+
 function describeSkip(runtime: GatewayRuntime, provider: ProviderConfig, now: number): string {
   const openUntil = runtime.breakers.openUntil(provider.id);
   if (openUntil === null || openUntil <= now) return "circuit half-open, probe already in flight";
@@ -38,10 +62,30 @@ function describeSkip(runtime: GatewayRuntime, provider: ProviderConfig, now: nu
   return `circuit open until ${new Date(openUntil).toISOString()}${why}`;
 }
 
+function hedgeDelay(runtime: GatewayRuntime, policy: HedgePolicy, provider: ProviderConfig): number {
+  if (policy.mode !== "auto") return policy.delayMs;
+  const view = runtime.providerStats?.view(provider.id);
+  return view && view.samples >= AUTO_HEDGE_SAMPLES && view.ttftP95Ms !== null ? view.ttftP95Ms : policy.delayMs;
+}
+
+/** Resolves with HEDGE_DUE after `ms`; `clear` stops the timer once the race is decided otherwise. */
+function hedgeTimer(ms: number): { due: Promise<typeof HEDGE_DUE>; clear(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const due = new Promise<typeof HEDGE_DUE>((resolve) => {
+    timer = setTimeout(() => resolve(HEDGE_DUE), Math.max(0, ms));
+  });
+  return { due, clear: () => clearTimeout(timer) };
+}
+
 /**
  * Tries the candidates in order until one answers, the client's own error comes back, the
  * client leaves, or `maxAttempts` real attempts are used. Open breakers are skipped (and
  * logged as skipped); if every candidate is open, the one resting shortest is tried anyway.
+ *
+ * With hedging, an attempt that has no verdict after the group's delay gets the next
+ * candidate started beside it (within the hedge budget): the first success or client error
+ * wins and the other attempt is aborted at once and logged as cancelled. A failure while the
+ * other runs just waits for the other.
  */
 export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverOutcome<T>> {
   const { runtime, settings, candidates, log } = input;
@@ -51,8 +95,13 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
       error: new GatewayError("no_provider_available", "No provider is available for this model."),
     };
   }
+  const budget = runtime.hedgeBudget;
+  const hedge = input.hedge && input.hedge.mode !== "off" && budget && candidates.length > 1 ? input.hedge : null;
+  if (hedge) budget!.countRequest(runtime.now());
   const failures: ProviderFailure[] = [];
   let attemptsMade = 0;
+  let cursor = 0;
+  const running: Running<T>[] = [];
   /** Providers at their own limit: never called, not even when every breaker is open. */
   const limited = new Map<number, number>();
   const logSkip = (provider: ProviderConfig, reason: string): void =>
@@ -76,23 +125,57 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
     return true;
   };
 
-  const tryProvider = async (provider: ProviderConfig): Promise<FailoverOutcome<T> | null> => {
+  const launch = (provider: ProviderConfig): void => {
     attemptsMade += 1;
     const startedAt = runtime.now();
     runtime.breakers.beginAttempt(provider.id, startedAt);
     // In flight until the attempt's verdict: for a stream that is its commit at the first token.
     const endInFlight = runtime.providerStats?.begin(provider.id);
-    let result: AttemptResult<T>;
-    try {
-      result = await input.attempt(provider);
-    } catch (error) {
-      runtime.breakers.releaseProbe(provider.id);
-      throw error;
-    } finally {
-      endInFlight?.();
+    const cancel = hedge ? new AbortController() : null;
+    const signal = cancel ? AbortSignal.any([input.clientSignal, cancel.signal]) : input.clientSignal;
+    const entry: Running<T> = { provider, startedAt, cancel, endInFlight, isHedged: false, settled: null! };
+    entry.settled = input.attempt(provider, signal).then(
+      (result) => ({ running: entry, result }),
+      (error: unknown) => ({ running: entry, error }),
+    );
+    running.push(entry);
+  };
+
+  /** Starts the next candidate that may be tried; false when none is left. */
+  const startNext = async (): Promise<boolean> => {
+    while (cursor < candidates.length) {
+      if (attemptsMade >= settings.maxAttempts || input.clientSignal.aborted) return false;
+      const provider = candidates[cursor]!;
+      cursor += 1;
+      const now = runtime.now();
+      if (!runtime.breakers.canTry(provider.id, now)) {
+        logSkip(provider, describeSkip(runtime, provider, now));
+        continue;
+      }
+      const pending = input.gate?.(provider) ?? null;
+      if (pending) {
+        if (await skipLimited(provider, pending)) continue;
+        // Another request may have taken the half-open probe meanwhile.
+        if (!runtime.breakers.canTry(provider.id, runtime.now())) {
+          logSkip(provider, describeSkip(runtime, provider, runtime.now()));
+          continue;
+        }
+      }
+      launch(provider);
+      return true;
     }
+    return false;
+  };
+
+  /** The verdict of one finished attempt: an outcome ends the request, null fails over. */
+  const judge = (entry: Running<T>, result: AttemptResult<T>): FailoverOutcome<T> | null => {
+    const { provider } = entry;
     const now = runtime.now();
-    const base = { providerId: provider.id, providerName: provider.name, latencyMs: Math.max(0, now - startedAt) };
+    const base = {
+      providerId: provider.id,
+      providerName: provider.name,
+      latencyMs: Math.max(0, now - entry.startedAt),
+    };
     switch (result.kind) {
       case "success":
         runtime.breakers.recordSuccess(provider.id, now, settings);
@@ -121,26 +204,76 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
     }
   };
 
-  for (const provider of candidates) {
-    if (attemptsMade >= settings.maxAttempts) break;
-    if (input.clientSignal.aborted) return { kind: "aborted" };
+  /** Aborts the attempts still running after `winner` decided the request, and logs them. */
+  const cancelLosers = (winner: ProviderConfig | null): void => {
     const now = runtime.now();
-    if (!runtime.breakers.canTry(provider.id, now)) {
-      logSkip(provider, describeSkip(runtime, provider, now));
-      continue;
+    for (const loser of running.splice(0)) {
+      loser.cancel?.abort();
+      const latencyMs = Math.max(0, now - loser.startedAt);
+      // At least this slow: its p95 and average learn that it lost, not only its wins.
+      runtime.providerStats?.recordFirstToken(loser.provider.id, latencyMs);
+      const attempt: AttemptRecord = {
+        providerId: loser.provider.id,
+        providerName: loser.provider.name,
+        status: null,
+        latencyMs,
+        outcome: "cancelled",
+        reason: winner ? `hedge lost to "${winner.name}"; aborted before its first token` : "aborted",
+        cost: 0,
+      };
+      log.addAttempt(attempt);
+      void loser.settled.then((settled) => {
+        loser.endInFlight?.();
+        runtime.breakers.releaseProbe(loser.provider.id);
+        if (!("result" in settled) || settled.result.kind !== "success") return;
+        // It answered in the same moment: the upstream did the work, so its cost is counted.
+        attempt.status = settled.result.status;
+        attempt.reason = `hedge lost to "${winner?.name ?? ""}"; its answer was discarded`;
+        attempt.cost = input.discard?.(loser.provider, settled.result.value) ?? 0;
+      });
     }
-    const pending = input.gate?.(provider) ?? null;
-    if (pending) {
-      if (await skipLimited(provider, pending)) continue;
-      // Another request may have taken the half-open probe meanwhile.
-      if (!runtime.breakers.canTry(provider.id, runtime.now())) {
-        logSkip(provider, describeSkip(runtime, provider, runtime.now()));
+  };
+
+  const runAll = async (): Promise<FailoverOutcome<T> | null> => {
+    for (;;) {
+      if (running.length === 0 && !(await startNext())) return null;
+      const only = running.length === 1 ? running[0]! : null;
+      const canHedge =
+        hedge !== null &&
+        only !== null &&
+        !only.isHedged &&
+        cursor < candidates.length &&
+        attemptsMade < settings.maxAttempts;
+      const timer = canHedge
+        ? hedgeTimer(only.startedAt + hedgeDelay(runtime, hedge, only.provider) - runtime.now())
+        : null;
+      const next = timer
+        ? await Promise.race([...running.map((r) => r.settled), timer.due])
+        : await (only ? only.settled : Promise.race(running.map((r) => r.settled)));
+      timer?.clear();
+      if (next === HEDGE_DUE) {
+        only!.isHedged = true;
+        if (budget!.tryTake(runtime.now(), settings.hedgeBudgetPercent)) {
+          if (!(await startNext())) budget!.refund(runtime.now());
+        }
         continue;
       }
+      running.splice(running.indexOf(next.running), 1);
+      next.running.endInFlight?.();
+      if ("error" in next) {
+        runtime.breakers.releaseProbe(next.running.provider.id);
+        cancelLosers(null);
+        throw next.error;
+      }
+      // A verdict that ends the request: the losers are logged first, as they started first.
+      if (next.result.kind !== "failure") cancelLosers(next.running.provider);
+      const outcome = judge(next.running, next.result);
+      if (outcome) return outcome;
     }
-    const outcome = await tryProvider(provider);
-    if (outcome) return outcome;
-  }
+  };
+
+  const outcome = await runAll();
+  if (outcome) return outcome;
   if (attemptsMade === 0) {
     if (input.clientSignal.aborted) return { kind: "aborted" };
     const resting = candidates.filter((provider) => !limited.has(provider.id));
@@ -148,8 +281,16 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
     const provider = pickShortestRest(runtime, resting);
     const pending = input.gate?.(provider) ?? null;
     if (!pending || !(await skipLimited(provider, pending))) {
-      const outcome = await tryProvider(provider);
-      if (outcome) return outcome;
+      launch(provider);
+      const settled = await running[0]!.settled;
+      running.length = 0;
+      settled.running.endInFlight?.();
+      if ("error" in settled) {
+        runtime.breakers.releaseProbe(provider.id);
+        throw settled.error;
+      }
+      const last = judge(settled.running, settled.result);
+      if (last) return last;
     }
     if (failures.length === 0) return { kind: "failed", error: allLimited(limited) };
   }

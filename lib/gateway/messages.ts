@@ -107,7 +107,7 @@ export async function handleCountTokens(request: Request, runtime: GatewayRuntim
         candidates,
         clientSignal: request.signal,
         log,
-        attempt: (provider) =>
+        attempt: (provider, signal) =>
           attemptJson({
             runtime,
             provider,
@@ -115,7 +115,7 @@ export async function handleCountTokens(request: Request, runtime: GatewayRuntim
             keywords,
             route: passthroughRoute(COUNT_WIRE, template.render(provider.upstreamModel, false), false),
             forwardedHeaders: pickForwardedHeaders(request.headers, provider.forwardHeaders),
-            clientSignal: request.signal,
+            clientSignal: signal,
             receivedAt,
           }),
       });

@@ -15,6 +15,7 @@ import { createRequestId } from "./request-id";
 import { estimateRequestTokens } from "../limits/estimate";
 import type { Admission } from "../limits/limiter";
 import { planCandidates } from "./route-plan";
+import { calculateCost, countMessageCharacters, estimateTokens } from "./usage";
 import type { WorkKind } from "../work-kinds";
 import type {
   ApiKeyConfig,
@@ -197,14 +198,14 @@ async function relay(
   }
   if (planned.length > 0 && candidates.length === 0) throw unserved();
   const routeOf = (provider: ProviderConfig): ProviderRoute => routes.get(provider.id)!;
-  const toAttemptContext = (provider: ProviderConfig): AttemptContext => ({
+  const toAttemptContext = (provider: ProviderConfig, signal: AbortSignal): AttemptContext => ({
     runtime,
     provider,
     settings: snapshot.settings,
     keywords,
     route: routeOf(provider),
     forwardedHeaders: pickForwardedHeaders(request.headers, provider.forwardHeaders),
-    clientSignal: request.signal,
+    clientSignal: signal,
     receivedAt: context.receivedAt,
   });
   const failoverInput = {
@@ -214,11 +215,27 @@ async function relay(
     clientSignal: request.signal,
     log: context.log,
     gate: admission ? (provider: ProviderConfig) => admission.gate(provider) : undefined,
+    hedge: group.hedge,
   };
+  /** A hedge's loser that answered too: the upstream read the prompt, so that much is billed. */
+  const promptCost = (provider: ProviderConfig): number =>
+    calculateCost(
+      {
+        promptTokens: estimateTokens(countMessageCharacters(context.estimateMessages)),
+        completionTokens: 0,
+        cachedTokens: 0,
+        cacheWriteTokens: 0,
+      },
+      provider,
+    );
   if (mode === "raw") {
     const outcome = await runFailover({
       ...failoverInput,
-      attempt: (provider) => attemptRaw(toAttemptContext(provider)),
+      attempt: (provider, signal) => attemptRaw(toAttemptContext(provider, signal)),
+      discard: (provider, raw) => {
+        raw.response.close();
+        return promptCost(provider);
+      },
     });
     if (outcome.kind === "success") return respondRaw(outcome.provider, outcome.value, context);
     return respondOtherwise(outcome, context, routeOf);
@@ -226,14 +243,19 @@ async function relay(
   if (mode === "events") {
     const outcome = await runFailover({
       ...failoverInput,
-      attempt: (provider) => attemptStream(toAttemptContext(provider)),
+      attempt: (provider, signal) => attemptStream(toAttemptContext(provider, signal)),
+      discard: (provider, committed) => {
+        committed.stream.close();
+        return promptCost(provider);
+      },
     });
     if (outcome.kind === "success") return respondStream(outcome.provider, outcome.value, context);
     return respondOtherwise(outcome, context, routeOf);
   }
   const outcome = await runFailover({
     ...failoverInput,
-    attempt: (provider) => attemptJson(toAttemptContext(provider)),
+    attempt: (provider, signal) => attemptJson(toAttemptContext(provider, signal)),
+    discard: (provider) => promptCost(provider),
   });
   if (outcome.kind === "success")
     return respondJson(outcome.provider, outcome.value, context, routeOf(outcome.provider));

@@ -62,6 +62,8 @@ export interface GroupConfig {
   limits?: RateLimits;
   /** How providers within one priority are ordered; absent means `weighted`. */
   strategy?: import("./routing-strategy").RoutingStrategy;
+  /** Hedged first tokens; absent means off. */
+  hedge?: import("../../db/hedging").HedgePolicy;
 }
 
 export interface ApiKeyConfig {
@@ -173,6 +175,8 @@ export interface GatewayRuntime {
   breakers: import("./breaker").BreakerBoard;
   /** Live per-provider latency and load figures; absent in tests that do not need them. */
   providerStats?: import("./provider-stats").ProviderStatsBoard;
+  /** Bounds the extra requests hedging costs; hedging is off without one. */
+  hedgeBudget?: import("./hedge-budget").HedgeBudget;
   logSink: LogSink;
   keywordHits: KeywordHitSink;
   keyUsage: KeyUsageSink;

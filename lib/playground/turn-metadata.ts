@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ATTEMPT_OUTCOMES } from "../../db/attempt-outcomes";
 import type { CallLogRecord } from "../gateway/types";
 
 // Reasons are plain words from the gateway (never a key or URL); long ones are cut for the chat.
@@ -8,7 +9,7 @@ export const turnAttemptSchema = z.object({
   providerName: z.string(),
   status: z.number().int().nullable(),
   latencyMs: z.number(),
-  outcome: z.enum(["ok", "failed", "skipped", "client_error"]),
+  outcome: z.enum(ATTEMPT_OUTCOMES),
   reason: z.string().nullable(),
 });
 

@@ -1,6 +1,7 @@
 import type { SecretCipher } from "../../db/crypto";
 import type { ApiKeyConfig, ConfigSnapshot, GroupConfig, GroupMember, ProviderConfig } from "../gateway/types";
 import { toRoutingStrategy } from "../gateway/routing-strategy";
+import { toHedgeMode } from "../../db/hedging";
 import { fromDbBoolean } from "../../db/dialect";
 import type { Executor } from "../../db/schema";
 import { KEY_LIMIT_COLUMNS, keyLimitsOf, listApiKeyGrants } from "../../db/queries/api-keys";
@@ -102,7 +103,10 @@ function tryDecrypt(cipher: SecretCipher, stored: string): string | null {
 
 async function loadGroups(db: Executor): Promise<Map<string, GroupConfig>> {
   const [groups, members] = await Promise.all([
-    db.selectFrom("model_groups").select(["id", "name", "rpm", "tpm", "routing_strategy"]).execute(),
+    db
+      .selectFrom("model_groups")
+      .select(["id", "name", "rpm", "tpm", "routing_strategy", "hedge_mode", "hedge_delay_ms"])
+      .execute(),
     db
       .selectFrom("group_members")
       .select(["group_id", "provider_id", "priority", "weight"])
@@ -126,6 +130,7 @@ async function loadGroups(db: Executor): Promise<Map<string, GroupConfig>> {
         members: membersByGroup.get(group.id) ?? [],
         limits: { rpm: group.rpm, tpm: group.tpm },
         strategy: toRoutingStrategy(group.routing_strategy),
+        hedge: { mode: toHedgeMode(group.hedge_mode), delayMs: group.hedge_delay_ms },
       },
     ]),
   );

@@ -10,6 +10,7 @@ import type { Database } from "../../db/schema";
 import { createSecretCipher, hashPassword, type SecretCipher } from "../../db/crypto";
 import { getEnv, type Env } from "../env";
 import { BreakerBoard } from "../gateway/breaker";
+import { HedgeBudget } from "../gateway/hedge-budget";
 import { ProviderStatsBoard } from "../gateway/provider-stats";
 import { createLimits } from "../limits/create";
 import type { ConfigSnapshot, GatewayRuntime } from "../gateway/types";
@@ -111,6 +112,7 @@ async function bootServerState(): Promise<ServerState> {
     random: Math.random,
     breakers: new BreakerBoard(),
     providerStats: new ProviderStatsBoard(),
+    hedgeBudget: new HedgeBudget(),
     // Counts each finished request for /metrics, then hands the row to the writer.
     logSink: withRequestLog(createMetricsLogSink(logWriter), getLogger()),
     keywordHits: counters,

@@ -162,6 +162,8 @@ export interface OursOptions {
   databaseUrl?: string;
   /** Added to the server's environment, e.g. WORKERS. */
   env?: Record<string, string>;
+  /** More configuration after the standard one, loaded with it (the hedging phase's groups). */
+  seed?(seeder: GatewaySeeder, db: ReturnType<typeof createDb>): Promise<void>;
 }
 
 /**
@@ -230,6 +232,7 @@ export async function startOurs(options: OursOptions): Promise<OursTarget> {
       apiKey = await seeder.key("bench", { groups: [fast, slow, abort, ANTHROPIC_GROUP] });
       await seeder.keyword("insufficient_quota");
       await seeder.keyword("content management policy");
+      await options.seed?.(seeder, db);
     } finally {
       await db.destroy();
     }

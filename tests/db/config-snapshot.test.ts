@@ -113,6 +113,7 @@ describeEachDatabase("loadConfigSnapshot", (context) => {
       ],
       limits: { rpm: null, tpm: null },
       strategy: "weighted",
+      hedge: { mode: "off", delayMs: 1000 },
     });
     const key = snapshot.keysByHash.get(hashApiKey(allowed.key));
     assert.deepEqual(key && { ...key, groupIds: [...key.groupIds] }, {

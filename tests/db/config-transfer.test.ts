@@ -175,6 +175,7 @@ describeEachDatabase("configuration export and import", (context) => {
         members: [{ provider: "llama", priority: 1, weight: 1 }],
         limits: { rpm: 10, tpm: null },
         strategy: "least-latency",
+        hedge: { mode: "fixed", delayMs: 400 },
       },
     ];
     document.keywords = [{ keyword: "Overloaded", enabled: true }];

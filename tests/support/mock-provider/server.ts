@@ -41,6 +41,8 @@ export class MockProviderServer implements MockProvider {
   activeRequests = 0;
   maxConcurrent = 0;
   private readonly behaviors = new Map<string, MockBehavior>();
+  /** Calls seen per model, for `delayCycleMs`. */
+  private readonly cycles = new Map<string, number>();
   private readonly queues = new Map<string, MockBehavior[]>();
   private readonly sockets = new Set<Socket>();
   private readonly exchanges = new Set<Exchange>();
@@ -79,6 +81,7 @@ export class MockProviderServer implements MockProvider {
 
   reset(): void {
     this.behaviors.clear();
+    this.cycles.clear();
     this.queues.clear();
     this.storedResponses.clear();
     this.calls = [];
@@ -231,6 +234,14 @@ export class MockProviderServer implements MockProvider {
     return exchange;
   }
 
+  private headersDelay(model: string, behavior: MockBehavior): number {
+    const cycle = behavior.delayCycleMs;
+    if (!cycle || cycle.length === 0) return behavior.delayBeforeHeadersMs ?? 0;
+    const count = this.cycles.get(model) ?? 0;
+    this.cycles.set(model, count + 1);
+    return cycle[count % cycle.length]!;
+  }
+
   private record(call: MockCall): void {
     this.calls.push(call);
     if (this.calls.length > this.maxRecordedCalls * 1.1 + 10)
@@ -262,7 +273,7 @@ export class MockProviderServer implements MockProvider {
     if (route === "stored_response") return answerStoredResponse(exchange, this.storedResponses);
     const behavior = this.resolveBehavior(route === "models" ? MODELS_LIST : (call.model ?? ""));
     call.behavior = behavior;
-    if (!(await exchange.sleep(behavior.delayBeforeHeadersMs ?? 0))) return;
+    if (!(await exchange.sleep(this.headersDelay(call.model ?? "", behavior)))) return;
     if (behavior.hang) return;
     if (behavior.resetAfterChunks === 0) return exchange.drop(false);
     if (route === "models") return answerModels(exchange, behavior, this.scriptedModelIds());

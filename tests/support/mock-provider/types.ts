@@ -56,6 +56,8 @@ export interface MockBehavior {
   headers?: Record<string, string | number | readonly string[]>;
   /** Wait this long before sending anything (slow headers). */
   delayBeforeHeadersMs?: number;
+  /** Instead: the n-th call to this model waits `delayCycleMs[n % length]` (a fixed mix of fast and slow). */
+  delayCycleMs?: readonly number[];
   /** Never answer; the socket stays open until the client or close() ends it. */
   hang?: boolean;
   /** Raw answer instead of a completion: a string as is, anything else as JSON. */

@@ -1,4 +1,5 @@
 // Configures a gateway through db/queries, as the dashboard would: endpoints, providers, groups, keys.
+import type { HedgePolicy } from "../../../db/hedging";
 import type { Kysely } from "kysely";
 import { createApiKey, setApiKeyEnabled } from "../../../db/queries/api-keys";
 import { createCredential, type PassthroughInput } from "../../../db/queries/credentials";
@@ -97,8 +98,9 @@ export class GatewaySeeder {
     members: readonly (string | MemberSpec)[],
     limits?: RateLimits,
     strategy?: RoutingStrategy,
+    hedge?: HedgePolicy,
   ): Promise<number> {
-    const groupId = await createGroup(this.db, { name, limits, strategy });
+    const groupId = await createGroup(this.db, { name, limits, strategy, hedge });
     this.groups.set(name, groupId);
     for (const [index, entry] of members.entries()) {
       const member = typeof entry === "string" ? { model: entry } : entry;

@@ -8,6 +8,7 @@ import { invalidFields, notFound, runAdminAction, type DataErrorResults } from "
 import type { ServerState } from "@/lib/server/state";
 import { rateLimitFields, toRateLimits } from "../_components/limit-schema";
 import { ROUTING_STRATEGIES } from "@/db/routing-strategy";
+import { DEFAULT_HEDGE_DELAY_MS, HEDGE_DELAY_LIMITS, HEDGE_MODES, type HedgePolicy } from "@/db/hedging";
 
 /** The name is what clients send as `model`, so it is taken exactly as typed: no silent trimming. */
 const groupName = z
@@ -17,12 +18,36 @@ const groupName = z
   .refine((name) => name.trim() === name, "outerWhitespace")
   .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), "invalid");
 
+/** Milliseconds before a hedge starts; form fields arrive as strings. */
+const hedgeDelay = z.preprocess(
+  (value) =>
+    value === "" || value === null || value === undefined
+      ? DEFAULT_HEDGE_DELAY_MS
+      : typeof value === "string"
+        ? Number(value)
+        : value,
+  z
+    .number({ error: "notANumber" })
+    .int("notWholeNumber")
+    .min(HEDGE_DELAY_LIMITS.min, "outOfRange")
+    .max(HEDGE_DELAY_LIMITS.max, "outOfRange"),
+);
+
 const groupSchema = z.object({
   name: groupName,
   description: z.string().max(500, "tooLong").default(""),
   strategy: z.enum(ROUTING_STRATEGIES, { error: "invalid" }).default("weighted"),
+  hedgeMode: z.enum(HEDGE_MODES, { error: "invalid" }).default("off"),
+  hedgeDelayMs: hedgeDelay,
   ...rateLimitFields,
 });
+
+type GroupInput = z.infer<typeof groupSchema>;
+
+function toGroupFields({ name, description, strategy, hedgeMode, hedgeDelayMs, ...limits }: GroupInput) {
+  const hedge: HedgePolicy = { mode: hedgeMode, delayMs: hedgeDelayMs };
+  return { name, description, strategy, hedge, limits: toRateLimits(limits) };
+}
 
 const id = z.number({ error: "notFound" }).int("notFound").positive("notFound");
 
@@ -60,7 +85,7 @@ export async function createGroupAction(input: unknown): Promise<ActionResult<{ 
   return runAdminAction(async (state) => {
     const parsed = groupSchema.safeParse(input);
     if (!parsed.success) return invalidFields(parsed.error);
-    const groupId = await createGroup(state.db, { ...parsed.data, limits: toRateLimits(parsed.data) });
+    const groupId = await createGroup(state.db, toGroupFields(parsed.data));
     return applied(state, { ok: true, data: { id: groupId } });
   }, errors);
 }
@@ -71,7 +96,7 @@ export async function updateGroupAction(groupId: unknown, input: unknown): Promi
     if (!target.success) return notFound;
     const parsed = groupSchema.safeParse(input);
     if (!parsed.success) return invalidFields(parsed.error);
-    await updateGroup(state.db, target.data, { ...parsed.data, limits: toRateLimits(parsed.data) });
+    await updateGroup(state.db, target.data, toGroupFields(parsed.data));
     return applied(state);
   }, errors);
 }

@@ -61,6 +61,7 @@ export default async function GroupsPage({ params }: { params: Promise<{ locale:
                 members: group.members,
                 limits: group.limits,
                 strategy: group.strategy,
+                hedge: group.hedge,
                 limitsLabel: [
                   ...(group.limits.rpm === null ? [] : [limitText("rpmShort", { count: group.limits.rpm })]),
                   ...(group.limits.tpm === null ? [] : [limitText("tpmShort", { count: group.limits.tpm })]),

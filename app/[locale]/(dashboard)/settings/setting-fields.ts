@@ -6,7 +6,7 @@ import { settingsSchema, type SettingKey, type Settings } from "@/db/settings-sc
  * never disagree.
  */
 export type NumberSettingKey = { [K in SettingKey]: Settings[K] extends number ? K : never }[SettingKey];
-export type SettingUnit = "count" | "ms" | "seconds" | "days" | "bytes";
+export type SettingUnit = "count" | "ms" | "seconds" | "days" | "bytes" | "percent";
 
 export interface NumberFieldSpec {
   key: NumberSettingKey;
@@ -22,6 +22,7 @@ const units: Record<NumberSettingKey, SettingUnit> = {
   failoverWindowSeconds: "seconds",
   cooldownSeconds: "seconds",
   maxAttempts: "count",
+  hedgeBudgetPercent: "percent",
   connectTimeoutMs: "ms",
   firstTokenTimeoutMs: "ms",
   totalTimeoutMs: "ms",
@@ -33,7 +34,14 @@ const units: Record<NumberSettingKey, SettingUnit> = {
 export const settingSections = [
   {
     id: "routing",
-    keys: ["failoverThreshold", "failoverSampleSize", "failoverWindowSeconds", "cooldownSeconds", "maxAttempts"],
+    keys: [
+      "failoverThreshold",
+      "failoverSampleSize",
+      "failoverWindowSeconds",
+      "cooldownSeconds",
+      "maxAttempts",
+      "hedgeBudgetPercent",
+    ],
   },
   { id: "timeouts", keys: ["connectTimeoutMs", "firstTokenTimeoutMs", "totalTimeoutMs"] },
   { id: "logging", keys: ["logRetentionDays", "storeBodies", "bodyRetentionDays", "bodyMaxBytes"] },

@@ -13,6 +13,7 @@ import { GroupFormModal } from "./group-form-modal";
 import { MemberRow, type MemberRowData } from "./member-row";
 import type { RateLimits } from "@/db/limits";
 import type { RoutingStrategy } from "@/db/routing-strategy";
+import type { HedgePolicy } from "@/db/hedging";
 
 export interface GroupCardData {
   id: number;
@@ -24,6 +25,7 @@ export interface GroupCardData {
   sentence: string;
   limits: RateLimits;
   strategy: RoutingStrategy;
+  hedge: HedgePolicy;
   /** `100 req/min · 50,000 tokens/min`, or empty. */
   limitsLabel: string;
 }
@@ -91,6 +93,13 @@ export function GroupCard({ group, providers }: { group: GroupCardData; provider
       <div className="mt-4 break-words rounded-md bg-indigo-50 px-3 py-2 text-sm text-indigo-900">
         <span className="font-medium">{t("routingTitle")}</span>{" "}
         <span data-testid="routing-sentence">{group.sentence}</span>
+        {group.hedge.mode === "off" ? null : (
+          <span className="mt-1 block text-xs text-indigo-800" data-testid="group-hedge">
+            {group.hedge.mode === "auto"
+              ? t("hedgeAutoLabel", { ms: group.hedge.delayMs })
+              : t("hedgeFixedLabel", { ms: group.hedge.delayMs })}
+          </span>
+        )}
       </div>
 
       <h3 className="mt-5 text-sm font-semibold text-slate-700">{t("members")}</h3>

@@ -6,6 +6,7 @@ import { Field } from "../../_components/ui/field";
 import { fromLimitTexts, LimitFields, toLimitTexts, type LimitTexts } from "../../_components/limit-fields";
 import type { RateLimits } from "@/db/limits";
 import { ROUTING_STRATEGIES, type RoutingStrategy } from "@/db/routing-strategy";
+import { HEDGE_DELAY_LIMITS, HEDGE_MODES, NO_HEDGING, type HedgeMode, type HedgePolicy } from "@/db/hedging";
 import { SelectField } from "../../providers/_components/form-controls";
 
 const GROUP_LIMIT_FIELDS = ["rpm", "tpm"] as const;
@@ -20,6 +21,7 @@ export interface GroupFormValues {
   description: string;
   limits: RateLimits;
   strategy: RoutingStrategy;
+  hedge: HedgePolicy;
 }
 
 /** Creates a group, or renames one (and edits its description) when `group` is given. */
@@ -33,10 +35,19 @@ export function GroupFormModal({ group, onClose }: { group?: GroupFormValues; on
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [limits, setLimits] = useState<LimitTexts>(toLimitTexts(group?.limits));
   const [strategy, setStrategy] = useState<RoutingStrategy>(group?.strategy ?? "weighted");
+  const [hedgeMode, setHedgeMode] = useState<HedgeMode>(group?.hedge.mode ?? "off");
+  const [hedgeDelay, setHedgeDelay] = useState(String(group?.hedge.delayMs ?? NO_HEDGING.delayMs));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const input = { name, description, strategy, ...fromLimitTexts(GROUP_LIMIT_FIELDS, limits) };
+    const input = {
+      name,
+      description,
+      strategy,
+      hedgeMode,
+      hedgeDelayMs: hedgeDelay.trim(),
+      ...fromLimitTexts(GROUP_LIMIT_FIELDS, limits),
+    };
     run(() => (group ? updateGroupAction(group.id, input) : createGroupAction(input)), {
       onFieldErrors: setFieldErrors,
       onSuccess: () => {
@@ -85,6 +96,36 @@ export function GroupFormModal({ group, onClose }: { group?: GroupFormValues; on
             </option>
           ))}
         </SelectField>
+        <SelectField
+          label={t("hedge")}
+          name="hedgeMode"
+          value={hedgeMode}
+          onChange={(event) => setHedgeMode(event.target.value as HedgeMode)}
+          error={fieldErrors.hedgeMode}
+          hint={t(`hedgeHint.${hedgeMode}`)}
+          data-testid="group-hedge-mode"
+        >
+          {HEDGE_MODES.map((option) => (
+            <option key={option} value={option}>
+              {t(`hedgeOption.${option}`)}
+            </option>
+          ))}
+        </SelectField>
+        {hedgeMode === "off" ? null : (
+          <Field
+            label={hedgeMode === "auto" ? t("hedgeDelayFallback") : t("hedgeDelay")}
+            name="hedgeDelayMs"
+            type="number"
+            inputMode="numeric"
+            min={HEDGE_DELAY_LIMITS.min}
+            max={HEDGE_DELAY_LIMITS.max}
+            value={hedgeDelay}
+            onChange={(event) => setHedgeDelay(event.target.value)}
+            error={fieldErrors.hedgeDelayMs}
+            hint={t("hedgeDelayHint")}
+            data-testid="group-hedge-delay"
+          />
+        )}
         <LimitFields
           fields={GROUP_LIMIT_FIELDS}
           texts={limits}

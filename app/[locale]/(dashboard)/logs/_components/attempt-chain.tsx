@@ -1,9 +1,10 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import type { AttemptRecord } from "@/lib/gateway/types";
 import { inertLine } from "@/lib/inert-text";
+import { formatCost } from "../../_overview/overview-view";
+import { attemptOutcomeTone } from "../../_components/attempt-outcome-tone";
 import { Badge } from "../../_components/ui/badge";
 
-const outcomeTone = { ok: "green", failed: "red", skipped: "gray", client_error: "amber" } as const;
 const REASON_CHARS = 500;
 
 /** The providers tried for one request, in order, with why each failed or was skipped. */
@@ -28,7 +29,7 @@ export async function AttemptChain({ attempts }: { attempts: AttemptRecord[] }) 
           >
             {inertLine(attempt.providerName, 200)}
           </span>
-          <Badge tone={outcomeTone[attempt.outcome]}>{t(`outcome.${attempt.outcome}`)}</Badge>
+          <Badge tone={attemptOutcomeTone[attempt.outcome]}>{t(`outcome.${attempt.outcome}`)}</Badge>
           <span className="tabular-nums text-slate-600" data-testid="attempt-status">
             {attempt.status === null ? t("noResponse") : attempt.status}
           </span>
@@ -40,6 +41,11 @@ export async function AttemptChain({ attempts }: { attempts: AttemptRecord[] }) 
               maximumFractionDigits: 0,
             })}
           </span>
+          {attempt.cost === undefined ? null : (
+            <span className="tabular-nums text-slate-500" data-testid="attempt-cost">
+              {formatCost(format, attempt.cost)}
+            </span>
+          )}
           {attempt.reason ? (
             <span
               className="min-w-0 basis-full break-words pl-10 text-slate-600 sm:basis-auto sm:flex-1 sm:pl-0"

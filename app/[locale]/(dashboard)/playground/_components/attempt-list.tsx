@@ -3,10 +3,10 @@
 import { useFormatter, useTranslations } from "next-intl";
 import { inertLine } from "@/lib/inert-text";
 import type { TurnAttempt } from "@/lib/playground/turn-metadata";
+import { attemptOutcomeTone } from "../../_components/attempt-outcome-tone";
 import { Badge } from "../../_components/ui/badge";
 import { formatDuration } from "./format-turn";
 
-const outcomeTone = { ok: "green", failed: "red", skipped: "gray", client_error: "amber" } as const;
 
 /** The providers one turn went through, in order, with why each failed or was skipped. */
 export function AttemptList({ attempts }: { attempts: readonly TurnAttempt[] }) {
@@ -25,7 +25,7 @@ export function AttemptList({ attempts }: { attempts: readonly TurnAttempt[] }) 
           <span className="max-w-[14rem] truncate font-medium text-slate-800" title={attempt.providerName}>
             {inertLine(attempt.providerName, 120)}
           </span>
-          <Badge tone={outcomeTone[attempt.outcome]}>{t(`outcome.${attempt.outcome}`)}</Badge>
+          <Badge tone={attemptOutcomeTone[attempt.outcome]}>{t(`outcome.${attempt.outcome}`)}</Badge>
           <span className="tabular-nums text-slate-600">
             {attempt.status === null ? t("noResponse") : attempt.status}
           </span>
