@@ -7,7 +7,6 @@ import { attemptOutcomeTone } from "../../_components/attempt-outcome-tone";
 import { Badge } from "../../_components/ui/badge";
 import { formatDuration } from "./format-turn";
 
-
 /** The providers one turn went through, in order, with why each failed or was skipped. */
 export function AttemptList({ attempts }: { attempts: readonly TurnAttempt[] }) {
   const t = useTranslations("Playground.attempts");
