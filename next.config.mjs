@@ -11,7 +11,17 @@ const nextConfig = {
   compress: false,
   poweredByHeader: false,
   reactStrictMode: true,
-  serverExternalPackages: ["better-sqlite3", "pg", "kysely", "pino"],
+  serverExternalPackages: [
+    "better-sqlite3",
+    "pg",
+    "kysely",
+    "pino",
+    "@opentelemetry/api",
+    "@opentelemetry/sdk-trace-base",
+    "@opentelemetry/exporter-trace-otlp-http",
+    "@opentelemetry/resources",
+    "@opentelemetry/core",
+  ],
   // The build type-checks the app only; tests and scripts are checked by `npm run typecheck`.
   typescript: { ignoreBuildErrors: false, tsconfigPath: "tsconfig.build.json" },
   // On every response (the fast lane for /v1 sends the same list); the dashboard's

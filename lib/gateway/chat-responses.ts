@@ -25,6 +25,8 @@ export interface ResponseContext {
   billing?: Billing | null;
   /** The `x-ratelimit-*` headers of the gateway's own limits, on every answer. */
   limitHeaders?: Readonly<Record<string, string>>;
+  /** The request's span, when tracing is on. */
+  trace?: import("./tracing").RequestTrace;
 }
 
 export interface Billing {

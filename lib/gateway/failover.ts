@@ -4,6 +4,7 @@ import type { AttemptFailure, AttemptResult } from "./attempt-result";
 import type { CallLog } from "./call-log";
 import { GatewayError } from "./errors";
 import { toRetryAfterSeconds } from "./retry-after";
+import type { AttemptTrace, RequestTrace } from "./tracing";
 import type { AttemptRecord, GatewayRuntime, ProviderConfig } from "./types";
 import type { ProviderGate } from "../limits/limiter";
 
@@ -14,14 +15,19 @@ export interface FailoverInput<T> {
   candidates: readonly ProviderConfig[];
   clientSignal: AbortSignal;
   log: CallLog;
-  /** One attempt; `signal` is the client's, or with hedging one that also ends a losing attempt. */
-  attempt(provider: ProviderConfig, signal: AbortSignal): Promise<AttemptResult<T>>;
+  /**
+   * One attempt; `signal` is the client's, or with hedging one that also ends a losing attempt;
+   * `trace` (tracing on) is the attempt's span, whose headers go to the upstream.
+   */
+  attempt(provider: ProviderConfig, signal: AbortSignal, trace: AttemptTrace | undefined): Promise<AttemptResult<T>>;
   /** The provider's own limits (lib/limits): at its limit it is skipped like an open breaker. */
   gate?(provider: ProviderConfig): Promise<ProviderGate> | null;
   /** The group's hedging; off when absent or when the runtime has no hedge budget. */
   hedge?: HedgePolicy;
   /** A hedge's losing answer that came in anyway: close it and say what it cost. */
   discard?(provider: ProviderConfig, value: T): number;
+  /** The request's span; attempts that do not serve it end their spans here. */
+  trace?: RequestTrace;
 }
 
 export type FailoverOutcome<T> =
@@ -42,6 +48,7 @@ interface Running<T> {
   /** Ends this attempt alone (a lost hedge); null without hedging. */
   cancel: AbortController | null;
   endInFlight: (() => void) | undefined;
+  span: AttemptTrace | undefined;
   /** Whether its hedge delay has passed (a hedge was started, or could not be). */
   isHedged: boolean;
   settled: Promise<Settled<T>>;
@@ -133,8 +140,9 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
     const endInFlight = runtime.providerStats?.begin(provider.id);
     const cancel = hedge ? new AbortController() : null;
     const signal = cancel ? AbortSignal.any([input.clientSignal, cancel.signal]) : input.clientSignal;
-    const entry: Running<T> = { provider, startedAt, cancel, endInFlight, isHedged: false, settled: null! };
-    entry.settled = input.attempt(provider, signal).then(
+    const span = input.trace?.startAttempt(provider);
+    const entry: Running<T> = { provider, startedAt, cancel, endInFlight, span, isHedged: false, settled: null! };
+    entry.settled = input.attempt(provider, signal, span).then(
       (result) => ({ running: entry, result }),
       (error: unknown) => ({ running: entry, error }),
     );
@@ -199,6 +207,7 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
       case "failure":
         runtime.breakers.recordFailure(provider.id, now, settings, result.retryAfterMs, result.reason);
         log.addAttempt({ ...base, status: result.status, outcome: "failed", reason: result.reason });
+        entry.span?.end("failed", result.status, result.reason);
         failures.push({ provider, failure: result });
         return null;
     }
@@ -222,6 +231,7 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
         cost: 0,
       };
       log.addAttempt(attempt);
+      loser.span?.end("cancelled", null, attempt.reason);
       void loser.settled.then((settled) => {
         loser.endInFlight?.();
         runtime.breakers.releaseProbe(loser.provider.id);

@@ -15,6 +15,7 @@ import { createRequestId } from "./request-id";
 import { estimateRequestTokens } from "../limits/estimate";
 import type { Admission } from "../limits/limiter";
 import { planCandidates } from "./route-plan";
+import { withTraceHeaders, type AttemptTrace } from "./tracing";
 import { calculateCost, countMessageCharacters, estimateTokens } from "./usage";
 import type { WorkKind } from "../work-kinds";
 import type {
@@ -131,6 +132,8 @@ export async function serveIngress<R extends IngressRequest, B extends JsonBody 
   const snapshot = runtime.getSnapshot();
   const log = new CallLog(runtime, snapshot.settings, requestId, receivedAt, caller?.onLogged?.bind(caller));
   log.record.api = ingress.api;
+  const trace = runtime.tracer?.startRequest(request.headers, ingress.api, receivedAt);
+  if (trace) log.whenFinished((record) => trace.end(record, snapshot.providers.get(record.providerId ?? -1) ?? null));
   try {
     if (runtime.isShuttingDown?.()) throw new GatewayError("server_shutting_down");
     const access = admitCaller(request, runtime, snapshot, caller, log);
@@ -165,6 +168,7 @@ export async function serveIngress<R extends IngressRequest, B extends JsonBody 
       log,
       requestId,
       receivedAt,
+      trace,
     });
   } catch (error) {
     const failure = toGatewayError(error);
@@ -198,13 +202,17 @@ async function relay(
   }
   if (planned.length > 0 && candidates.length === 0) throw unserved();
   const routeOf = (provider: ProviderConfig): ProviderRoute => routes.get(provider.id)!;
-  const toAttemptContext = (provider: ProviderConfig, signal: AbortSignal): AttemptContext => ({
+  const toAttemptContext = (
+    provider: ProviderConfig,
+    signal: AbortSignal,
+    trace: AttemptTrace | undefined,
+  ): AttemptContext => ({
     runtime,
     provider,
     settings: snapshot.settings,
     keywords,
     route: routeOf(provider),
-    forwardedHeaders: pickForwardedHeaders(request.headers, provider.forwardHeaders),
+    forwardedHeaders: withTraceHeaders(pickForwardedHeaders(request.headers, provider.forwardHeaders), trace),
     clientSignal: signal,
     receivedAt: context.receivedAt,
   });
@@ -216,6 +224,7 @@ async function relay(
     log: context.log,
     gate: admission ? (provider: ProviderConfig) => admission.gate(provider) : undefined,
     hedge: group.hedge,
+    trace: context.trace,
   };
   /** A hedge's loser that answered too: the upstream read the prompt, so that much is billed. */
   const promptCost = (provider: ProviderConfig): number =>
@@ -231,7 +240,7 @@ async function relay(
   if (mode === "raw") {
     const outcome = await runFailover({
       ...failoverInput,
-      attempt: (provider, signal) => attemptRaw(toAttemptContext(provider, signal)),
+      attempt: (provider, signal, trace) => attemptRaw(toAttemptContext(provider, signal, trace)),
       discard: (provider, raw) => {
         raw.response.close();
         return promptCost(provider);
@@ -243,7 +252,7 @@ async function relay(
   if (mode === "events") {
     const outcome = await runFailover({
       ...failoverInput,
-      attempt: (provider, signal) => attemptStream(toAttemptContext(provider, signal)),
+      attempt: (provider, signal, trace) => attemptStream(toAttemptContext(provider, signal, trace)),
       discard: (provider, committed) => {
         committed.stream.close();
         return promptCost(provider);
@@ -254,7 +263,7 @@ async function relay(
   }
   const outcome = await runFailover({
     ...failoverInput,
-    attempt: (provider, signal) => attemptJson(toAttemptContext(provider, signal)),
+    attempt: (provider, signal, trace) => attemptJson(toAttemptContext(provider, signal, trace)),
     discard: (provider) => promptCost(provider),
   });
   if (outcome.kind === "success")

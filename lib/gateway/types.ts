@@ -177,6 +177,8 @@ export interface GatewayRuntime {
   providerStats?: import("./provider-stats").ProviderStatsBoard;
   /** Bounds the extra requests hedging costs; hedging is off without one. */
   hedgeBudget?: import("./hedge-budget").HedgeBudget;
+  /** OpenTelemetry spans per request and attempt; absent (tracing off) costs nothing. */
+  tracer?: import("./tracing").GatewayTracer;
   logSink: LogSink;
   keywordHits: KeywordHitSink;
   keyUsage: KeyUsageSink;

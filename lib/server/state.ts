@@ -11,6 +11,7 @@ import { createSecretCipher, hashPassword, type SecretCipher } from "../../db/cr
 import { getEnv, type Env } from "../env";
 import { BreakerBoard } from "../gateway/breaker";
 import { HedgeBudget } from "../gateway/hedge-budget";
+import { createTracer } from "../telemetry/otel";
 import { ProviderStatsBoard } from "../gateway/provider-stats";
 import { createLimits } from "../limits/create";
 import type { ConfigSnapshot, GatewayRuntime } from "../gateway/types";
@@ -44,6 +45,8 @@ export interface ServerState {
 }
 
 const STATE_KEY = Symbol.for("ai-provider-api-server.state");
+/** Reported as `service.version` on spans. */
+const APP_VERSION = "0.1.0";
 // Twice a second, so a key revoked by another process (the CLI, a second instance) is refused within 1 s.
 const CONFIG_POLL_MS = 500;
 /**
@@ -113,6 +116,7 @@ async function bootServerState(): Promise<ServerState> {
     breakers: new BreakerBoard(),
     providerStats: new ProviderStatsBoard(),
     hedgeBudget: new HedgeBudget(),
+    tracer: createTracer(process.env, APP_VERSION) ?? undefined,
     // Counts each finished request for /metrics, then hands the row to the writer.
     logSink: withRequestLog(createMetricsLogSink(logWriter), getLogger()),
     keywordHits: counters,
@@ -132,6 +136,8 @@ async function bootServerState(): Promise<ServerState> {
     await retentionJob.stop();
     await limits.close();
     await logWriter.close();
+    // Spans of the last requests reach the collector before the process ends.
+    await runtime.tracer?.shutdown().catch(() => undefined);
     await counters.close();
     await db.destroy();
   };
