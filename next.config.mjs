@@ -11,7 +11,10 @@ const nextConfig = {
   compress: false,
   poweredByHeader: false,
   reactStrictMode: true,
-  serverExternalPackages: ["better-sqlite3", "pg", "kysely", "pino"],
+  // Another gateway's database or config.yaml is uploaded through a server action (16 MB, see
+  // lib/config-transfer/sources/upload.ts); every other action stays far below this.
+  experimental: { serverActions: { bodySizeLimit: "17mb" } },
+  serverExternalPackages: ["better-sqlite3", "pg", "mysql2", "kysely", "pino"],
   // The build type-checks the app only; tests and scripts are checked by `npm run typecheck`.
   typescript: { ignoreBuildErrors: false, tsconfigPath: "tsconfig.build.json" },
   // On every response (the fast lane for /v1 sends the same list); the dashboard's
