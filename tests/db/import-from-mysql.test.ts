@@ -1,5 +1,4 @@
 import Database from "better-sqlite3";
-import mysql from "mysql2/promise";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,32 +9,18 @@ import { isConfigTransferError, type ConfigTransferErrorCode } from "../../lib/c
 import { readImportSource } from "../../lib/config-transfer/sources";
 import { ONEAPI_DDL, ONEAPI_MYSQL_DDL, oneApiRows } from "../support/oneapi-fixture";
 import { assertNothingWritten, assertOneApiImport } from "../support/oneapi-import-checks";
+import { createMysqlDatabase, dropMysqlDatabase, TEST_MYSQL_SERVER } from "../support/oneapi-mysql";
 import { describeEachDatabase } from "../support/test-database";
 
 /*
  * one-api on MySQL / MariaDB: the server at TEST_MYSQL_URL (default the local MariaDB, root
  * without a password) gets a database of its own, dropped and made again by each test.
  */
-const SERVER = process.env.TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306";
 const DATABASE = "oneapi_import_test";
-const URL_OF_DATABASE = `${SERVER}/${DATABASE}`;
+const URL_OF_DATABASE = `${TEST_MYSQL_SERVER}/${DATABASE}`;
 const cipher = createSecretCipher(Buffer.alloc(32, 7));
 const UPSTREAM = "https://upstream.example.com";
 let dir = "";
-
-async function createMysqlDatabase(statements: readonly string[]): Promise<void> {
-  const connection = await mysql.createConnection({ uri: SERVER, multipleStatements: false });
-  try {
-    await connection.query(`DROP DATABASE IF EXISTS ${DATABASE}`);
-    await connection.query(`CREATE DATABASE ${DATABASE} CHARACTER SET utf8mb4`);
-    await connection.query(`USE ${DATABASE}`);
-    // The fixture's rows quote "group" the standard way.
-    await connection.query("SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',ANSI_QUOTES')");
-    for (const statement of statements) await connection.query(statement);
-  } finally {
-    await connection.end();
-  }
-}
 
 function oneApiSqlite(): string {
   const path = join(dir, `oneapi-${Math.random().toString(36).slice(2)}.db`);
@@ -54,21 +39,19 @@ before(() => {
 });
 after(async () => {
   rmSync(dir, { recursive: true, force: true });
-  const connection = await mysql.createConnection({ uri: SERVER });
-  await connection.query(`DROP DATABASE IF EXISTS ${DATABASE}`);
-  await connection.end();
+  await dropMysqlDatabase(DATABASE);
 });
 
 describeEachDatabase("import-from oneapi (MySQL / MariaDB)", (context) => {
   it("plans and applies channels, models, priorities and tokens read from a mysql:// URL", async () => {
-    await createMysqlDatabase([...ONEAPI_MYSQL_DDL, ...oneApiRows(UPSTREAM)]);
+    await createMysqlDatabase(DATABASE, [...ONEAPI_MYSQL_DDL, ...oneApiRows(UPSTREAM)]);
     const source = await readImportSource("oneapi", URL_OF_DATABASE);
     assert.deepEqual(source, await readImportSource("oneapi", oneApiSqlite()));
     await assertOneApiImport(context.db, cipher, source, UPSTREAM);
   });
 
   it("refuses a MySQL database without one-api's tables, naming them, writing nothing", async () => {
-    await createMysqlDatabase(["CREATE TABLE something (id integer)"]);
+    await createMysqlDatabase(DATABASE, ["CREATE TABLE something (id integer)"]);
     await assert.rejects(
       readImportSource("oneapi", URL_OF_DATABASE),
       rejectsWith(
@@ -80,7 +63,7 @@ describeEachDatabase("import-from oneapi (MySQL / MariaDB)", (context) => {
   });
 
   it("refuses channels whose columns are not one-api's, writing nothing", async () => {
-    await createMysqlDatabase(["CREATE TABLE channels (id integer)", "CREATE TABLE tokens (id integer)"]);
+    await createMysqlDatabase(DATABASE, ["CREATE TABLE channels (id integer)", "CREATE TABLE tokens (id integer)"]);
     await assert.rejects(
       readImportSource("oneapi", URL_OF_DATABASE),
       rejectsWith("source_wrong_schema", /^The database's tables are not the expected ones/),
