@@ -11,9 +11,13 @@ const nextConfig = {
   compress: false,
   poweredByHeader: false,
   reactStrictMode: true,
+  // Another gateway's database or config.yaml is uploaded through a server action (16 MB, see
+  // lib/config-transfer/sources/upload.ts); every other action stays far below this.
+  experimental: { serverActions: { bodySizeLimit: "17mb" } },
   serverExternalPackages: [
     "better-sqlite3",
     "pg",
+    "mysql2",
     "kysely",
     "pino",
     "@opentelemetry/api",

@@ -9,7 +9,15 @@ export type ConfigTransferErrorCode =
   | "weak_passphrase"
   | "wrong_passphrase"
   | "missing_endpoint_key"
-  | "undecryptable_key";
+  | "undecryptable_key"
+  // Another system's storage (import-from): why it could not be read.
+  | "source_unreadable"
+  | "source_bad_url"
+  | "source_unreachable"
+  | "source_wrong_schema"
+  | "source_invalid"
+  | "source_unknown_keys"
+  | "source_missing_env";
 
 export class ConfigTransferError extends Error {
   readonly code: ConfigTransferErrorCode;

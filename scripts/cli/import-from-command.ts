@@ -5,7 +5,7 @@ import { describePlan } from "./config-commands";
 
 const SUMMARIES: Record<ImportSourceName, string> = {
   niceapi: "Import a NiceAPI SQLite database (providers, groups, keys, keywords)",
-  oneapi: "Import a one-api / new-api database (SQLite file or postgres:// URL)",
+  oneapi: "Import a one-api / new-api database (SQLite file, postgres:// or mysql:// URL)",
   litellm: "Import a LiteLLM proxy config.yaml (model_list, fallbacks, router settings)",
 };
 
@@ -17,8 +17,9 @@ export const importFromCommand = (source: ImportSourceName): Command => ({
   description: [
     "Reads another system's own storage, turns it into a configuration document and applies it",
     "like `config import` (the same plan, one transaction). oneapi: a one-api or new-api SQLite",
-    "file, or postgres://user@host/db[?schema=NAME]. Its tokens become API keys that keep their",
-    "secret (`sk-<key>`), so clients keep working. See docs/import-from.md for what maps to what.",
+    "file, postgres://user@host/db[?schema=NAME] or mysql://user:pass@host:3306/db. Its tokens",
+    "become API keys that keep their secret (`sk-<key>`), so clients keep working. See",
+    "docs/import-from.md for what maps to what.",
   ].join("\n"),
   options: {
     "dry-run": { type: "boolean", short: "n" },

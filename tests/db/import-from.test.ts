@@ -9,10 +9,16 @@ import { hashApiKey } from "../../db/crypto";
 import { createSecretCipher } from "../../db/crypto";
 import { getCredentialApiKey, listCredentials } from "../../db/queries/credentials";
 import type { Executor } from "../../db/schema";
-import { exportConfig, importConfig, isConfigTransferError } from "../../lib/config-transfer";
+import { exportConfig, isConfigTransferError } from "../../lib/config-transfer";
 import { readImportSource, type ImportedSource } from "../../lib/config-transfer/sources";
 import { NICEAPI_CLIENT_KEY, NICEAPI_DDL, niceApiRows } from "../support/niceapi-fixture";
 import { ONEAPI_DDL, ONEAPI_TOKEN_KEYS, oneApiRows } from "../support/oneapi-fixture";
+import {
+  applyImported as applyImportedWith,
+  assertNothingWritten,
+  assertOneApiImport,
+  storedKeyHashes,
+} from "../support/oneapi-import-checks";
 import { describeEachDatabase } from "../support/test-database";
 
 const cipher = createSecretCipher(Buffer.alloc(32, 7));
@@ -27,24 +33,8 @@ function oneApiSqlite(statements: readonly string[]): string {
   return path;
 }
 
-function applyImported(db: Executor, source: ImportedSource, dryRun: boolean) {
-  return importConfig(db, cipher, source.document, {
-    secrets: source.secrets,
-    apiKeySecrets: source.apiKeySecrets,
-    dryRun,
-  });
-}
-
-async function storedKeyHashes(db: Executor): Promise<Map<string, { hash: string; enabled: unknown }>> {
-  const rows = await db.selectFrom("api_keys").select(["name", "key_hash", "is_enabled"]).execute();
-  return new Map(rows.map((row) => [row.name, { hash: row.key_hash, enabled: row.is_enabled }]));
-}
-
-async function assertNothingWritten(db: Executor): Promise<void> {
-  const document = await exportConfig(db, null);
-  assert.deepEqual([document.endpoints.length, document.providers.length, document.groups.length], [0, 0, 0]);
-  assert.equal((await storedKeyHashes(db)).size, 0);
-}
+const applyImported = (db: Executor, source: ImportedSource, dryRun: boolean) =>
+  applyImportedWith(db, cipher, source, dryRun);
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), "import-from-"));
@@ -58,55 +48,7 @@ describeEachDatabase("import-from oneapi", (context) => {
       'Skipped channel 4 "wenxin": channel type 15 has no OpenAI- or Anthropic-compatible equivalent',
     ]);
 
-    const dry = await applyImported(context.db, source, true);
-    const planned = dry.plan.changes.map((change) => `${change.action} ${change.kind} ${change.name}`);
-    assert.deepEqual(planned.filter((line) => line.includes("apiKey")).sort(), [
-      "create apiKey alice",
-      "create apiKey old",
-      "create apiKey team",
-    ]);
-    assert.ok(planned.includes("create endpoint primary"));
-    assert.ok(planned.includes("create provider backup/gpt-4o"));
-    assert.ok(planned.includes("create group gpt-4o"));
-    assert.deepEqual(dry.plan.skippedApiKeys, []);
-    assert.doesNotMatch(JSON.stringify(dry), /sk-upstream|teamKey/);
-    await assertNothingWritten(context.db);
-
-    const applied = await applyImported(context.db, source, false);
-    assert.equal(applied.isApplied, true);
-    const document = await exportConfig(context.db, null);
-    assert.deepEqual(
-      document.endpoints.map((e) => [e.name, e.baseUrl, e.protocol]),
-      [
-        ["backup", `${UPSTREAM}/v1`, "openai"],
-        ["claude", "https://api.anthropic.com", "anthropic"],
-        ["primary", `${UPSTREAM}/v1`, "openai"],
-      ],
-    );
-    const providers = new Map(document.providers.map((p) => [p.name, p]));
-    assert.equal(providers.get("primary/gpt-4o")?.upstreamModel, "gpt-4o-2024-08-06");
-    assert.equal(providers.get("primary/gpt-4o-mini")?.upstreamModel, "gpt-4o-mini");
-    assert.equal(providers.get("claude/claude-3-5-sonnet")?.enabled, false);
-    const gpt4o = document.groups.find((g) => g.name === "gpt-4o");
-    assert.deepEqual(gpt4o?.members, [
-      { provider: "primary/gpt-4o", priority: 1, weight: 3 },
-      { provider: "backup/gpt-4o", priority: 2, weight: 1 },
-    ]);
-    const keys = new Map(document.apiKeys.map((k) => [k.name, k]));
-    assert.deepEqual(keys.get("team")?.groups.sort(), ["gpt-4o", "gpt-4o-mini"]);
-    assert.equal(keys.get("team")?.limits.budgetTotal, null);
-    assert.deepEqual(keys.get("alice")?.groups.sort(), ["claude-3-5-sonnet", "gpt-4o", "gpt-4o-mini"]);
-    assert.equal(keys.get("alice")?.limits.budgetTotal, 5);
-    assert.equal(keys.get("alice")?.expiresAt, "2100-01-01T00:00:00.000Z");
-    assert.equal(keys.get("old")?.enabled, false);
-    const hashes = await storedKeyHashes(context.db);
-    assert.equal(hashes.get("team")?.hash, hashApiKey(`sk-${ONEAPI_TOKEN_KEYS.team}`));
-    assert.equal(hashes.get("alice")?.hash, hashApiKey(`sk-${ONEAPI_TOKEN_KEYS.vip}`));
-    const primary = (await listCredentials(context.db)).find((c) => c.name === "primary");
-    assert.equal(await getCredentialApiKey(context.db, cipher, primary?.id ?? -1), "sk-upstream-primary");
-
-    const again = await applyImported(context.db, source, true);
-    assert.deepEqual(again.plan.changes, []);
+    await assertOneApiImport(context.db, cipher, source, UPSTREAM);
   });
 
   it("refuses a file that is not a database, with one message, writing nothing", async () => {

@@ -23,6 +23,6 @@ export function readImportSource(source: ImportSourceName, location: string): Pr
     case "litellm":
       return Promise.resolve().then(() => readLiteLlm(location));
     default:
-      throw invalidSource(`Unknown source ${String(source)}`);
+      throw invalidSource("source_invalid", `Unknown source ${String(source)}`);
   }
 }

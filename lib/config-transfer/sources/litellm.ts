@@ -57,21 +57,28 @@ function parseConfig(text: string): LiteLlmConfig {
   try {
     value = parseYaml(text);
   } catch (error) {
-    throw invalidSource(`The LiteLLM config is not valid YAML: ${error instanceof Error ? error.message : ""}`, error);
+    throw invalidSource(
+      "source_invalid",
+      `The LiteLLM config is not valid YAML: ${error instanceof Error ? error.message : ""}`,
+      { cause: error, detail: "YAML" },
+    );
   }
   if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw invalidSource("The LiteLLM config is not a YAML mapping");
+    throw invalidSource("source_invalid", "The LiteLLM config is not a YAML mapping", { detail: "YAML" });
   const unknown = Object.keys(value).filter((key) => !KNOWN_KEYS.includes(key));
   if (unknown.length > 0)
     throw invalidSource(
+      "source_unknown_keys",
       `The LiteLLM config has unknown top-level key${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} (known: ${KNOWN_KEYS.join(", ")}); nothing was imported`,
+      { detail: unknown.join(", ") },
     );
   const parsed = configSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw invalidSource(
-      `The LiteLLM config is not valid: ${issue?.path.join(".") || "config"} ${issue?.message ?? ""}`,
-    );
+    const path = issue?.path.join(".") || "config";
+    throw invalidSource("source_invalid", `The LiteLLM config is not valid: ${path} ${issue?.message ?? ""}`, {
+      detail: path,
+    });
   }
   return parsed.data;
 }
@@ -94,7 +101,7 @@ export function readLiteLlm(path: string, env: NodeJS.ProcessEnv = process.env):
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw invalidSource(`Cannot read ${path}`, error);
+    throw invalidSource("source_unreadable", `Cannot read ${path}`, { cause: error });
   }
   return buildDocument(parseConfig(text), env);
 }
@@ -144,7 +151,11 @@ function buildDocument(config: LiteLlmConfig, env: NodeJS.ProcessEnv): ImportedS
     members.set(deployment.model_name, list);
   }
   if (missing.size > 0)
-    throw invalidSource(`The LiteLLM config refers to unset environment variables: ${[...missing].join(", ")}`);
+    throw invalidSource(
+      "source_missing_env",
+      `The LiteLLM config refers to unset environment variables: ${[...missing].join(", ")}`,
+      { detail: [...missing].join(", ") },
+    );
   const groups = [...members].map(([name, own]) => ({ name, members: [...own], description: "Imported from LiteLLM" }));
   addFallbacks(
     groups,

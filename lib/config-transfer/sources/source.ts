@@ -1,5 +1,5 @@
 import { parseConfigDocument, type ConfigDocument } from "../document";
-import { ConfigTransferError } from "../errors";
+import { ConfigTransferError, type ConfigTransferErrorCode } from "../errors";
 import type { DocumentSecrets } from "../secrets";
 
 /** What an importer makes of another system's storage: our document and the secrets it needs. */
@@ -13,8 +13,15 @@ export interface ImportedSource {
   warnings: string[];
 }
 
-export function invalidSource(message: string, cause?: unknown): ConfigTransferError {
-  return new ConfigTransferError("invalid_document", message, { cause });
+export type SourceErrorCode = Extract<ConfigTransferErrorCode, `source_${string}`>;
+
+/** `detail` is what a translated message needs (names, a host): never a secret. */
+export function invalidSource(
+  code: SourceErrorCode,
+  message: string,
+  options: { cause?: unknown; detail?: string } = {},
+): ConfigTransferError {
+  return new ConfigTransferError(code, message, options);
 }
 
 /** Validates what a source built; a failure here is the importer's fault, said plainly. */
@@ -29,7 +36,12 @@ export function toImportedSource(
     return { document: parseConfigDocument(draft), secrets, apiKeySecrets, warnings };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw invalidSource(`The ${source} data does not make a valid configuration: ${reason}`, error);
+    // The document's own error names the first bad path, which is what the page shows.
+    const detail = error instanceof ConfigTransferError ? error.detail : undefined;
+    throw invalidSource("source_invalid", `The ${source} data does not make a valid configuration: ${reason}`, {
+      cause: error,
+      detail,
+    });
   }
 }
 

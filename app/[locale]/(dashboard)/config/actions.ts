@@ -2,49 +2,18 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { isDataError } from "@/db/queries/errors";
 import { fieldErrorsFrom } from "@/lib/action-result";
 import {
   exportConfig,
   importConfig,
-  isConfigTransferError,
   MIN_PASSPHRASE_LENGTH,
   parseConfigDocumentText,
   serializeConfigDocument,
-  type ConfigTransferErrorCode,
 } from "@/lib/config-transfer";
 import { getActionSession } from "@/app/_framework/session";
 import { getServerState } from "@/lib/server/state";
-import { errorText, getLogger } from "@/lib/logger";
-import {
-  MAX_DOCUMENT_BYTES,
-  type ConfigFailure,
-  type ExportActionResult,
-  type ImportActionResult,
-} from "./config-types";
-
-const unauthorized: ConfigFailure = { ok: false, formError: "unauthorized" };
-
-const ERROR_KEYS: Record<ConfigTransferErrorCode, string> = {
-  invalid_document: "configInvalid",
-  unsupported_version: "configVersion",
-  passphrase_required: "passphraseRequired",
-  weak_passphrase: "passphraseTooShort",
-  wrong_passphrase: "wrongPassphrase",
-  missing_endpoint_key: "missingEndpointKey",
-  undecryptable_key: "undecryptableKey",
-};
-
-/** Never a raw message or a stack: a translated key, plus a path or names where that helps. */
-function failure(error: unknown): ConfigFailure {
-  if (isConfigTransferError(error)) return { ok: false, formError: ERROR_KEYS[error.code], errorDetail: error.detail };
-  if (isDataError(error, "conflict")) return { ok: false, formError: "duplicateName" };
-  if (isDataError(error, "in_use")) return { ok: false, formError: "inUse" };
-  if (isDataError(error, "not_found")) return { ok: false, formError: "notFound" };
-  // An unexpected failure is the operator's to diagnose: its message goes to the server log.
-  getLogger().error({ error: errorText(error) }, `Configuration transfer failed: ${errorText(error)}`);
-  return { ok: false, formError: "unexpected" };
-}
+import { failure, unauthorized } from "./action-failure";
+import { MAX_DOCUMENT_BYTES, type ExportActionResult, type ImportActionResult } from "./config-types";
 
 const exportSchema = z
   .object({
