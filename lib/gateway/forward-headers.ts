@@ -15,6 +15,10 @@ export const DEFAULT_FORWARD_HEADERS: readonly string[] = [
   "anthropic-version",
   "http-referer",
   "x-title",
+  // W3C trace context: with tracing off the client's trace reaches the upstream as is; with it
+  // on, each attempt's own span replaces it (lib/gateway/tracing.ts).
+  "traceparent",
+  "tracestate",
   "x-*",
 ];
 

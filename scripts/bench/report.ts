@@ -95,12 +95,13 @@ const TARGET_LABELS: Record<string, string> = {
   floor: "Next.js floor",
   portkey: "Portkey",
   ours: "**ours**",
+  "ours-otel": "ours, OpenTelemetry on",
   "ours-next": "ours, FAST_LANE=off (via Next.js)",
   base: "ours, base build (A/B)",
   "ours-w2": "ours, WORKERS=2",
   "ours-pg2": "ours, 2 instances on PostgreSQL",
 };
-const ORDER = ["direct", "raw", "floor", "portkey", "ours", "ours-next", "base", "ours-w2", "ours-pg2"];
+const ORDER = ["direct", "raw", "floor", "portkey", "ours", "ours-otel", "ours-next", "base", "ours-w2", "ours-pg2"];
 
 export interface Summary {
   rps: number;
@@ -168,6 +169,7 @@ function scenarioTable(report: BenchReport, scenario: ScenarioId): string {
     ["ours", "raw"],
     ["ours", "floor"],
     ["ours", "ours-next"],
+    ["ours-otel", "ours"],
     ["portkey", "raw"],
     ["floor", "portkey"],
     ["ours", "base"],

@@ -9,8 +9,9 @@
  *   BENCH_RATE_S=s         seconds per fixed-rate run (default 2, plus a 1 s ramp)
  *   BENCH_SUSTAIN_S=s      the 300 req/s hold (default 60)
  *   BENCH_SUSTAIN_TARGETS  comma list of targets for the hold (default "ours")
- *   BENCH_TARGETS          comma list of direct,raw,floor,portkey,ours,ours-next,base,ours-w2,ours-pg2
- *                          (default all but floor and base); ours-next = FAST_LANE=off, ours-w2 = WORKERS=2,
+ *   BENCH_TARGETS          comma list of direct,raw,floor,portkey,ours,ours-otel,ours-next,base,ours-w2,ours-pg2
+ *                          (default all but floor, base and ours-otel); ours-otel = tracing on, exporting to
+ *                          a sink in this process; ours-next = FAST_LANE=off, ours-w2 = WORKERS=2,
  *                          ours-pg2 = two instances on PostgreSQL behind a balancer
  *                          (cluster-targets.ts; skipped when no PostgreSQL answers)
  *   BENCH_CLUSTER_SCENARIOS  matrix scenarios ours-w2 and ours-pg2 run (default json-c50,sse-c50)
@@ -40,6 +41,7 @@ import { ensureFloorBuild, startFloor } from "./next-floor";
 import { flowBody, protocolFlows, renderProtocols, writeSection, type FlowRun } from "./protocols";
 import { renderLimits, runLimits } from "./limits";
 import { renderHedging, runHedging } from "./hedging";
+import { startOtlpSink } from "./otlp-sink";
 import {
   ANTHROPIC_GROUP,
   root,
@@ -70,7 +72,18 @@ const config = {
   aborts: num("BENCH_ABORTS", 50),
   gapMs: 250,
 };
-const TARGET_NAMES = ["direct", "raw", "floor", "portkey", "ours", "ours-next", "base", "ours-w2", "ours-pg2"] as const;
+const TARGET_NAMES = [
+  "direct",
+  "raw",
+  "floor",
+  "portkey",
+  "ours",
+  "ours-otel",
+  "ours-next",
+  "base",
+  "ours-w2",
+  "ours-pg2",
+] as const;
 type TargetName = (typeof TARGET_NAMES)[number];
 const selectedTargets = (
   env.BENCH_TARGETS ?? `direct,raw,${env.BENCH_FLOOR === "1" ? "floor," : ""}portkey,ours,ours-next,ours-w2,ours-pg2`
@@ -248,6 +261,14 @@ async function startTargets(): Promise<Map<TargetName, Target>> {
       // A machine without PostgreSQL still gets every other figure.
       log(`skipped ${name}: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+  if (selectedTargets.includes("ours-otel")) {
+    // In this process (its CPU counts as the load generator's); it ends with the bench.
+    const sink = await startOtlpSink();
+    addOurs(
+      "ours-otel",
+      await startOurs({ ...common, env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_SERVICE_NAME: "bench" } }),
+    );
   }
   if (selectedTargets.includes("ours-next"))
     addOurs("ours-next", await startOurs({ ...common, env: { FAST_LANE: "off" } }));
