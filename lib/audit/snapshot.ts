@@ -84,6 +84,7 @@ export async function readAuditSnapshot(db: Executor): Promise<AuditSnapshot> {
         name: g.name,
         description: g.description,
         strategy: g.strategy,
+        hedge: g.hedge,
         members: g.members.map((m) => `${m.providerName} (priority ${m.priority}, weight ${m.weight})`),
         limits: g.limits,
       },

@@ -9,6 +9,7 @@ import { createProvider, deleteProvider, updateProvider } from "../../db/queries
 import { saveSettings } from "../../db/queries/settings";
 import type { Executor } from "../../db/schema";
 import { createSecretCipher } from "../../db/crypto";
+import { DEFAULT_HEDGE_DELAY_MS } from "../../db/hedging";
 import { cliActor, recordConfigChanges } from "../../lib/audit/record";
 import { importConfig, parseConfigDocument } from "../../lib/config-transfer";
 import { runRetention } from "../../lib/server/retention-job";
@@ -93,7 +94,13 @@ describeEachDatabase("audit log", (context) => {
     );
     const groupId = await audited(() => createGroup(context.db, { name: "chat" }));
     await audited(() => replaceGroupMembers(context.db, groupId, [{ providerId, priority: 1, weight: 3 }]));
-    await audited(() => updateGroup(context.db, groupId, { description: "for the app", strategy: "cheapest" }));
+    await audited(() =>
+      updateGroup(context.db, groupId, {
+        description: "for the app",
+        strategy: "cheapest",
+        hedge: { mode: "fixed", delayMs: 200 },
+      }),
+    );
     const { id: keyId, key } = await audited(() =>
       createApiKey(context.db, { name: "app", allGroups: false, groupIds: [groupId], expiresAt: null }),
     );
@@ -129,6 +136,7 @@ describeEachDatabase("audit log", (context) => {
     assert.deepEqual(byAction("group.update", 1)?.changes, {
       description: { before: "", after: "for the app" },
       strategy: { before: "weighted", after: "cheapest" },
+      hedge: { before: { mode: "off", delayMs: DEFAULT_HEDGE_DELAY_MS }, after: { mode: "fixed", delayMs: 200 } },
     });
     const keyCreated = byAction("key.create");
     assert.equal(keyCreated?.targetName, "app");
