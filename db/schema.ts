@@ -273,6 +273,25 @@ export interface ModelListSnapshotsTable {
   updated_at: number;
 }
 
+/** One configuration change (migration 2026_12_08_0004). */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  /** The signed-in user's name or email, or the OS user of a CLI run. */
+  actor: string;
+  /** dashboard | cli | config-import | api */
+  source: string;
+  ip: string | null;
+  user_agent: string | null;
+  /** `<kind>.<create|update|delete>`, e.g. provider.update, or config.import. */
+  action: string;
+  target_kind: string;
+  target_id: string | null;
+  target_name: string;
+  /** JSON `{ field: { before, after } }`, secrets masked before they were written. */
+  changes: string;
+}
+
 export interface Database {
   endpoint_credentials: EndpointCredentialsTable;
   providers: ProvidersTable;
@@ -293,6 +312,7 @@ export interface Database {
   admin_users: AdminUsersTable;
   job_locks: JobLocksTable;
   model_list_snapshots: ModelListSnapshotsTable;
+  audit_log: AuditLogTable;
 }
 
 /** Every query function takes one of these first, so callers can compose them in a transaction. */

@@ -29,6 +29,8 @@ export const settingsSchema = z.object({
   bodyRetentionDays: z.number().int().min(1).max(3_650).default(7),
   /** Bodies are truncated to this many bytes before they are stored. */
   bodyMaxBytes: z.number().int().min(1_024).max(10_485_760).default(65_536),
+  /** Audit log rows (configuration changes) older than this are deleted. */
+  auditRetentionDays: z.number().int().min(1).max(3_650).default(365),
   /** IANA time zone the dashboard shows times in; empty means the server's. */
   timeZone: z.string().max(64).default(""),
   /** Bearer token /metrics requires; empty means no token. */

@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { ZodError } from "zod";
 import { isDataError } from "../db/queries/errors";
+import { cliActor, recordConfigChanges } from "../lib/audit/record";
 import { isConfigTransferError } from "../lib/config-transfer";
 import { IMPORT_SOURCES } from "../lib/config-transfer/sources";
 import type { Command } from "./cli/command";
@@ -106,7 +107,12 @@ async function run(argv: readonly string[]): Promise<number> {
 
   const context = createCliContext();
   try {
-    return await command.run({ values: parsed.values, positionals: parsed.positionals }, context);
+    const input = { values: parsed.values, positionals: parsed.positionals };
+    if (!command.auditSource) return await command.run(input, context);
+    // One place for every writing command: the difference it made is the audit entry.
+    return await recordConfigChanges(await context.db(), cliActor(command.auditSource), () =>
+      command.run(input, context),
+    );
   } finally {
     await context.close();
   }

@@ -1,5 +1,9 @@
 import "server-only";
+import { headers } from "next/headers";
+import type { Session } from "next-auth";
+import type { AuditActor } from "../../db/queries/audit-log";
 import { isDataError, type DataErrorCode } from "../../db/queries/errors";
+import { recordConfigChanges } from "../../lib/audit/record";
 import { fieldErrorsFrom, unauthorized, type ActionResult } from "../../lib/action-result";
 import { getActionSession } from "./session";
 import { getServerState, type ServerState } from "../../lib/server/state";
@@ -26,18 +30,41 @@ export function invalidFields(error: {
   return { ok: false, fieldErrors: fieldErrorsFrom(error.issues) };
 }
 
+/** The signed-in admin and where the request came from, as the audit log names them. */
+async function dashboardActor(session: Session): Promise<AuditActor> {
+  const list = await headers();
+  const forwarded = list.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return {
+    actor: session.user?.name || session.user?.email || `admin #${session.adminId}`,
+    source: "dashboard",
+    ip: forwarded || list.get("x-real-ip") || null,
+    userAgent: list.get("user-agent"),
+  };
+}
+
+/**
+ * Runs a dashboard write outside runAdminAction (the import pages, which shape their own
+ * results) so its changes are still audited under the signed-in admin.
+ */
+export async function recordAdminChanges<T>(session: Session, state: ServerState, work: () => Promise<T>): Promise<T> {
+  return recordConfigChanges(state.db, await dashboardActor(session), work);
+}
+
 /**
  * The frame of every dashboard write. A server action is a public POST endpoint, so the
  * session is checked before anything else, whatever the request claims. A data-layer error
  * becomes the result mapped for its code; any other error is `unexpected`, never its text.
+ * Whatever the work changes in the configuration lands in the audit log under this admin.
  */
 export async function runAdminAction<T = undefined>(
   work: (state: ServerState) => Promise<ActionResult<T>>,
   results: DataErrorResults = {},
 ): Promise<ActionResult<T>> {
-  if (!(await getActionSession())) return unauthorized;
+  const session = await getActionSession();
+  if (!session) return unauthorized;
   try {
-    return await work(await getServerState());
+    const state = await getServerState();
+    return await recordAdminChanges(session, state, () => work(state));
   } catch (error) {
     if (isDataError(error)) return results[error.code] ?? DEFAULT_RESULTS[error.code];
     return { ok: false, formError: "unexpected" };

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { SecretCipher } from "../crypto";
 import { fromDbBoolean, toDbBoolean, withTransaction } from "../dialect";
 import { ENDPOINT_PROTOCOLS, type EndpointCredentialUpdate, type EndpointProtocol, type Executor } from "../schema";
@@ -230,4 +231,15 @@ export async function deleteCredential(db: Executor, id: number): Promise<void> 
     // A provider created between the count and the delete still trips the foreign key.
     throw toDataError(error, { inUse: inUse(1) });
   }
+}
+
+/**
+ * A short digest of each endpoint's stored (encrypted) key: it changes whenever the key is
+ * replaced, so the audit log can say "key changed" without ever seeing the key.
+ */
+export async function listCredentialKeyStamps(db: Executor): Promise<Map<number, string>> {
+  const rows = await db.selectFrom("endpoint_credentials").select(["id", "api_key_encrypted"]).execute();
+  return new Map(
+    rows.map((row) => [row.id, createHash("sha256").update(row.api_key_encrypted).digest("hex").slice(0, 16)]),
+  );
 }

@@ -2,14 +2,16 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import { releaseJobLock, tryAcquireJobLock } from "../../db/queries/job-locks";
+import { deleteAuditBatch } from "../../db/queries/audit-log";
 import { deleteBodyBatch, deleteCallLogBatch } from "../../db/queries/retention";
 import type { Database, Executor } from "../../db/schema";
-import type { Settings } from "../../db/settings-schema";
+import { defaultSettings, type Settings } from "../../db/settings-schema";
 import { errorText, getLogger } from "../logger";
 
 /*
  * Retention: log rows older than settings.logRetentionDays and stored bodies older than
- * settings.bodyRetentionDays are deleted in the background, in small batches with a pause
+ * settings.bodyRetentionDays are deleted in the background (and audit log rows older than
+ * settings.auditRetentionDays, kept by their own, longer setting), in small batches with a pause
  * in between, so requests and the log writer are never held up for long (better-sqlite3
  * runs each statement on the event loop). The hourly rollups are kept, so the charts keep
  * their history. In a cluster one instance runs it, holding the "retention" job lock.
@@ -18,7 +20,8 @@ import { errorText, getLogger } from "../logger";
 const DAY_MS = 86_400_000;
 export const RETENTION_LOCK = "retention";
 
-export type RetentionSettings = Pick<Settings, "logRetentionDays" | "bodyRetentionDays">;
+export type RetentionSettings = Pick<Settings, "logRetentionDays" | "bodyRetentionDays"> &
+  Partial<Pick<Settings, "auditRetentionDays">>;
 
 export interface RetentionOptions {
   /**
@@ -37,6 +40,8 @@ export interface RetentionResult {
   bodyCutoff: number;
   deletedLogs: number;
   deletedBodies: number;
+  auditCutoff: number;
+  deletedAuditEntries: number;
   /** False when shouldContinue stopped the run before it finished. */
   isComplete: boolean;
 }
@@ -55,11 +60,21 @@ export async function runRetention(
   const logCutoff = now - settings.logRetentionDays * DAY_MS;
   // A body never outlives its row.
   const bodyCutoff = now - Math.min(settings.bodyRetentionDays, settings.logRetentionDays) * DAY_MS;
-  const result: RetentionResult = { logCutoff, bodyCutoff, deletedLogs: 0, deletedBodies: 0, isComplete: false };
+  const auditCutoff = now - (settings.auditRetentionDays ?? defaultSettings.auditRetentionDays) * DAY_MS;
+  const result: RetentionResult = {
+    logCutoff,
+    bodyCutoff,
+    auditCutoff,
+    deletedLogs: 0,
+    deletedBodies: 0,
+    deletedAuditEntries: 0,
+    isComplete: false,
+  };
 
-  const steps: [() => Promise<number>, "deletedLogs" | "deletedBodies"][] = [
+  const steps: [() => Promise<number>, "deletedLogs" | "deletedBodies" | "deletedAuditEntries"][] = [
     [() => deleteBodyBatch(db, bodyCutoff, batchSize), "deletedBodies"],
     [() => deleteCallLogBatch(db, logCutoff, batchSize), "deletedLogs"],
+    [() => deleteAuditBatch(db, auditCutoff, batchSize), "deletedAuditEntries"],
   ];
   for (const [step, counter] of steps) {
     for (;;) {

@@ -21,6 +21,8 @@ export interface Command {
   /** `[flag, explanation]` per option, for `--help`. */
   optionHelp: [string, string][];
   positionals: { min: number; max: number };
+  /** Set on commands that change the configuration: their changes are audited under this source. */
+  auditSource?: "cli" | "config-import";
   /** Resolves to the exit code. */
   run(input: CommandInput, context: CliContext): Promise<number>;
 }

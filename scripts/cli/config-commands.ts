@@ -120,6 +120,7 @@ export const configImport: Command = {
     ["--json", "print the plan as JSON"],
   ],
   positionals: { min: 1, max: 1 },
+  auditSource: "config-import",
   async run({ values, positionals }, context) {
     const file = positionals[0] ?? "-";
     let text: string;

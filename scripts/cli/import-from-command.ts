@@ -30,6 +30,7 @@ export const importFromCommand = (source: ImportSourceName): Command => ({
     ["--json", "print the plan as JSON"],
   ],
   positionals: { min: 1, max: 1 },
+  auditSource: "config-import",
   async run({ values, positionals }, context) {
     const imported = await readImportSource(source, positionals[0] ?? "");
     const isDryRun = flagOption(values, "dry-run");

@@ -29,6 +29,7 @@ export const keysCreate: Command = {
     ...KEY_LIMIT_HELP,
   ],
   positionals: { min: 0, max: 0 },
+  auditSource: "cli",
   async run({ values }, context) {
     const name = stringOption(values, "name")?.trim();
     if (!name) throw new UsageError("--name is required");
@@ -124,6 +125,7 @@ export const keysRevoke: Command = {
   options: {},
   optionHelp: [],
   positionals: { min: 1, max: 1 },
+  auditSource: "cli",
   async run({ positionals }, context) {
     const target = (positionals[0] ?? "").trim();
     const db = await context.db();

@@ -6,12 +6,13 @@ import { UsageError, formatTime } from "./output";
 
 export const logsPrune: Command = {
   name: "logs prune",
-  summary: "Delete call logs and bodies past their retention",
+  summary: "Delete call logs, bodies and audit entries past their retention",
   usage: "",
   description: [
     "Runs one retention pass now, as the server does every few minutes: deletes call log rows",
     "older than the logRetentionDays setting and stored bodies older than bodyRetentionDays",
-    "(never later than their row), in batches so a running gateway keeps writing meanwhile.",
+    "(never later than their row), and audit log entries older than auditRetentionDays, in",
+    "batches so a running gateway keeps writing meanwhile.",
     "Hourly rollups (the dashboard's charts) are kept.",
   ].join("\n"),
   options: {},
@@ -25,7 +26,8 @@ export const logsPrune: Command = {
     const result = await runRetention(db, settings, Date.now(), { pause: () => Promise.resolve() });
     context.stdout(
       `Deleted ${result.deletedLogs} log rows older than ${settings.logRetentionDays} days (before ${formatTime(result.logCutoff)}) ` +
-        `and ${result.deletedBodies} stored bodies (before ${formatTime(result.bodyCutoff)}).`,
+        `and ${result.deletedBodies} stored bodies (before ${formatTime(result.bodyCutoff)}); ` +
+        `${result.deletedAuditEntries} audit entries older than ${settings.auditRetentionDays} days.`,
     );
     return 0;
   },

@@ -11,6 +11,7 @@ const EXPECTED_TABLES = [
   "admin_users",
   "api_key_groups",
   "api_keys",
+  "audit_log",
   "call_log_bodies",
   "call_logs",
   "config_state",

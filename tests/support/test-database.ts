@@ -118,6 +118,7 @@ const APP_TABLES: readonly (keyof Database)[] = [
   "usage_daily",
   "admin_users",
   "job_locks",
+  "audit_log",
 ];
 
 /**

@@ -10,6 +10,7 @@ import {
   parseConfigDocumentText,
   serializeConfigDocument,
 } from "@/lib/config-transfer";
+import { recordAdminChanges } from "@/app/_framework/admin-action";
 import { getActionSession } from "@/app/_framework/session";
 import { getServerState } from "@/lib/server/state";
 import { failure, unauthorized } from "./action-failure";
@@ -56,11 +57,13 @@ async function runImport(input: unknown, dryRun: boolean): Promise<ImportActionR
   try {
     const state = await getServerState();
     const document = parseConfigDocumentText(parsed.data.text);
-    const result = await importConfig(state.db, state.cipher, document, {
-      passphrase: parsed.data.passphrase || undefined,
-      prune: parsed.data.prune,
-      dryRun,
-    });
+    const result = await recordAdminChanges(session, state, () =>
+      importConfig(state.db, state.cipher, document, {
+        passphrase: parsed.data.passphrase || undefined,
+        prune: parsed.data.prune,
+        dryRun,
+      }),
+    );
     if (result.isApplied) {
       await state.reloadConfig();
       // Every section may have changed.

@@ -13,6 +13,7 @@ import {
 import { fieldErrorsFrom, unauthorized, type ActionResult } from "@/lib/action-result";
 import { endpointNameFor } from "@/lib/importer/base-url";
 import { fetchModelList, ModelFetchError } from "@/lib/importer/fetch-models";
+import { recordAdminChanges } from "@/app/_framework/admin-action";
 import { getActionSession } from "@/app/_framework/session";
 import { getServerState } from "@/lib/server/state";
 import { fetchModelsSchema, importModelsSchema } from "./import-schema";
@@ -99,13 +100,15 @@ export async function importModelsAction(input: unknown): Promise<ActionResult<I
   const state = await getServerState();
   let summary: ImportSummary;
   try {
-    const result = await importModels(state.db, state.cipher, {
-      endpoint,
-      rows,
-      onExisting,
-      groups: { groupIds, newGroupNames, priority, weight },
-      listedModelIds,
-    });
+    const result = await recordAdminChanges(session, state, () =>
+      importModels(state.db, state.cipher, {
+        endpoint,
+        rows,
+        onExisting,
+        groups: { groupIds, newGroupNames, priority, weight },
+        listedModelIds,
+      }),
+    );
     const { updatedProviderIds, ...rest } = result;
     for (const providerId of updatedProviderIds) state.runtime.breakers.reset(providerId);
     summary = rest;

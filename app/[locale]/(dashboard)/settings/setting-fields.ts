@@ -29,6 +29,7 @@ const units: Record<NumberSettingKey, SettingUnit> = {
   logRetentionDays: "days",
   bodyRetentionDays: "days",
   bodyMaxBytes: "bytes",
+  auditRetentionDays: "days",
 };
 
 export const settingSections = [
@@ -44,7 +45,10 @@ export const settingSections = [
     ],
   },
   { id: "timeouts", keys: ["connectTimeoutMs", "firstTokenTimeoutMs", "totalTimeoutMs"] },
-  { id: "logging", keys: ["logRetentionDays", "storeBodies", "bodyRetentionDays", "bodyMaxBytes"] },
+  {
+    id: "logging",
+    keys: ["logRetentionDays", "storeBodies", "bodyRetentionDays", "bodyMaxBytes", "auditRetentionDays"],
+  },
   { id: "dashboard", keys: ["timeZone", "metricsToken"] },
 ] as const satisfies ReadonlyArray<{ id: string; keys: readonly SettingKey[] }>;
 
