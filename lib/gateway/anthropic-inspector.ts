@@ -72,7 +72,8 @@ export function inspectAnthropicMessage(bytes: Uint8Array, check: KeywordCheck):
   }
   // A turn that stops with no content at all (end_turn after a tool result) is a real answer.
   if (!hasAnswer && !(payload.content.length === 0 && payload.stop_reason === "end_turn")) return fail("empty answer");
-  return { kind: "ok", usage: readAnthropicUsage(payload.usage), completionCharacters };
+  const finishReason = typeof payload.stop_reason === "string" ? payload.stop_reason : null;
+  return { kind: "ok", usage: readAnthropicUsage(payload.usage), completionCharacters, finishReason };
 }
 
 /** One Anthropic SSE event at a time: the same verdicts as the OpenAI inspector. */
@@ -80,7 +81,7 @@ export class AnthropicSseInspector implements StreamInspector {
   usage: TokenUsage | null = null;
   completionCharacters = 0;
   hasMeaningful = false;
-  hasFinishReason = false;
+  finishReason: string | null = null;
   /** The last event's parsed data, for a translator reading the same stream. */
   payload: unknown = null;
   private readonly reader = new SseDataReader();
@@ -115,7 +116,8 @@ export class AnthropicSseInspector implements StreamInspector {
       case "content_block_delta":
         return this.readDelta(payload.delta);
       case "message_delta":
-        if (isRecord(payload.delta) && typeof payload.delta.stop_reason === "string") this.hasFinishReason = true;
+        if (isRecord(payload.delta) && typeof payload.delta.stop_reason === "string")
+          this.finishReason = payload.delta.stop_reason;
         this.usage = readAnthropicUsage(payload.usage, this.usage);
         return "other";
       case "message_stop":

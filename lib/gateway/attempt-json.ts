@@ -16,6 +16,7 @@ export interface JsonAnswer {
   bytes: Uint8Array;
   usage: TokenUsage | null;
   completionCharacters: number;
+  finishReason: string | null;
   /** The upstream's content type, relayed by routes that keep it (plain-text transcripts). */
   contentType: string;
 }
@@ -71,6 +72,7 @@ export async function attemptJson(context: AttemptContext): Promise<AttemptResul
         bytes,
         usage: verdict.usage,
         completionCharacters: verdict.completionCharacters,
+        finishReason: verdict.finishReason ?? null,
         contentType: headerText(response.headers["content-type"]) ?? "application/json",
       },
     };

@@ -29,6 +29,8 @@ function addHedgeCosts(record: CallLogRecord): void {
  */
 export class CallLog {
   readonly record: CallLogRecord;
+  /** The answer's finish reason, for traces; not stored in the row. */
+  finishReason: string | null = null;
   private isPushed = false;
   private provider: ProviderConfig | null = null;
   private finishers: ((record: Readonly<CallLogRecord>) => void)[] = [];

@@ -85,6 +85,9 @@ export function respondJson(
   log.setProvider(provider);
   if (context.billing) log.bill(context.billing.unit, context.billing.count(answer.bytes));
   log.setResponseBody(bytes);
+  log.finishReason = answer.finishReason;
+  const attempt = log.record.attempts.at(-1);
+  if (attempt) runtime.providerStats?.recordTotal(provider.id, attempt.latencyMs);
   log.finish({ status: 200, usage, ttftMs: Math.max(0, runtime.now() - receivedAt) });
   const headers = route.keepsContentType
     ? { ...context.limitHeaders, "content-type": answer.contentType, "x-request-id": requestId }
@@ -121,6 +124,8 @@ export function respondStream(
       provider,
     );
     if (attempt) attempt.latencyMs = Math.max(0, now - attemptStartedAt);
+    // A whole stream's time feeds the provider's total-time average; a cut-off one says nothing.
+    if (end.kind === "complete") runtime.providerStats?.recordTotal(provider.id, Math.max(0, now - attemptStartedAt));
     if (end.kind === "incomplete") {
       runtime.breakers.recordFailure(provider.id, now, settings, null);
       if (attempt) {
@@ -129,6 +134,7 @@ export function respondStream(
       }
     }
     if (collector) log.setResponseText(collector.toText());
+    log.finishReason = inspector.finishReason;
     log.finish({
       status: end.kind === "client_gone" ? CLIENT_CLOSED_REQUEST : 200,
       usage,

@@ -9,6 +9,8 @@ export interface CompletionVerdict {
   kind: "ok";
   usage: TokenUsage | null;
   completionCharacters: number;
+  /** The first choice's finish reason (or the protocol's equivalent), when the answer has one. */
+  finishReason?: string | null;
 }
 
 export interface KeywordCheck {
@@ -95,5 +97,7 @@ export function inspectCompletion(bytes: Uint8Array, check: KeywordCheck): Compl
       hasAnswer = true;
   }
   if (!hasAnswer) return fail("empty answer");
-  return { kind: "ok", usage: readUsage(payload.usage), completionCharacters };
+  const first: unknown = choices[0];
+  const finishReason = isRecord(first) && typeof first.finish_reason === "string" ? first.finish_reason : null;
+  return { kind: "ok", usage: readUsage(payload.usage), completionCharacters, finishReason };
 }

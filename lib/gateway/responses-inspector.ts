@@ -68,7 +68,8 @@ export function inspectResponseObject(bytes: Uint8Array, check: KeywordCheck): C
     if (text.length > 0 || item.type === "function_call") hasAnswer = true;
   }
   if (!hasAnswer) return fail("empty answer");
-  return { kind: "ok", usage: readResponsesUsage(payload.usage), completionCharacters };
+  const finishReason = typeof payload.status === "string" ? payload.status : null;
+  return { kind: "ok", usage: readResponsesUsage(payload.usage), completionCharacters, finishReason };
 }
 
 const TEXT_EVENTS: Readonly<Record<string, TextChannel>> = {
@@ -83,7 +84,7 @@ export class ResponsesSseInspector implements StreamInspector {
   usage: TokenUsage | null = null;
   completionCharacters = 0;
   hasMeaningful = false;
-  hasFinishReason = false;
+  finishReason: string | null = null;
   payload: unknown = null;
   private readonly reader = new SseDataReader();
   private readonly scanner: StreamKeywordScanner;
@@ -122,7 +123,7 @@ export class ResponsesSseInspector implements StreamInspector {
         return "other";
       case "response.completed":
       case "response.incomplete":
-        this.hasFinishReason = true;
+        this.finishReason = payload.type === "response.completed" ? "completed" : "incomplete";
         if (isRecord(payload.response)) this.usage = readResponsesUsage(payload.response.usage) ?? this.usage;
         return "done";
       case "response.failed":

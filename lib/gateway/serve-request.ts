@@ -133,7 +133,10 @@ export async function serveIngress<R extends IngressRequest, B extends JsonBody 
   const log = new CallLog(runtime, snapshot.settings, requestId, receivedAt, caller?.onLogged?.bind(caller));
   log.record.api = ingress.api;
   const trace = runtime.tracer?.startRequest(request.headers, ingress.api, receivedAt);
-  if (trace) log.whenFinished((record) => trace.end(record, snapshot.providers.get(record.providerId ?? -1) ?? null));
+  if (trace)
+    log.whenFinished((record) =>
+      trace.end(record, snapshot.providers.get(record.providerId ?? -1) ?? null, log.finishReason),
+    );
   try {
     if (runtime.isShuttingDown?.()) throw new GatewayError("server_shutting_down");
     const access = admitCaller(request, runtime, snapshot, caller, log);

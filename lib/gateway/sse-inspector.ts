@@ -28,7 +28,8 @@ export interface StreamInspector {
   usage: TokenUsage | null;
   completionCharacters: number;
   hasMeaningful: boolean;
-  hasFinishReason: boolean;
+  /** The answer's finish reason (`stop`, `length`, `tool_calls`, Anthropic's `end_turn`…) once seen. */
+  finishReason: string | null;
   /** The last inspected event's parsed JSON data (null when it had none), for a translator. */
   payload: unknown;
   inspect(raw: Uint8Array, isUnterminated?: boolean): SseEventKind;
@@ -65,7 +66,7 @@ export class SseInspector implements StreamInspector {
   payload: unknown = null;
   completionCharacters = 0;
   hasMeaningful = false;
-  hasFinishReason = false;
+  finishReason: string | null = null;
   private readonly reader = new SseDataReader();
   private readonly scanner: StreamKeywordScanner;
 
@@ -104,7 +105,7 @@ export class SseInspector implements StreamInspector {
     let isMeaningful = false;
     for (const choice of choices) {
       if (!isRecord(choice)) continue;
-      if (typeof choice.finish_reason === "string") this.hasFinishReason = true;
+      if (typeof choice.finish_reason === "string") this.finishReason = choice.finish_reason;
       // Legacy completions stream `choices[].text` where chat streams `choices[].delta`.
       const delta = isRecord(choice.delta)
         ? choice.delta

@@ -75,7 +75,7 @@ export function createRelayStream(committed: CommittedStream, hooks: RelayHooks)
     }
     const end: StreamEnd =
       read.kind === "ended"
-        ? stream.inspector.hasFinishReason
+        ? stream.inspector.finishReason !== null
           ? { kind: "complete" }
           : { kind: "incomplete", reason: "stream ended before the end marker", isTimeout: false }
         : read.kind === "broken"

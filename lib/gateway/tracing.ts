@@ -17,7 +17,7 @@ export interface RequestTrace {
   /** A child span for one upstream attempt; its headers carry the span to the upstream. */
   startAttempt(provider: ProviderConfig): AttemptTrace;
   /** Ends the request span (and the winning attempt's) from the final log row. */
-  end(record: Readonly<CallLogRecord>, snapshotProvider: ProviderConfig | null): void;
+  end(record: Readonly<CallLogRecord>, provider: ProviderConfig | null, finishReason: string | null): void;
 }
 
 export interface AttemptTrace {

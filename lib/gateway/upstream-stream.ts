@@ -104,7 +104,7 @@ export class UpstreamStream {
           this.forward(events, raw);
       }
     }
-    if (isEnd && this.inspector.hasFinishReason) this.finishTranslation(events);
+    if (isEnd && this.inspector.finishReason !== null) this.finishTranslation(events);
     return isEnd ? { kind: "ended", events } : { kind: "more", events };
   }
 

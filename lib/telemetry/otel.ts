@@ -124,7 +124,7 @@ class OtelRequest implements RequestTrace {
     return attempt;
   }
 
-  end(record: Readonly<CallLogRecord>, provider: ProviderConfig | null): void {
+  end(record: Readonly<CallLogRecord>, provider: ProviderConfig | null, finishReason: string | null): void {
     const endTime = record.createdAt + record.latencyMs;
     // The attempt that served (or whose client error was relayed) ends with the request.
     for (const attempt of this.attempts) {
@@ -159,6 +159,7 @@ class OtelRequest implements RequestTrace {
       ...(record.ttftMs === null ? {} : { "gateway.ttft_ms": record.ttftMs }),
       ...usageAttributes(record),
     });
+    if (finishReason !== null) span.setAttribute("gen_ai.response.finish_reasons", [finishReason]);
     if (provider) {
       const system = systemOf(provider);
       span.setAttributes({

@@ -78,6 +78,7 @@ describe("OpenTelemetry traces", () => {
         input: span.attributes["gen_ai.usage.input_tokens"],
         output: span.attributes["gen_ai.usage.output_tokens"],
         status: span.attributes["http.response.status_code"],
+        finish: span.attributes["gen_ai.response.finish_reasons"],
       },
       {
         operation: "chat",
@@ -87,6 +88,7 @@ describe("OpenTelemetry traces", () => {
         input: 7,
         output: 5,
         status: 200,
+        finish: ["stop"],
       },
     );
     const [attempt] = await attemptSpans(receiver, span, 1);
