@@ -10,6 +10,7 @@ import type { FailoverOutcome } from "./failover";
 import { createRelayStream, type StreamEnd } from "./stream-relay";
 import type { GatewayRuntime, ProviderConfig } from "./types";
 import { settleUsage } from "./usage";
+import { settleBreaker } from "./failover-policy";
 
 export interface ResponseContext {
   runtime: GatewayRuntime;
@@ -127,7 +128,7 @@ export function respondStream(
     // A whole stream's time feeds the provider's total-time average; a cut-off one says nothing.
     if (end.kind === "complete") runtime.providerStats?.recordTotal(provider.id, Math.max(0, now - attemptStartedAt));
     if (end.kind === "incomplete") {
-      runtime.breakers.recordFailure(provider.id, now, settings, null);
+      settleBreaker(runtime.breakers, provider.id, "broken_after_first_token", now, settings);
       if (attempt) {
         attempt.outcome = "failed";
         attempt.reason = `mid-stream: ${end.reason}`;

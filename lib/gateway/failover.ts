@@ -3,6 +3,7 @@ import type { HedgePolicy } from "../../db/hedging";
 import type { AttemptFailure, AttemptResult } from "./attempt-result";
 import type { CallLog } from "./call-log";
 import { GatewayError } from "./errors";
+import { endingOfFailure, settleBreaker } from "./failover-policy";
 import { toRetryAfterSeconds } from "./retry-after";
 import type { AttemptTrace, RequestTrace } from "./tracing";
 import type { AttemptRecord, GatewayRuntime, ProviderConfig } from "./types";
@@ -186,13 +187,13 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
     };
     switch (result.kind) {
       case "success":
-        runtime.breakers.recordSuccess(provider.id, now, settings);
+        settleBreaker(runtime.breakers, provider.id, "answered", now, settings);
         // A stream succeeds at its first token, a JSON answer once complete: either is its TTFT.
         runtime.providerStats?.recordFirstToken(provider.id, base.latencyMs);
         log.addAttempt({ ...base, status: result.status, outcome: "ok", reason: null });
         return { kind: "success", provider, status: result.status, value: result.value };
       case "client_error":
-        runtime.breakers.releaseProbe(provider.id);
+        settleBreaker(runtime.breakers, provider.id, "client_error", now, settings);
         log.addAttempt({
           ...base,
           status: result.status,
@@ -201,11 +202,11 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
         });
         return { kind: "client_error", provider, status: result.status, body: result.body };
       case "aborted":
-        runtime.breakers.releaseProbe(provider.id);
+        settleBreaker(runtime.breakers, provider.id, "client_left", now, settings);
         log.addAttempt({ ...base, status: result.status, outcome: "failed", reason: "client closed the request" });
         return { kind: "aborted" };
       case "failure":
-        runtime.breakers.recordFailure(provider.id, now, settings, result.retryAfterMs, result.reason);
+        settleBreaker(runtime.breakers, provider.id, endingOfFailure(result), now, settings, result);
         log.addAttempt({ ...base, status: result.status, outcome: "failed", reason: result.reason });
         entry.span?.end("failed", result.status, result.reason);
         failures.push({ provider, failure: result });
@@ -234,7 +235,7 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
       loser.span?.end("cancelled", null, attempt.reason);
       void loser.settled.then((settled) => {
         loser.endInFlight?.();
-        runtime.breakers.releaseProbe(loser.provider.id);
+        settleBreaker(runtime.breakers, loser.provider.id, "hedge_lost", runtime.now(), settings);
         if (!("result" in settled) || settled.result.kind !== "success") return;
         // It answered in the same moment: the upstream did the work, so its cost is counted.
         attempt.status = settled.result.status;

@@ -1,3 +1,4 @@
+import { settleBreaker } from "./failover-policy";
 import { AttemptControl } from "./attempt-control";
 import { fail, failFromError, type AttemptContext, type AttemptResult } from "./attempt-result";
 import type { ResponseContext } from "./chat-responses";
@@ -156,7 +157,7 @@ function markLastAttemptFailed(
   context: ResponseContext,
 ): void {
   if (reason === "client closed the stream") return;
-  runtime.breakers.recordFailure(provider.id, runtime.now(), context.settings, null);
+  settleBreaker(runtime.breakers, provider.id, "broken_after_first_token", runtime.now(), context.settings);
   const attempt = attempts[attempts.length - 1];
   if (attempt) {
     attempt.outcome = "failed";

@@ -12,6 +12,7 @@ import { matchKeywords, recordKeywordHits } from "./keywords";
 import { parseRetryAfterMs } from "./retry-after";
 import type { UpstreamResponse } from "./types";
 import { isRecord } from "./json-shape";
+import { isProviderFailureStatus } from "./failover-policy";
 
 // A client error body is relayed in full but must not be a way to exhaust memory.
 const MAX_ERROR_BODY_BYTES = 1024 * 1024;
@@ -36,16 +37,6 @@ export async function readUpstreamBody(response: UpstreamResponse, maxBytes: num
     chunks.push(value);
   }
   return joinChunks(chunks, total);
-}
-
-/**
- * Whether a non-2xx status is the provider's failure (fail over, count it) or the client's
- * own mistake (relay it). 401/403/404 mean the provider's key or model is wrong, which
- * another provider may not share; a redirect is never followed by the relay.
- */
-export function isProviderFailureStatus(status: number): boolean {
-  if (status < 400 || status >= 500) return true;
-  return status === 401 || status === 403 || status === 404 || status === 408 || status === 429;
 }
 
 function readErrorMessage(bytes: Uint8Array): string | null {
