@@ -137,7 +137,7 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
     attemptsMade += 1;
     const startedAt = runtime.now();
     runtime.breakers.beginAttempt(provider.id, startedAt);
-    // In flight until the attempt's verdict: for a stream that is its commit at the first token.
+    // In flight until the request ends when it serves it, else until its verdict (see endAttempt).
     const endInFlight = runtime.providerStats?.begin(provider.id);
     const cancel = hedge ? new AbortController() : null;
     const signal = cancel ? AbortSignal.any([input.clientSignal, cancel.signal]) : input.clientSignal;
@@ -148,6 +148,14 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
       (error: unknown) => ({ running: entry, error }),
     );
     running.push(entry);
+  };
+
+  /** An attempt that serves the request stays in flight (for least-busy) until the answer ends. */
+  const endAttempt = (settled: Settled<T>): void => {
+    const end = settled.running.endInFlight;
+    if (!end) return;
+    if ("result" in settled && settled.result.kind === "success") log.whenFinished(end);
+    else end();
   };
 
   /** Starts the next candidate that may be tried; false when none is left. */
@@ -270,7 +278,7 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
         continue;
       }
       running.splice(running.indexOf(next.running), 1);
-      next.running.endInFlight?.();
+      endAttempt(next);
       if ("error" in next) {
         runtime.breakers.releaseProbe(next.running.provider.id);
         cancelLosers(null);
@@ -295,7 +303,7 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
       launch(provider);
       const settled = await running[0]!.settled;
       running.length = 0;
-      settled.running.endInFlight?.();
+      endAttempt(settled);
       if ("error" in settled) {
         runtime.breakers.releaseProbe(provider.id);
         throw settled.error;
