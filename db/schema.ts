@@ -292,6 +292,28 @@ export interface AuditLogTable {
   changes: string;
 }
 
+/** A webhook that receives alerts (migration 2026_12_08_0005). */
+export interface AlertTargetsTable {
+  id: Generated<number>;
+  name: string;
+  /** generic | slack */
+  kind: string;
+  url: string;
+  /** Encrypted HMAC secret for generic targets; null for none. */
+  secret_encrypted: string | null;
+  /** JSON array of alert event names, validated with zod when read. */
+  events: string;
+  is_enabled: ColumnType<DbBoolean, DbBoolean | undefined, DbBoolean>;
+  created_at: number;
+  updated_at: number;
+}
+
+/** When each alert key was last sent, shared by every process (migration 2026_12_08_0005). */
+export interface AlertStateTable {
+  alert_key: string;
+  last_sent_at: number;
+}
+
 export interface Database {
   endpoint_credentials: EndpointCredentialsTable;
   providers: ProvidersTable;
@@ -313,6 +335,8 @@ export interface Database {
   job_locks: JobLocksTable;
   model_list_snapshots: ModelListSnapshotsTable;
   audit_log: AuditLogTable;
+  alert_targets: AlertTargetsTable;
+  alert_state: AlertStateTable;
 }
 
 /** Every query function takes one of these first, so callers can compose them in a transaction. */

@@ -31,6 +31,14 @@ export const settingsSchema = z.object({
   bodyMaxBytes: z.number().int().min(1_024).max(10_485_760).default(65_536),
   /** Audit log rows (configuration changes) older than this are deleted. */
   auditRetentionDays: z.number().int().min(1).max(3_650).default(365),
+  /** An error-rate alert fires when this share of a group's requests failed within the window. */
+  alertErrorRatePercent: z.number().int().min(1).max(100).default(50),
+  /** The sliding window the error rate is measured over. */
+  alertErrorRateWindowSeconds: z.number().int().min(10).max(86_400).default(300),
+  /** Fewer requests than this in the window never fire an error-rate alert. */
+  alertErrorRateMinRequests: z.number().int().min(1).max(100_000).default(20),
+  /** The same alert (event + subject) is sent at most once per this many seconds. */
+  alertCooldownSeconds: z.number().int().min(0).max(86_400).default(600),
   /** IANA time zone the dashboard shows times in; empty means the server's. */
   timeZone: z.string().max(64).default(""),
   /** Bearer token /metrics requires; empty means no token. */

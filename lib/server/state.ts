@@ -9,7 +9,7 @@ import { ensureDefaultSettings } from "../../db/queries/settings";
 import type { Database } from "../../db/schema";
 import { createSecretCipher, hashPassword, type SecretCipher } from "../../db/crypto";
 import { getEnv, type Env } from "../env";
-import { BreakerBoard } from "../gateway/breaker";
+import { createAlerts, type Alerts } from "../alerts/create";
 import { HedgeBudget } from "../gateway/hedge-budget";
 import { createTracer } from "../telemetry/otel";
 import { ProviderStatsBoard } from "../gateway/provider-stats";
@@ -39,6 +39,7 @@ export interface ServerState {
   logWriter: ReturnType<typeof createLogWriter>;
   counters: ReturnType<typeof createBufferedCounters>;
   outbound: ReturnType<typeof createOutboundClient>;
+  alerts: Alerts;
   /** Reloads the snapshot now; dashboard writes await it so they take effect at once. */
   reloadConfig(): Promise<void>;
   shutdown(): Promise<void>;
@@ -82,12 +83,17 @@ async function bootServerState(): Promise<ServerState> {
   const cipher = createSecretCipher(secrets.encryptionKey);
   let snapshot: ConfigSnapshot = await loadConfigSnapshot(db, cipher);
   await setSqliteBusyTimeout(db, SERVING_SQLITE_BUSY_TIMEOUT_MS);
+  const outbound = createOutboundClient();
+  const alerts = createAlerts({ db, cipher, send: outbound.send, getSnapshot: () => snapshot });
+  await alerts.dispatcher.refresh();
 
   // Every reload reads afresh (a write awaiting it must see its own change); the newest
   // version wins if two loads overlap.
   const reloadConfig = async (): Promise<void> => {
     const fresh = await loadConfigSnapshot(db, cipher);
     if (fresh.version >= snapshot.version) snapshot = fresh;
+    // Alert targets change with the configuration version too.
+    await alerts.dispatcher.refresh().catch(() => undefined);
   };
 
   // One cheap read every poll lets other processes' writes reach this one's cache.
@@ -107,24 +113,24 @@ async function bootServerState(): Promise<ServerState> {
   const logWriter = createLogWriter({ db, maxQueue: LOG_QUEUE_LIMIT });
   const retentionJob = await startRetention(db, env, () => snapshot.settings);
   const counters = createBufferedCounters({ db });
-  const outbound = createOutboundClient();
   const runtime: GatewayRuntime = {
     getSnapshot: () => snapshot,
     send: outbound.send,
     now: Date.now,
     random: Math.random,
-    breakers: new BreakerBoard(),
+    breakers: alerts.breakers,
     providerStats: new ProviderStatsBoard(),
     hedgeBudget: new HedgeBudget(),
     tracer: createTracer(process.env, APP_VERSION) ?? undefined,
     // Counts each finished request for /metrics, then hands the row to the writer.
-    logSink: withRequestLog(createMetricsLogSink(logWriter), getLogger()),
+    logSink: alerts.observer.wrap(withRequestLog(createMetricsLogSink(logWriter), getLogger())),
     keywordHits: counters,
     keyUsage: counters,
     maxBodyBytes: env.MAX_REQUEST_BYTES,
   };
   const limits = await createLimits(env, db, () => snapshot);
   runtime.limits = limits.limiter;
+  alerts.observer.setSpendSource((keyId) => limits.limiter.options.spend.spent(keyId));
 
   const stopClusterMetrics = startClusterMetrics(runtime, logWriter);
 
@@ -135,6 +141,7 @@ async function bootServerState(): Promise<ServerState> {
     // instead of when the lock expires.
     await retentionJob.stop();
     await limits.close();
+    await alerts.dispatcher.drain();
     await logWriter.close();
     // Spans of the last requests reach the collector before the process ends.
     await runtime.tracer?.shutdown().catch(() => undefined);
@@ -142,7 +149,7 @@ async function bootServerState(): Promise<ServerState> {
     await db.destroy();
   };
 
-  return { env, secrets, db, cipher, runtime, logWriter, counters, outbound, reloadConfig, shutdown };
+  return { env, secrets, db, cipher, runtime, logWriter, counters, outbound, alerts, reloadConfig, shutdown };
 }
 
 async function startRetention(

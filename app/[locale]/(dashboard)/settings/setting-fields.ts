@@ -30,6 +30,10 @@ const units: Record<NumberSettingKey, SettingUnit> = {
   bodyRetentionDays: "days",
   bodyMaxBytes: "bytes",
   auditRetentionDays: "days",
+  alertErrorRatePercent: "percent",
+  alertErrorRateWindowSeconds: "seconds",
+  alertErrorRateMinRequests: "count",
+  alertCooldownSeconds: "seconds",
 };
 
 export const settingSections = [
@@ -48,6 +52,10 @@ export const settingSections = [
   {
     id: "logging",
     keys: ["logRetentionDays", "storeBodies", "bodyRetentionDays", "bodyMaxBytes", "auditRetentionDays"],
+  },
+  {
+    id: "alerts",
+    keys: ["alertErrorRatePercent", "alertErrorRateWindowSeconds", "alertErrorRateMinRequests", "alertCooldownSeconds"],
   },
   { id: "dashboard", keys: ["timeZone", "metricsToken"] },
 ] as const satisfies ReadonlyArray<{ id: string; keys: readonly SettingKey[] }>;
