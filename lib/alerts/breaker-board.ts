@@ -35,7 +35,13 @@ export class AlertingBreakerBoard extends BreakerBoard {
     const after = this.view(providerId, now);
     if (after.state !== "open" || after.reason === null || after.openUntil === null) return;
     try {
-      this.onOpened({ providerId, reason: after.reason, openUntil: after.openUntil, lastFailure: after.lastFailure, at: now });
+      this.onOpened({
+        providerId,
+        reason: after.reason,
+        openUntil: after.openUntil,
+        lastFailure: after.lastFailure,
+        at: now,
+      });
     } catch {
       // An alerting bug never breaks routing.
     }

@@ -38,7 +38,11 @@ function toDeliveryError(code: OutboundErrorCode): DeliveryError {
 }
 
 const isRetryable = (result: DeliveryResult): boolean =>
-  !result.ok && (result.error === "timeout" || result.error === "connect_failed" || result.status === 429 || (result.status ?? 0) >= 500);
+  !result.ok &&
+  (result.error === "timeout" ||
+    result.error === "connect_failed" ||
+    result.status === 429 ||
+    (result.status ?? 0) >= 500);
 
 /**
  * Sends alerts to the webhook targets that want them, off the request path: every method

@@ -28,7 +28,10 @@ export function buildWebhookRequest(target: AlertTarget, alert: Alert, gateway: 
       .slice(0, 10);
     const blocks: unknown[] = [{ type: "section", text: { type: "mrkdwn", text } }];
     if (fields.length > 0) blocks.push({ type: "section", fields });
-    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `${alert.event} · ${new Date(alert.at).toISOString()}` }] });
+    blocks.push({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: `${alert.event} · ${new Date(alert.at).toISOString()}` }],
+    });
     return { headers, body: JSON.stringify({ text, blocks }) };
   }
   const body = JSON.stringify({

@@ -15,6 +15,7 @@ export const navItems = [
   { href: "/playground", key: "playground" },
   { href: "/settings", key: "settings" },
   { href: "/config", key: "config" },
+  { href: "/alerts", key: "alerts" },
   { href: "/audit", key: "audit" },
   { href: "/account", key: "account" },
 ] as const;
