@@ -119,7 +119,10 @@ describe("alerts", () => {
       "the half-open probe went to brk-a and failed, reopening its breaker",
     );
     await sleep(700);
-    const breakerHooks = receiver.matching("/generic", isEvent("breaker_opened", (d) => d.provider === "brk-a"));
+    const breakerHooks = receiver.matching(
+      "/generic",
+      isEvent("breaker_opened", (d) => d.provider === "brk-a"),
+    );
     assert.equal(breakerHooks.length, 1, "deduplicated");
     assert.equal(receiver.matching("/slack", (body) => String(body.text).includes("brk-a")).length, 1);
   });
@@ -157,21 +160,41 @@ describe("alerts", () => {
     assert.equal((await gw.chat(budgetKey, { model: "budget", messages })).status, 429, "the budget is enforced");
     await gw.settle();
     await sleep(300);
-    const budgetHooks = receiver.matching("/generic", isEvent("budget_threshold", (d) => d.key === "budgeted"));
+    const budgetHooks = receiver.matching(
+      "/generic",
+      isEvent("budget_threshold", (d) => d.key === "budgeted"),
+    );
     assert.equal(budgetHooks.length, 2, "one per threshold");
   });
 
   it("sends error_rate when a group's error rate is above the threshold with enough requests", async () => {
     for (let index = 0; index < 3; index += 1) await gw.chat(key, { model: "er", messages });
     await sleep(400);
-    assert.equal(receiver.matching("/generic", isEvent("error_rate", (d) => d.group === "er")).length, 0, "below the minimum count");
+    assert.equal(
+      receiver.matching(
+        "/generic",
+        isEvent("error_rate", (d) => d.group === "er"),
+      ).length,
+      0,
+      "below the minimum count",
+    );
     await gw.chat(key, { model: "er", messages });
-    const hook = await receiver.waitFor("/generic", isEvent("error_rate", (d) => d.group === "er"), "error rate of er");
+    const hook = await receiver.waitFor(
+      "/generic",
+      isEvent("error_rate", (d) => d.group === "er"),
+      "error rate of er",
+    );
     assert.deepEqual(
       { percent: detailsOf(hook).percent, requests: detailsOf(hook).requests, errors: detailsOf(hook).errors },
       { percent: 100, requests: 4, errors: 4 },
     );
-    assert.equal(receiver.matching("/generic", isEvent("error_rate", (d) => d.group === "brk")).length, 0);
+    assert.equal(
+      receiver.matching(
+        "/generic",
+        isEvent("error_rate", (d) => d.group === "brk"),
+      ).length,
+      0,
+    );
     await gw.settle();
   });
 });

@@ -36,7 +36,9 @@ export class WebhookReceiver {
       const found = this.matching(path, match)[0];
       if (found) return found;
       if (Date.now() > deadline)
-        throw new Error(`no webhook for ${what} on ${path}; got ${JSON.stringify(this.received.map((hook) => [hook.path, hook.body]))}`);
+        throw new Error(
+          `no webhook for ${what} on ${path}; got ${JSON.stringify(this.received.map((hook) => [hook.path, hook.body]))}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
