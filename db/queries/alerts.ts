@@ -4,7 +4,7 @@ import { fromDbBoolean, toDbBoolean, withTransaction } from "../dialect";
 import type { Executor } from "../schema";
 import { bumpConfigVersion } from "./config-state";
 import { DataError, requireText, toDataError } from "./errors";
-import { SUBSCRIBABLE_EVENTS, type AlertEvent, type AlertTarget, type TargetKind } from "../../lib/alerts/events";
+import { SUBSCRIBABLE_EVENTS, type AlertEvent, type AlertTarget, type TargetKind } from "../alert-events";
 
 const eventsSchema = z.array(z.enum(SUBSCRIBABLE_EVENTS));
 
