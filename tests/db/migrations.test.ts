@@ -9,6 +9,8 @@ import { describeEachDatabase, testDatabaseTargets } from "../support/test-datab
 
 const EXPECTED_TABLES = [
   "admin_users",
+  "alert_state",
+  "alert_targets",
   "api_key_groups",
   "api_keys",
   "audit_log",
