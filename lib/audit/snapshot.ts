@@ -1,3 +1,4 @@
+import { listAlertTargets } from "../../db/queries/alerts";
 import { listApiKeys } from "../../db/queries/api-keys";
 import { listCredentialKeyStamps, listCredentials } from "../../db/queries/credentials";
 import { listGroups } from "../../db/queries/groups";
@@ -12,7 +13,7 @@ import type { Executor } from "../../db/schema";
  * gateway itself updates (hit counts, last use) are left out: they are not changes.
  */
 
-export const AUDIT_KINDS = ["endpoint", "provider", "group", "key", "keyword", "settings"] as const;
+export const AUDIT_KINDS = ["endpoint", "provider", "group", "key", "keyword", "alert_target", "settings"] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 export interface AuditObject {
@@ -25,16 +26,25 @@ export interface AuditObject {
 /** By `kind:id`. */
 export type AuditSnapshot = Map<string, AuditObject>;
 
+function urlOrigin(url: string): string {
+  try {
+    return `${new URL(url).origin}/…`;
+  } catch {
+    return "…";
+  }
+}
+
 const iso = (epochMs: number | null) => (epochMs === null ? null : new Date(epochMs).toISOString());
 
 export async function readAuditSnapshot(db: Executor): Promise<AuditSnapshot> {
-  const [credentials, keyStamps, providers, groups, keys, keywords, settings] = await Promise.all([
+  const [credentials, keyStamps, providers, groups, keys, keywords, alertTargets, settings] = await Promise.all([
     listCredentials(db),
     listCredentialKeyStamps(db),
     listProviders(db),
     listGroups(db),
     listApiKeys(db),
     listKeywords(db),
+    listAlertTargets(db),
     getSettings(db),
   ]);
   const groupNames = new Map(groups.map((group) => [group.id, group.name]));
@@ -108,6 +118,20 @@ export async function readAuditSnapshot(db: Executor): Promise<AuditSnapshot> {
       id: String(k.id),
       name: k.keyword,
       fields: { keyword: k.keyword, enabled: k.isEnabled },
+    })),
+    ...alertTargets.map((t) => ({
+      kind: "alert_target" as const,
+      id: String(t.id),
+      name: t.name,
+      fields: {
+        name: t.name,
+        format: t.kind,
+        // A Slack webhook's path is its secret: only where it goes is kept.
+        url: urlOrigin(t.url),
+        signed: t.hasSecret,
+        events: t.events,
+        enabled: t.isEnabled,
+      },
     })),
     { kind: "settings", id: null, name: "settings", fields: { ...settings } },
   ];
