@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
+import { createAlertTarget, deleteAlertTarget } from "../../db/queries/alerts";
 import { createApiKey, deleteApiKey, updateApiKey } from "../../db/queries/api-keys";
 import { deleteAuditBatch, searchAuditLog, type AuditActor, type AuditEntry } from "../../db/queries/audit-log";
 import { createCredential, updateCredential } from "../../db/queries/credentials";
@@ -144,6 +145,31 @@ describeEachDatabase("audit log", (context) => {
     assert.deepEqual(byAction("key.update")?.changes, { allGroups: { before: false, after: true } });
     assert.deepEqual(byAction("keyword.update")?.changes, { enabled: { before: true, after: false } });
     assertNoSecret(entries, key);
+  });
+
+  it("records alert targets with where they send, never the webhook's secret path or signing secret", async () => {
+    const slackPath = "/services/T000/B000/slack-canary-path";
+    const id = await audited(() =>
+      createAlertTarget(context.db, cipher, {
+        name: "ops",
+        kind: "slack",
+        url: `https://hooks.slack.com${slackPath}`,
+        secret: "signing-canary-secret",
+        events: ["breaker_opened"],
+        isEnabled: true,
+      }),
+    );
+    await audited(() => deleteAlertTarget(context.db, id));
+    const entries = await allEntries(context.db);
+    assert.deepEqual(
+      entries.map((entry) => [entry.action, entry.targetName]),
+      [
+        ["alert_target.create", "ops"],
+        ["alert_target.delete", "ops"],
+      ],
+    );
+    assert.equal(entries[0]?.changes.url?.after, "https://hooks.slack.com/…");
+    assertNoSecret(entries, slackPath, "signing-canary-secret");
   });
 
   it("records settings changes field by field, the metrics token masked", async () => {
