@@ -119,7 +119,8 @@ export async function updateAlertTarget(
   db: Executor,
   cipher: SecretCipher,
   id: number,
-  input: AlertTargetInput,
+  /** `url` undefined keeps the stored one (the dashboard never shows it whole). */
+  input: Omit<AlertTargetInput, "url"> & { url?: string },
 ): Promise<void> {
   const name = requireText(input.name, "Name");
   const secret = encryptSecret(cipher, input.secret);
@@ -130,7 +131,7 @@ export async function updateAlertTarget(
         .set({
           name,
           kind: input.kind,
-          url: input.url,
+          ...(input.url === undefined ? {} : { url: input.url }),
           ...(secret === undefined ? {} : { secret_encrypted: secret }),
           events: JSON.stringify(input.events),
           is_enabled: toDbBoolean(input.isEnabled),

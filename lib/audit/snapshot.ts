@@ -1,4 +1,5 @@
 import { listAlertTargets } from "../../db/queries/alerts";
+import { webhookOrigin } from "../alerts/webhook-url";
 import { listApiKeys } from "../../db/queries/api-keys";
 import { listCredentialKeyStamps, listCredentials } from "../../db/queries/credentials";
 import { listGroups } from "../../db/queries/groups";
@@ -25,14 +26,6 @@ export interface AuditObject {
 
 /** By `kind:id`. */
 export type AuditSnapshot = Map<string, AuditObject>;
-
-function urlOrigin(url: string): string {
-  try {
-    return `${new URL(url).origin}/…`;
-  } catch {
-    return "…";
-  }
-}
 
 const iso = (epochMs: number | null) => (epochMs === null ? null : new Date(epochMs).toISOString());
 
@@ -126,8 +119,7 @@ export async function readAuditSnapshot(db: Executor): Promise<AuditSnapshot> {
       fields: {
         name: t.name,
         format: t.kind,
-        // A Slack webhook's path is its secret: only where it goes is kept.
-        url: urlOrigin(t.url),
+        url: webhookOrigin(t.url),
         signed: t.hasSecret,
         events: t.events,
         enabled: t.isEnabled,

@@ -57,6 +57,21 @@ describe("the alerts page in the browser", () => {
     assert.equal(hook.body.severity, "info");
     assert.match(String(hook.headers["x-gateway-signature"]), /^sha256=[0-9a-f]{64}$/);
     await page.screenshot({ path: `${screenshotDir}alerts-en.png`, fullPage: true });
+    // The webhook's path (a Slack URL's secret) never reaches the browser, and an edit keeps it.
+    assert.doesNotMatch(await page.content(), /\/generic/, "only the target's origin is shown");
+    await row.locator('[data-testid^="edit-target-"]').click();
+    assert.equal(await page.getByTestId("target-url").inputValue(), "");
+    await page.getByTestId("target-name").fill("ops hook 2");
+    await page.getByTestId("target-save").click();
+    const renamed = page.locator('[data-testid^="target-row-"]').filter({ hasText: "ops hook 2" });
+    await renamed.waitFor();
+    const before = receiver.received.length;
+    await renamed.locator('[data-testid^="test-target-"]').click();
+    for (let tries = 0; receiver.received.length === before; tries += 1) {
+      assert.ok(tries < 50, "the second test alert arrived");
+      await page.waitForTimeout(100);
+    }
+    assert.equal(receiver.received.at(-1)?.path, "/generic", "still sent to the stored URL");
   });
 
   it("adds a Slack target in Japanese; Test shows the translated result and a failing hook's error", async () => {

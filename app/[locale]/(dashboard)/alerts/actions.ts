@@ -10,7 +10,11 @@ import type { ServerState } from "@/lib/server/state";
 import { targetSchema } from "./target-input";
 
 const targetId = z.number().int().positive();
-const updateSchema = targetSchema.extend({ id: targetId });
+/** On edit an empty URL keeps the stored one, which the page never sends to the browser. */
+const updateSchema = targetSchema.extend({
+  id: targetId,
+  url: z.preprocess((value) => (value === "" ? undefined : value), targetSchema.shape.url.optional()),
+});
 const idSchema = z.object({ id: targetId });
 
 async function applied(state: ServerState): Promise<ActionResult> {

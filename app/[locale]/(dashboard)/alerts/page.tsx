@@ -1,5 +1,6 @@
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { listAlertTargets } from "@/db/queries/alerts";
+import { webhookOrigin } from "@/lib/alerts/webhook-url";
 import { getSettings } from "@/db/queries/settings";
 import { requireAdminPage } from "@/app/_framework/session";
 import { Link } from "@/app/_framework/i18n/navigation";
@@ -45,7 +46,7 @@ export default async function AlertsPage({ params }: { params: Promise<{ locale:
           action={<AddTargetButton testId="add-target-empty" />}
         />
       ) : (
-        <TargetTable targets={targets} />
+        <TargetTable targets={targets.map((target) => ({ ...target, url: webhookOrigin(target.url) }))} />
       )}
     </>
   );

@@ -18,7 +18,8 @@ export function TargetForm({ editing, onClose }: { editing?: AlertTargetView; on
   const toast = useToast();
   const [name, setName] = useState(editing?.name ?? "");
   const [kind, setKind] = useState<TargetKind>(editing?.kind ?? "generic");
-  const [url, setUrl] = useState(editing?.url ?? "");
+  // On edit the stored URL is not in the browser (only its origin): empty keeps it.
+  const [url, setUrl] = useState("");
   const [secret, setSecret] = useState("");
   const [clearSecret, setClearSecret] = useState(false);
   const [events, setEvents] = useState<SubscribableEvent[]>(
@@ -87,10 +88,10 @@ export function TargetForm({ editing, onClose }: { editing?: AlertTargetView; on
           value={url}
           onChange={(event) => setUrl(event.target.value)}
           error={errors.url}
-          hint={t("urlHint")}
+          hint={editing ? t("urlKeepHint", { origin: editing.url }) : t("urlHint")}
           maxLength={TARGET_URL_MAX + 20}
           autoComplete="off"
-          placeholder="https://hooks.example.com/…"
+          placeholder={editing ? editing.url : "https://hooks.example.com/…"}
           data-testid="target-url"
         />
         {kind === "generic" ? (
