@@ -257,6 +257,16 @@ export interface AdminUsersTable {
   session_version: ColumnType<number, number | undefined, number>;
   created_at: number;
   updated_at: number;
+  /** owner | admin | viewer (migration 2026_12_08_0006); read on every request. */
+  role: ColumnType<string, string | undefined, string>;
+  /** local | oidc | github: where the account signs in. */
+  provider: ColumnType<string, string | undefined, string>;
+  /** The SSO provider's `sub` (or GitHub user id); null for local accounts. */
+  subject: string | null;
+  email: string | null;
+  display_name: string | null;
+  is_disabled: ColumnType<DbBoolean, DbBoolean | undefined, DbBoolean>;
+  last_login_at: number | null;
 }
 
 export interface JobLocksTable {

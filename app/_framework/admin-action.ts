@@ -4,8 +4,9 @@ import type { Session } from "next-auth";
 import type { AuditActor } from "../../db/queries/audit-log";
 import { isDataError, type DataErrorCode } from "../../db/queries/errors";
 import { recordConfigChanges } from "../../lib/audit/record";
-import { fieldErrorsFrom, unauthorized, type ActionResult } from "../../lib/action-result";
-import { getActionSession } from "./session";
+import { fieldErrorsFrom, type ActionResult } from "../../lib/action-result";
+import type { Role } from "../../lib/roles";
+import { authorizeAction } from "./session";
 import { getServerState, type ServerState } from "../../lib/server/state";
 
 export type ActionFailure = Extract<ActionResult, { ok: false }>;
@@ -55,13 +56,17 @@ export async function recordAdminChanges<T>(session: Session, state: ServerState
  * session is checked before anything else, whatever the request claims. A data-layer error
  * becomes the result mapped for its code; any other error is `unexpected`, never its text.
  * Whatever the work changes in the configuration lands in the audit log under this admin.
+ * Every action is a write or touches a secret, so the role must be admin at least (owner
+ * for users); a viewer gets `forbidden`.
  */
 export async function runAdminAction<T = undefined>(
   work: (state: ServerState) => Promise<ActionResult<T>>,
   results: DataErrorResults = {},
+  options: { minimumRole?: Role } = {},
 ): Promise<ActionResult<T>> {
-  const session = await getActionSession();
-  if (!session) return unauthorized;
+  const access = await authorizeAction(options.minimumRole ?? "admin");
+  if (!access.ok) return access;
+  const { session } = access;
   try {
     const state = await getServerState();
     return await recordAdminChanges(session, state, () => work(state));

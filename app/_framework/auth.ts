@@ -2,9 +2,10 @@ import "server-only";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
-import { getAdminById, getAdminByUsername } from "../../db/queries/admin-users";
+import { getAdminById, getAdminByUsername, recordAdminLogin } from "../../db/queries/admin-users";
 import { verifyPassword } from "../../db/crypto";
 import { isLoginThrottled, recordLoginFailure, recordLoginSuccess } from "../../lib/server/login-throttle";
+import { parseRole, type Role } from "../../lib/roles";
 import { getServerState } from "../../lib/server/state";
 
 class ThrottledSignin extends CredentialsSignin {
@@ -22,6 +23,8 @@ declare module "next-auth" {
   interface Session {
     adminId: number;
     mustChangePassword: boolean;
+    /** Read from the database on every request, never trusted from the cookie. */
+    role: Role;
   }
 }
 
@@ -48,12 +51,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
           const address = clientAddress(request);
           if (isLoginThrottled(username, address)) throw new ThrottledSignin();
           const admin = await getAdminByUsername(state.db, username);
-          const isValid = admin ? await verifyPassword(password, admin.passwordHash) : false;
+          const isValid = admin && !admin.isDisabled ? await verifyPassword(password, admin.passwordHash) : false;
           if (!admin || !isValid) {
             recordLoginFailure(username, address, { isKnownAccount: admin !== undefined });
             return null;
           }
           recordLoginSuccess(username);
+          await recordAdminLogin(state.db, admin.id);
           return { id: String(admin.id), name: admin.username, sessionVersion: admin.sessionVersion };
         },
       }),
@@ -65,13 +69,17 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
           token.sessionVersion = (user as { sessionVersion?: number }).sessionVersion;
         }
         const admin = typeof token.adminId === "number" ? await getAdminById(state.db, token.adminId) : undefined;
-        if (!admin || admin.sessionVersion !== token.sessionVersion) return null;
+        // A removed or disabled user, or one whose role or password changed, is signed out here.
+        if (!admin || admin.isDisabled || admin.sessionVersion !== token.sessionVersion) return null;
         token.mustChangePassword = admin.mustChangePassword;
+        token.role = admin.role;
+        token.name = admin.displayName || admin.email || admin.username;
         return token;
       },
       session({ session, token }) {
         session.adminId = Number(token.adminId);
         session.mustChangePassword = Boolean(token.mustChangePassword);
+        session.role = parseRole(token.role);
         return session;
       },
     },

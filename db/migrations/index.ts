@@ -10,6 +10,7 @@ import * as routingStrategy from "./2026_12_08_0002_routing_strategy";
 import * as hedging from "./2026_12_08_0003_hedging";
 import * as auditLog from "./2026_12_08_0004_audit_log";
 import * as alerts from "./2026_12_08_0005_alerts";
+import * as usersRoles from "./2026_12_08_0006_users_roles";
 
 /**
  * Every migration by name, listed statically: the Next.js server bundle cannot read a
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_08_0003_hedging": hedging,
   "2026_12_08_0004_audit_log": auditLog,
   "2026_12_08_0005_alerts": alerts,
+  "2026_12_08_0006_users_roles": usersRoles,
 };

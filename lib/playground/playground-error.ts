@@ -4,6 +4,7 @@ import { turnMetadataSchema, type TurnMetadata } from "./turn-metadata";
 /** Every failure the playground can report; the page shows each one translated. */
 export const playgroundErrorCodes = [
   "unauthorized",
+  "forbidden",
   "invalid_request",
   "request_too_large",
   "group_not_found",

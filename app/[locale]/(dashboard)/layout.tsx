@@ -15,5 +15,9 @@ export default async function DashboardLayout({
   const { locale } = await params;
   setRequestLocale(locale);
   const session = await requireAdminPage(locale);
-  return <Shell username={session.user?.name ?? ""}>{children}</Shell>;
+  return (
+    <Shell username={session.user?.name ?? ""} role={session.role}>
+      {children}
+    </Shell>
+  );
 }

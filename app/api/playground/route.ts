@@ -2,6 +2,7 @@ import { playgroundRequestSchema } from "@/lib/playground/chat-request";
 import { encodePlaygroundError, type PlaygroundErrorCode } from "@/lib/playground/playground-error";
 import { streamPlaygroundChat } from "@/lib/playground/stream-chat";
 import { auth } from "@/app/_framework/auth";
+import { hasRole } from "@/lib/roles";
 import { getServerState } from "@/lib/server/state";
 
 export const runtime = "nodejs";
@@ -34,6 +35,8 @@ async function readJson(request: Request, maxBytes: number): Promise<{ value: un
 export async function POST(request: Request): Promise<Response> {
   const session = await auth();
   if (!session || session.mustChangePassword) return refuse(401, "unauthorized");
+  // A chat spends the providers' money: a write, not for viewers.
+  if (!hasRole(session.role, "admin")) return refuse(403, "forbidden");
   if (!request.headers.get("content-type")?.toLowerCase().startsWith("application/json"))
     return refuse(400, "invalid_request");
 

@@ -17,6 +17,7 @@ export const navItems = [
   { href: "/config", key: "config" },
   { href: "/alerts", key: "alerts" },
   { href: "/audit", key: "audit" },
+  { href: "/users", key: "users" },
   { href: "/account", key: "account" },
 ] as const;
 

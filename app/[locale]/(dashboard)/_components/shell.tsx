@@ -2,11 +2,12 @@ import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { LocaleSwitcher } from "../../_components/locale-switcher";
 import { logoutAction } from "../actions";
+import type { Role } from "@/lib/roles";
 import { MobileNav } from "./mobile-nav";
 import { NavLinks } from "./nav-links";
 import { ToastProvider } from "./ui/toast";
 
-export async function Shell({ username, children }: { username: string; children: ReactNode }) {
+export async function Shell({ username, role, children }: { username: string; role: Role; children: ReactNode }) {
   const t = await getTranslations("Nav");
   const common = await getTranslations("Common");
   const locale = await getLocale();
@@ -27,6 +28,9 @@ export async function Shell({ username, children }: { username: string; children
         </nav>
         <div className="space-y-3 border-t border-slate-200 pt-4">
           <p className="truncate px-1 text-xs text-slate-500">{t("signedInAs", { name: username })}</p>
+          <p className="truncate px-1 text-xs text-slate-500" data-testid="signed-in-role">
+            {t(`role.${role}`)}
+          </p>
           {signOut}
         </div>
       </aside>

@@ -11,9 +11,9 @@ import {
   serializeConfigDocument,
 } from "@/lib/config-transfer";
 import { recordAdminChanges } from "@/app/_framework/admin-action";
-import { getActionSession } from "@/app/_framework/session";
+import { authorizeAction } from "@/app/_framework/session";
 import { getServerState } from "@/lib/server/state";
-import { failure, unauthorized } from "./action-failure";
+import { failure } from "./action-failure";
 import { MAX_DOCUMENT_BYTES, type ExportActionResult, type ImportActionResult } from "./config-types";
 
 const exportSchema = z
@@ -28,8 +28,8 @@ const exportSchema = z
 
 /** The document as text, for the browser to save; provider keys only encrypted, and only when asked. */
 export async function exportConfigAction(input: unknown): Promise<ExportActionResult> {
-  const session = await getActionSession();
-  if (!session) return unauthorized;
+  const access = await authorizeAction("admin");
+  if (!access.ok) return access;
   const parsed = exportSchema.safeParse(input);
   if (!parsed.success) return { ok: false, formError: "invalid", fieldErrors: fieldErrorsFrom(parsed.error.issues) };
   try {
@@ -50,8 +50,9 @@ const importSchema = z.object({
 });
 
 async function runImport(input: unknown, dryRun: boolean): Promise<ImportActionResult> {
-  const session = await getActionSession();
-  if (!session) return unauthorized;
+  const access = await authorizeAction("admin");
+  if (!access.ok) return access;
+  const { session } = access;
   const parsed = importSchema.safeParse(input);
   if (!parsed.success) return { ok: false, formError: "invalid", fieldErrors: fieldErrorsFrom(parsed.error.issues) };
   try {

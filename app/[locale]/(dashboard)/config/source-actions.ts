@@ -2,13 +2,13 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { getActionSession } from "@/app/_framework/session";
+import { authorizeAction } from "@/app/_framework/session";
 import { importConfig } from "@/lib/config-transfer";
 import { IMPORT_SOURCES, readImportSource, type ImportedSource } from "@/lib/config-transfer/sources";
 import { MAX_SOURCE_UPLOAD_BYTES, readUploadedSource } from "@/lib/config-transfer/sources/upload";
 import { getLogger } from "@/lib/logger";
 import { getServerState } from "@/lib/server/state";
-import { failure, unauthorized } from "./action-failure";
+import { failure } from "./action-failure";
 import type { ConfigFailure, SourceImportActionResult } from "./config-types";
 
 const fieldsSchema = z.object({
@@ -45,8 +45,8 @@ async function readSource(source: (typeof IMPORT_SOURCES)[number], input: Source
 }
 
 async function runSourceImport(form: FormData, dryRun: boolean): Promise<SourceImportActionResult> {
-  const session = await getActionSession();
-  if (!session) return unauthorized;
+  const access = await authorizeAction("admin");
+  if (!access.ok) return access;
   if (!(form instanceof FormData)) return { ok: false, formError: "invalid" };
   const parsed = parseForm(form);
   if ("ok" in parsed) return parsed;

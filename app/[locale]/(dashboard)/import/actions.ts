@@ -10,11 +10,11 @@ import {
   importModels,
   listUpstreamModelsOfCredential,
 } from "@/lib/importer/apply";
-import { fieldErrorsFrom, unauthorized, type ActionResult } from "@/lib/action-result";
+import { fieldErrorsFrom, type ActionResult } from "@/lib/action-result";
 import { endpointNameFor } from "@/lib/importer/base-url";
 import { fetchModelList, ModelFetchError } from "@/lib/importer/fetch-models";
 import { recordAdminChanges } from "@/app/_framework/admin-action";
-import { getActionSession } from "@/app/_framework/session";
+import { authorizeAction } from "@/app/_framework/session";
 import { getServerState } from "@/lib/server/state";
 import { fetchModelsSchema, importModelsSchema } from "./import-schema";
 import type { FetchedModels, FetchFailure, ImportSummary } from "./import-types";
@@ -30,8 +30,8 @@ import type { FetchedModels, FetchFailure, ImportSummary } from "./import-types"
  * each model says whether it is new since the last import and whether a provider uses it.
  */
 export async function fetchModelsAction(input: unknown): Promise<ActionResult<FetchedModels> | FetchFailure> {
-  const session = await getActionSession();
-  if (!session) return unauthorized;
+  const access = await authorizeAction("admin");
+  if (!access.ok) return access;
   const parsed = fetchModelsSchema.safeParse(input);
   if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsFrom(parsed.error.issues) };
   try {
@@ -92,8 +92,9 @@ function toFailure(error: unknown): ActionResult<never> {
 
 /** Imports in one transaction; the summary lists what was created, updated and skipped. */
 export async function importModelsAction(input: unknown): Promise<ActionResult<ImportSummary>> {
-  const session = await getActionSession();
-  if (!session) return unauthorized;
+  const access = await authorizeAction("admin");
+  if (!access.ok) return access;
+  const { session } = access;
   const parsed = importModelsSchema.safeParse(input);
   if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsFrom(parsed.error.issues) };
   const { endpoint, rows, onExisting, groupIds, newGroupNames, priority, weight, listedModelIds } = parsed.data;
