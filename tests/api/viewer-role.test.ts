@@ -6,10 +6,11 @@ import { sql, type Kysely } from "kysely";
 import { createDb } from "../../db/client";
 import { hashPassword } from "../../db/crypto";
 import { createAdminUser } from "../../db/queries/admin-users";
+import { createAlertTarget } from "../../db/queries/alerts";
 import { createKeyword } from "../../db/queries/keywords";
 import { saveSettings } from "../../db/queries/settings";
 import type { Database } from "../../db/schema";
-import { startTestServer, type TestServer } from "../support/server";
+import { createTestCipher, startTestServer, type TestServer } from "../support/server";
 
 /**
  * A viewer may look but never write: every server action the build knows of (from the
@@ -22,9 +23,14 @@ const root = new URL("../..", import.meta.url).pathname;
 const distDir = process.env.NEXT_DIST_DIR || ".next";
 const VIEWER_PASSWORD = "viewer-password-1";
 const METRICS_TOKEN = "prom-viewer-canary-token-123";
+const WEBHOOK_SECRET_PATH = "T000/B000/viewer-canary-webhook-token";
 
 /** Every write action of the dashboard, refused for a viewer. */
 const WRITE_ACTIONS = [
+  "app/[locale]/(dashboard)/alerts/actions.ts#createAlertTargetAction",
+  "app/[locale]/(dashboard)/alerts/actions.ts#deleteAlertTargetAction",
+  "app/[locale]/(dashboard)/alerts/actions.ts#testAlertTargetAction",
+  "app/[locale]/(dashboard)/alerts/actions.ts#updateAlertTargetAction",
   "app/[locale]/(dashboard)/config/actions.ts#applyImportAction",
   "app/[locale]/(dashboard)/config/actions.ts#exportConfigAction",
   "app/[locale]/(dashboard)/config/actions.ts#previewImportAction",
@@ -172,6 +178,13 @@ describe("a viewer is refused on every write", () => {
     db = createDb(server.databaseUrl);
     await createKeyword(db, { keyword: "viewer-canary" });
     await saveSettings(db, { metricsToken: METRICS_TOKEN });
+    await createAlertTarget(db, createTestCipher(), {
+      name: "team-slack",
+      kind: "slack",
+      url: `https://hooks.slack.example/services/${WEBHOOK_SECRET_PATH}`,
+      events: ["breaker_opened"],
+      isEnabled: true,
+    });
     await createAdminUser(db, {
       username: "vera",
       role: "viewer",
@@ -216,13 +229,15 @@ describe("a viewer is refused on every write", () => {
   });
 
   it("lets the viewer read the dashboards and logs, but not use the playground or see secrets", async () => {
-    for (const path of ["/en", "/en/logs", "/en/providers", "/en/settings", "/en/audit"]) {
+    for (const path of ["/en", "/en/logs", "/en/providers", "/en/settings", "/en/audit", "/en/alerts"]) {
       const response = await fetch(`${server.baseUrl}${path}`, {
         redirect: "manual",
         headers: { cookie: viewerCookie },
       });
       assert.equal(response.status, 200, `${path} opens for a viewer`);
-      assert.ok(!(await response.text()).includes(METRICS_TOKEN), `${path} never shows the metrics token`);
+      const text = await response.text();
+      assert.ok(!text.includes(METRICS_TOKEN), `${path} never shows the metrics token`);
+      assert.ok(!text.includes(WEBHOOK_SECRET_PATH), `${path} never shows a webhook URL's secret path`);
     }
     const users = await fetch(`${server.baseUrl}/en/users`, { headers: { cookie: viewerCookie } });
     assert.match(await users.text(), /Only an owner can manage users/);

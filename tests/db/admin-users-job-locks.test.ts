@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import {
+  countActiveUsers,
+  createAdminUser,
+  deleteAdminUser,
   ensureAdminUser,
+  getAdminBySubject,
+  listAdminUsers,
+  setAdminRole,
   getAdminById,
   getAdminByUsername,
   invalidateAdminSessions,
@@ -41,6 +47,41 @@ describeEachDatabase("admin users", (context) => {
     await invalidateAdminSessions(context.db, admin.id);
     assert.equal((await getAdminById(context.db, admin.id))?.sessionVersion, 3);
     assert.equal(await getConfigVersion(context.db), version, "admin changes are not gateway configuration");
+  });
+
+  it("the first admin is the owner; more users carry their role, provider and subject", async () => {
+    await ensureAdminUser(context.db, { username: "admin", passwordHash: "h1", mustChangePassword: false });
+    const viewerId = await createAdminUser(context.db, { username: "vera", role: "viewer", provider: "local" });
+    await createAdminUser(context.db, {
+      username: "oidc:abc",
+      role: "admin",
+      provider: "oidc",
+      subject: "abc",
+      email: "ada@example.com",
+      displayName: "Ada",
+    });
+    const users = await listAdminUsers(context.db);
+    assert.deepEqual(
+      users.map((user) => [user.username, user.role, user.provider]),
+      [
+        ["admin", "owner", "local"],
+        ["vera", "viewer", "local"],
+        ["oidc:abc", "admin", "oidc"],
+      ],
+    );
+    assert.equal((await getAdminBySubject(context.db, "oidc", "abc"))?.email, "ada@example.com");
+    assert.equal(await countActiveUsers(context.db, ["owner", "admin"]), 2);
+    assert.equal(await countActiveUsers(context.db, ["owner", "admin"], { ssoOnly: true }), 1);
+    await assert.rejects(createAdminUser(context.db, { username: "vera", role: "admin", provider: "local" }));
+
+    const before = await getAdminById(context.db, viewerId);
+    assert.equal(await setAdminRole(context.db, viewerId, "admin"), true);
+    const promoted = await getAdminById(context.db, viewerId);
+    assert.equal(promoted?.role, "admin");
+    assert.equal(promoted?.sessionVersion, (before?.sessionVersion ?? 0) + 1, "a role change ends open sessions");
+    assert.equal(await deleteAdminUser(context.db, viewerId), true);
+    assert.equal(await getAdminById(context.db, viewerId), undefined);
+    assert.equal(await deleteAdminUser(context.db, viewerId), false);
   });
 });
 
