@@ -1,3 +1,4 @@
+import { listAdminUsers } from "../../db/queries/admin-users";
 import { listAlertTargets } from "../../db/queries/alerts";
 import { webhookOrigin } from "../alerts/webhook-url";
 import { listApiKeys } from "../../db/queries/api-keys";
@@ -14,7 +15,16 @@ import type { Executor } from "../../db/schema";
  * gateway itself updates (hit counts, last use) are left out: they are not changes.
  */
 
-export const AUDIT_KINDS = ["endpoint", "provider", "group", "key", "keyword", "alert_target", "settings"] as const;
+export const AUDIT_KINDS = [
+  "endpoint",
+  "provider",
+  "group",
+  "key",
+  "keyword",
+  "alert_target",
+  "user",
+  "settings",
+] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 export interface AuditObject {
@@ -30,7 +40,7 @@ export type AuditSnapshot = Map<string, AuditObject>;
 const iso = (epochMs: number | null) => (epochMs === null ? null : new Date(epochMs).toISOString());
 
 export async function readAuditSnapshot(db: Executor): Promise<AuditSnapshot> {
-  const [credentials, keyStamps, providers, groups, keys, keywords, alertTargets, settings] = await Promise.all([
+  const [credentials, keyStamps, providers, groups, keys, keywords, alertTargets, users, settings] = await Promise.all([
     listCredentials(db),
     listCredentialKeyStamps(db),
     listProviders(db),
@@ -38,6 +48,7 @@ export async function readAuditSnapshot(db: Executor): Promise<AuditSnapshot> {
     listApiKeys(db),
     listKeywords(db),
     listAlertTargets(db),
+    listAdminUsers(db),
     getSettings(db),
   ]);
   const groupNames = new Map(groups.map((group) => [group.id, group.name]));
@@ -123,6 +134,21 @@ export async function readAuditSnapshot(db: Executor): Promise<AuditSnapshot> {
         signed: t.hasSecret,
         events: t.events,
         enabled: t.isEnabled,
+      },
+    })),
+    // Who may sign in and as what; never the password hash, nor what signing in itself updates.
+    ...users.map((u) => ({
+      kind: "user" as const,
+      id: String(u.id),
+      name: u.email ?? u.username,
+      fields: {
+        username: u.username,
+        email: u.email,
+        displayName: u.displayName,
+        role: u.role,
+        signIn: u.provider,
+        disabled: u.isDisabled,
+        mustChangePassword: u.mustChangePassword,
       },
     })),
     { kind: "settings", id: null, name: "settings", fields: { ...settings } },

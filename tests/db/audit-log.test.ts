@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
+import { createAdminUser } from "../../db/queries/admin-users";
 import { createAlertTarget, deleteAlertTarget } from "../../db/queries/alerts";
 import { createApiKey, deleteApiKey, updateApiKey } from "../../db/queries/api-keys";
 import { deleteAuditBatch, searchAuditLog, type AuditActor, type AuditEntry } from "../../db/queries/audit-log";
@@ -170,6 +171,27 @@ describeEachDatabase("audit log", (context) => {
     );
     assert.equal(entries[0]?.changes.url?.after, "https://hooks.slack.com/…");
     assertNoSecret(entries, slackPath, "signing-canary-secret");
+  });
+
+  it("records users and their roles, never a password hash", async () => {
+    const id = await audited(() =>
+      createAdminUser(context.db, {
+        username: "viewer@example.com",
+        email: "viewer@example.com",
+        role: "viewer",
+        provider: "local",
+        passwordHash: "scrypt$canary-password-hash",
+        mustChangePassword: true,
+      }),
+    );
+    const entries = await allEntries(context.db);
+    assert.deepEqual(
+      entries.map((entry) => [entry.action, entry.targetName]),
+      [["user.create", "viewer@example.com"]],
+    );
+    assert.equal(entries[0]?.changes.role?.after, "viewer");
+    assert.equal(entries[0]?.targetId, String(id));
+    assertNoSecret(entries, "canary-password-hash");
   });
 
   it("records settings changes field by field, the metrics token masked", async () => {
