@@ -224,6 +224,7 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
 
   /** Aborts the attempts still running after `winner` decided the request, and logs them. */
   const cancelLosers = (winner: ProviderConfig | null): void => {
+    if (running.length === 0) return;
     const now = runtime.now();
     for (const loser of running.splice(0)) {
       loser.cancel?.abort();
@@ -253,6 +254,20 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
     }
   };
 
+  /** A settled attempt, taken off the running list: its verdict, or its error rethrown. */
+  const conclude = (next: Settled<T>): FailoverOutcome<T> | null => {
+    running.splice(running.indexOf(next.running), 1);
+    endAttempt(next);
+    if ("error" in next) {
+      runtime.breakers.releaseProbe(next.running.provider.id);
+      cancelLosers(null);
+      throw next.error;
+    }
+    // A verdict that ends the request: the losers are logged first, as they started first.
+    if (next.result.kind !== "failure") cancelLosers(next.running.provider);
+    return judge(next.running, next.result);
+  };
+
   const runAll = async (): Promise<FailoverOutcome<T> | null> => {
     for (;;) {
       if (running.length === 0 && !(await startNext())) return null;
@@ -277,16 +292,7 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
         }
         continue;
       }
-      running.splice(running.indexOf(next.running), 1);
-      endAttempt(next);
-      if ("error" in next) {
-        runtime.breakers.releaseProbe(next.running.provider.id);
-        cancelLosers(null);
-        throw next.error;
-      }
-      // A verdict that ends the request: the losers are logged first, as they started first.
-      if (next.result.kind !== "failure") cancelLosers(next.running.provider);
-      const outcome = judge(next.running, next.result);
+      const outcome = conclude(next);
       if (outcome) return outcome;
     }
   };
@@ -301,14 +307,7 @@ export async function runFailover<T>(input: FailoverInput<T>): Promise<FailoverO
     const pending = input.gate?.(provider) ?? null;
     if (!pending || !(await skipLimited(provider, pending))) {
       launch(provider);
-      const settled = await running[0]!.settled;
-      running.length = 0;
-      endAttempt(settled);
-      if ("error" in settled) {
-        runtime.breakers.releaseProbe(provider.id);
-        throw settled.error;
-      }
-      const last = judge(settled.running, settled.result);
+      const last = conclude(await running[0]!.settled);
       if (last) return last;
     }
     if (failures.length === 0) return { kind: "failed", error: allLimited(limited) };
