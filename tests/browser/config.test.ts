@@ -14,10 +14,12 @@ import { createProvider, listProviders } from "../../db/queries/providers";
 import { saveSettings } from "../../db/queries/settings";
 import { migrateToLatest } from "../../db/migrate";
 import type { Database } from "../../db/schema";
-import { launchBrowser, signIn, watchPage, screenshotDir } from "../support/browser";
+import { launchBrowser, signIn, watchPage, screenshotDir, assertTranslated } from "../support/browser";
 import { createTestCipher, startTestServer, type TestServer } from "../support/server";
 import type { TestDatabase } from "../support/test-database";
 import { createServerDatabase } from "../support/test-store";
+
+const NAMESPACES = ["Config", "Errors", "Common", "Nav"];
 
 const screenshots = screenshotDir;
 const locales = ["en", "zh", "ja", "ko"] as const;
@@ -40,16 +42,6 @@ function actionIds(): Map<string, string> {
       ids.set(entry.exportedName, id);
   }
   return ids;
-}
-
-async function assertTranslated(page: Page, label: string): Promise<void> {
-  const text = await page.locator("body").innerText();
-  assert.doesNotMatch(text, /\b(Config|Errors|Common|Nav)\.[A-Za-z]/, `${label}: raw message id on the page`);
-  assert.doesNotMatch(
-    await page.content(),
-    /MISSING_MESSAGE|INVALID_MESSAGE|FORMATTING_ERROR/,
-    `${label}: next-intl error marker`,
-  );
 }
 
 /** Clicks the download button and returns the file's text. */
@@ -240,7 +232,7 @@ describe("the configuration page in the browser", () => {
         await page.goto(`${server.baseUrl}/${locale}/config`);
         await page.getByRole("heading", { level: 1, name: titles[locale] }).waitFor();
         await page.getByTestId("export-include-secrets").check();
-        await assertTranslated(page, file);
+        await assertTranslated(page, file, NAMESPACES);
         await page.screenshot({ path: `${screenshots}${file}.png`, fullPage: true });
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(width <= viewport.width, `${file}: no horizontal scroll (${width}px)`);

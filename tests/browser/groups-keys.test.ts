@@ -12,11 +12,13 @@ import { createCredential } from "../../db/queries/credentials";
 import { createGroup, listGroups, setGroupMember } from "../../db/queries/groups";
 import { createProvider, setProviderEnabled } from "../../db/queries/providers";
 import type { Database } from "../../db/schema";
-import { launchBrowser, signIn, watchPage, screenshotDir } from "../support/browser";
+import { launchBrowser, signIn, watchPage, screenshotDir, assertTranslated } from "../support/browser";
 import { startMockProvider, type MockProvider } from "../support/mock-provider";
 import { createTestCipher, startTestServer, type TestServer } from "../support/server";
 import type { TestDatabase } from "../support/test-database";
 import { createServerDatabase } from "../support/test-store";
+
+const NAMESPACES = ["Groups", "ApiKeys", "Errors", "Common", "Nav"];
 
 const screenshots = screenshotDir;
 const locales = ["en", "zh", "ja", "ko"] as const;
@@ -43,16 +45,6 @@ const titles = {
 } as const;
 
 /** No message id (`Groups.title`) or next-intl fallback marker may reach the page. */
-async function assertTranslated(page: Page, label: string): Promise<void> {
-  const text = await page.locator("body").innerText();
-  assert.doesNotMatch(text, /\b(Groups|ApiKeys|Errors|Common|Nav)\.[A-Za-z]/, `${label}: raw message id on the page`);
-  assert.doesNotMatch(
-    await page.content(),
-    /MISSING_MESSAGE|INVALID_MESSAGE|FORMATTING_ERROR/,
-    `${label}: next-intl error marker`,
-  );
-}
-
 async function shoot(
   page: Page,
   baseUrl: string,
@@ -62,7 +54,7 @@ async function shoot(
 ): Promise<void> {
   await page.goto(`${baseUrl}/${locale}/${section}`);
   await page.getByRole("heading", { level: 1, name: titles[section][locale] }).waitFor();
-  await assertTranslated(page, file);
+  await assertTranslated(page, file, NAMESPACES);
   await page.screenshot({ path: `${screenshots}${file}.png`, fullPage: true });
 }
 

@@ -1,20 +1,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, screenshotDir, signIn, watchPage } from "../support/browser";
+import { launchBrowser, screenshotDir, signIn, watchPage, assertTranslated } from "../support/browser";
 import { startGateway, type Gateway } from "../support/seed";
+
+const NAMESPACES = ["Groups", "Logs", "Errors"];
 
 // Issue 19 in the dashboard: hedging set in the group dialog (validated, translated), and a
 // hedged request's attempt chain with the cancelled loser and each attempt's cost.
 
 const PASSWORD = "test-password-hedging";
 const messages = [{ role: "user", content: "Say hello" }];
-
-async function assertTranslated(page: Page, label: string): Promise<void> {
-  const html = await page.content();
-  assert.doesNotMatch(html, /MISSING_MESSAGE|INVALID_MESSAGE|FORMATTING_ERROR/, `${label}: next-intl error marker`);
-  assert.doesNotMatch(await page.locator("body").innerText(), /\b(Groups|Logs|Errors)\.[a-z]/, label);
-}
 
 describe("hedging in the dashboard", () => {
   let gw: Gateway;
@@ -60,7 +56,7 @@ describe("hedging in the dashboard", () => {
     await page.screenshot({ path: `${screenshotDir}hedging-dialog-ko.png`, fullPage: true });
     await page.getByTestId("group-submit").click();
     await card.getByTestId("group-hedge").getByText("250").waitFor();
-    await assertTranslated(page, "groups ko");
+    await assertTranslated(page, "groups ko", NAMESPACES);
     const group = await gw.db
       .selectFrom("model_groups")
       .select(["hedge_mode", "hedge_delay_ms"])
@@ -98,7 +94,7 @@ describe("hedging in the dashboard", () => {
     assert.match(await attempts.nth(0).getByTestId("attempt-cost").innerText(), /\$0\.00/);
     // 100k × $1 + 50k × $2 per million = $0.20.
     assert.match(await attempts.nth(1).getByTestId("attempt-cost").innerText(), /\$0\.20/);
-    await assertTranslated(page, "log detail ja");
+    await assertTranslated(page, "log detail ja", NAMESPACES);
     await page.screenshot({ path: `${screenshotDir}hedging-log-ja.png`, fullPage: true });
     assert.deepEqual(errors, []);
   });

@@ -9,9 +9,11 @@ import { createGroup, listGroups } from "../../db/queries/groups";
 import { getSeenModelIds } from "../../lib/importer/apply";
 import { createProvider, findProviderByName, listProviders } from "../../db/queries/providers";
 import type { Database } from "../../db/schema";
-import { launchBrowser, signIn, watchPage, screenshotDir } from "../support/browser";
+import { launchBrowser, signIn, watchPage, screenshotDir, assertTranslated } from "../support/browser";
 import { MODELS_LIST, startMockProvider, type MockProvider } from "../support/mock-provider";
 import { createTestCipher, startTestServer, type TestServer } from "../support/server";
+
+const NAMESPACES = ["Import", "Errors", "Common", "Nav"];
 
 const PASSWORD = "test-password-1";
 const CANARY = "sk-importer-CANARY-7d41e0";
@@ -35,16 +37,6 @@ const FIRST_MODELS = [
 ];
 
 /** No message id (`Import.title`) or next-intl marker may reach the page. */
-async function assertTranslated(page: Page, label: string): Promise<void> {
-  const text = await page.locator("body").innerText();
-  assert.doesNotMatch(text, /\b(Import|Errors|Common|Nav)\.[A-Za-z]/, `${label}: raw message id on the page`);
-  assert.doesNotMatch(
-    await page.content(),
-    /MISSING_MESSAGE|INVALID_MESSAGE|FORMATTING_ERROR/,
-    `${label}: next-intl error marker`,
-  );
-}
-
 /** Waits until the element's text is exactly `text` (deferred rendering may lag a frame). */
 async function waitForText(locator: Locator, text: string): Promise<void> {
   await locator.filter({ hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) }).waitFor();
@@ -147,7 +139,7 @@ describe("model importer in the browser", () => {
     mock.reset();
     mock.setModels(FIRST_MODELS);
     await page.fill("#field-endpointName", "Mock 端点");
-    await assertTranslated(page, "import source zh");
+    await assertTranslated(page, "import source zh", NAMESPACES);
     await page.screenshot({ path: `${screenshots}import-source-zh.png`, fullPage: true });
     await page.getByTestId("fetch-models").click();
     await page.getByTestId("model-table").waitFor();
@@ -201,7 +193,7 @@ describe("model importer in the browser", () => {
     await page.fill('[data-testid="placement-priority"]', "2");
     await waitForText(page.getByTestId("plan-counts"), "创建 2 个 · 更新 0 个 · 跳过 1 个");
     assert.equal(await row(page, "gpt-4.1").getAttribute("data-action"), "skip");
-    await assertTranslated(page, "import preview zh");
+    await assertTranslated(page, "import preview zh", NAMESPACES);
     await page.screenshot({ path: `${screenshots}import-zh.png`, fullPage: true });
 
     await page.getByTestId("import-submit").click();
@@ -211,7 +203,7 @@ describe("model importer in the browser", () => {
     assert.equal(await page.getByTestId("result-skipped").getAttribute("data-count"), "1");
     assert.equal(await page.getByTestId("result-updated").getAttribute("data-count"), "0");
     await page.getByTestId("result-endpoint").filter({ hasText: "Mock 端点" }).waitFor();
-    await assertTranslated(page, "import result zh");
+    await assertTranslated(page, "import result zh", NAMESPACES);
     await page.screenshot({ path: `${screenshots}import-result-zh.png`, fullPage: true });
 
     // What landed in the database, read through db/queries.
@@ -299,7 +291,7 @@ describe("model importer in the browser", () => {
       await page.press('[data-testid="exclude-input"]', "Enter");
       await page.fill('[data-testid="alias-prefix"]', "team-");
       await page.fill('[data-testid="bulk-price-input"]', "0.5");
-      await assertTranslated(page, `import ${locale}`);
+      await assertTranslated(page, `import ${locale}`, NAMESPACES);
       await page.screenshot({ path: `${screenshots}import-${locale}.png`, fullPage: true });
       await Promise.all(pending);
       assert.deepEqual(watcher.errors, [], locale);
@@ -398,7 +390,7 @@ describe("model importer in the browser", () => {
     assert.equal(listed?.headers["anthropic-version"], "2023-06-01");
     await page.fill('[data-testid="new-group-input"]', "claude");
     await page.press('[data-testid="new-group-input"]', "Enter");
-    await assertTranslated(page, "anthropic import ja");
+    await assertTranslated(page, "anthropic import ja", NAMESPACES);
     await page.screenshot({ path: `${screenshots}import-anthropic-ja.png`, fullPage: true });
     await page.getByTestId("import-submit").click();
     await page.getByTestId("import-result").waitFor();

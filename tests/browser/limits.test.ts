@@ -1,20 +1,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, screenshotDir, signIn, watchPage } from "../support/browser";
+import { launchBrowser, screenshotDir, signIn, watchPage, assertTranslated } from "../support/browser";
 import { startGateway, type Gateway } from "../support/seed";
+
+const NAMESPACES = ["Limits", "ApiKeys", "Groups", "Errors"];
 
 // Issue 18 in the dashboard: limit fields on keys, groups and providers (validated, translated),
 // and each key's spend against its budgets on the keys page.
 
 const PASSWORD = "test-password-limits";
 const messages = [{ role: "user", content: "Say hello" }];
-
-async function assertTranslated(page: Page, label: string): Promise<void> {
-  const html = await page.content();
-  assert.doesNotMatch(html, /MISSING_MESSAGE|INVALID_MESSAGE|FORMATTING_ERROR/, `${label}: next-intl error marker`);
-  assert.doesNotMatch(await page.locator("body").innerText(), /\b(Limits|ApiKeys|Groups|Errors)\.[a-z]/, label);
-}
 
 describe("limits and spend in the dashboard", () => {
   let gw: Gateway;
@@ -57,7 +53,7 @@ describe("limits and spend in the dashboard", () => {
       await page.waitForTimeout(250);
     }
     assert.match(await row.getByTestId("key-limits").innerText(), /30 req\/min/);
-    await assertTranslated(page, "keys en");
+    await assertTranslated(page, "keys en", NAMESPACES);
     await page.screenshot({ path: `${screenshotDir}limits-keys-en.png`, fullPage: true });
   });
 
@@ -70,7 +66,7 @@ describe("limits and spend in the dashboard", () => {
     await page.getByTestId("limit-budgetDay").fill("2.5");
     await page.getByTestId("key-submit").click();
     await page.getByTestId("error-rpm").getByText("許可された範囲外です。").waitFor();
-    await assertTranslated(page, "key dialog ja");
+    await assertTranslated(page, "key dialog ja", NAMESPACES);
     await page.screenshot({ path: `${screenshotDir}limits-key-dialog-ja.png`, fullPage: true });
     await page.getByTestId("limit-rpm").fill("60");
     await page.getByTestId("limit-maxConcurrent").fill("4");
@@ -102,7 +98,7 @@ describe("limits and spend in the dashboard", () => {
     await page.getByTestId("limit-rpm").fill("120");
     await page.getByTestId("group-submit").click();
     await card.getByTestId("group-limits").getByText("120").waitFor();
-    await assertTranslated(page, "groups ja");
+    await assertTranslated(page, "groups ja", NAMESPACES);
     const group = await gw.db
       .selectFrom("model_groups")
       .select(["rpm", "tpm"])

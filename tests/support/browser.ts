@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { isPostgresPass } from "./test-store";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -68,3 +69,17 @@ export const screenshotDir = new URL(
   import.meta.url,
 ).pathname;
 mkdirSync(screenshotDir, { recursive: true });
+
+/**
+ * The page shows no raw message id of these namespaces (a missing translation renders as
+ * `Namespace.key`) and no next-intl error marker.
+ */
+export async function assertTranslated(page: Page, label: string, namespaces: readonly string[]): Promise<void> {
+  const rawId = new RegExp(`\\b(${namespaces.join("|")})\\.[A-Za-z]`);
+  assert.doesNotMatch(await page.locator("body").innerText(), rawId, `${label}: raw message id on the page`);
+  assert.doesNotMatch(
+    await page.content(),
+    /MISSING_MESSAGE|INVALID_MESSAGE|FORMATTING_ERROR/,
+    `${label}: next-intl error marker`,
+  );
+}
